@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as awsx from "@pulumi/awsx";
+
+/** The subnet roles the AWS Load Balancer Controller discovers subnets by. */
+export type SubnetRole = "public" | "private";
+
+/**
+ * Tags the AWS Load Balancer Controller reads to pick subnets: `elb` for internet-facing load
+ * balancers, `internal-elb` for internal ones, and the cluster tag (seed 004: without these the
+ * controller finds no subnets). kubernetes-sigs/aws-load-balancer-controller docs/deploy/subnet_discovery.md
+ */
+export function subnetTags(role: SubnetRole, clusterName: string): Record<string, string> {
+    const roleTag = role === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
+    return { [roleTag]: "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" };
+}
+
+export interface NetworkArgs {
+    /** Name of the EKS cluster that will use the subnets; goes into the cluster subnet tag. */
+    clusterName: string;
+    /** IPv4 CIDR block of the VPC. */
+    cidrBlock: string;
+    /** How many availability zones get a public and a private subnet. */
+    availabilityZoneCount: number;
+    /** `single`: one NAT gateway for the VPC; `onePerAz`: one per availability zone. */
+    natGateways: "single" | "onePerAz";
+    /** Tags for every taggable resource. */
+    tags: Record<string, string>;
+}
+
+/** A VPC with public and private subnets per AZ, tagged for the AWS Load Balancer Controller. */
+export class Network extends pulumi.ComponentResource {
+    /** ID of the VPC. */
+    readonly vpcId: pulumi.Output<string>;
+    /** Public subnets: internet-facing load balancers and NAT gateways. */
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** Private subnets: nodes, pods and internal load balancers. */
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("zero-downtime-eks:network:Network", name, {}, opts);
+
+        const vpc = new awsx.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.cidrBlock,
+                numberOfAvailabilityZones: args.availabilityZoneCount,
+                // EKS requires DNS hostnames and resolution in the VPC (docs.aws.amazon.com/eks/latest/userguide/network-reqs.html).
+                enableDnsHostnames: true,
+                enableDnsSupport: true,
+                subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
+                natGateways: {
+                    strategy: args.natGateways === "single" ? awsx.ec2.NatGatewayStrategy.Single : awsx.ec2.NatGatewayStrategy.OnePerAz,
+                },
+                subnetSpecs: [
+                    { type: awsx.ec2.SubnetType.Public, tags: { ...args.tags, ...subnetTags("public", args.clusterName) } },
+                    { type: awsx.ec2.SubnetType.Private, tags: { ...args.tags, ...subnetTags("private", args.clusterName) } },
+                ],
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+
+        this.vpcId = vpc.vpcId;
+        this.publicSubnetIds = vpc.publicSubnetIds;
+        this.privateSubnetIds = vpc.privateSubnetIds;
+        this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+    }
+}

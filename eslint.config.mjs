@@ -1,0 +1,28 @@
+// Lint: typescript-eslint's type-aware rules, Pulumi's Output-in-template-literal rules, prettier for layout.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import pulumi from "@pulumi/eslint-plugin";
+import prettier from "eslint-config-prettier";
+
+export default tseslint.config(
+    { ignores: ["node_modules/", "out/", "bin/", "eslint.config.mjs"] },
+    js.configs.recommended,
+    ...tseslint.configs.recommendedTypeChecked,
+    {
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+            // node:test's describe/it return promises the runner itself awaits.
+            "@typescript-eslint/no-floating-promises": [
+                "error",
+                { allowForKnownSafeCalls: [{ from: "package", name: ["describe", "it"], package: "node:test" }] },
+            ],
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            // Pulumi resources are created for their side effects.
+            "no-new": "off",
+        },
+    },
+    prettier,
+);

@@ -1,0 +1,207 @@
+// Small, dependency-free readers that collect every configuration problem instead of stopping at
+// the first. Each reader returns a usable value (the default, when the input is bad) so that
+// validation can continue and report all problems in one pass.
+
+/** One thing wrong with the stack configuration. */
+export interface Problem {
+    /** Full key path, e.g. `zero-downtime-eks:cluster.minSize`. */
+    key: string;
+    /** The value the stack gave, rendered for humans. */
+    given: string;
+    /** What the key accepts. */
+    expected: string;
+}
+
+/** Raised when the configuration has one or more problems; carries all of them. */
+export class SettingsError extends Error {
+    constructor(public readonly problems: Problem[]) {
+        super(formatProblems(problems));
+        this.name = "SettingsError";
+    }
+}
+
+/** Renders the problems as the report users see on `pulumi up` and `npm run synth`. */
+export function formatProblems(problems: Problem[]): string {
+    const lines = problems.map((p) => `  - ${p.key}: got ${p.given}; expected ${p.expected}`);
+    const noun = problems.length === 1 ? "problem" : "problems";
+    return `Invalid stack configuration (${problems.length} ${noun}):\n${lines.join("\n")}`;
+}
+
+/** Renders a config value for an error message. */
+export function show(value: unknown): string {
+    if (value === undefined) {
+        return "nothing (the key is not set)";
+    }
+    return JSON.stringify(value);
+}
+
+type Plain = Record<string, unknown>;
+
+export function isPlainObject(value: unknown): value is Plain {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** True when `value` is an IPv4 CIDR whose octets and prefix are in range and whose host bits are zero. */
+export function isCidr(value: string): boolean {
+    const m = CIDR.exec(value);
+    if (!m) {
+        return false;
+    }
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) {
+        return false;
+    }
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const hostBits = 2 ** (32 - prefix);
+    return address % hostBits === 0;
+}
+
+/** Prefix length of a CIDR already checked with {@link isCidr}. */
+export function cidrPrefix(value: string): number {
+    return Number(value.split("/")[1]);
+}
+
+/**
+ * Reads one structured config object (a section such as `zero-downtime-eks:cluster`) and records
+ * problems against its full key path.
+ */
+export class Section {
+    private readonly raw: Plain;
+    private readonly seen = new Set<string>();
+
+    constructor(
+        /** Full key of the section, e.g. `zero-downtime-eks:cluster`. */
+        readonly key: string,
+        value: unknown,
+        private readonly problems: Problem[],
+    ) {
+        if (value === undefined) {
+            this.raw = {};
+        } else if (isPlainObject(value)) {
+            this.raw = value;
+        } else {
+            this.raw = {};
+            this.problem("", value, "an object of settings (a YAML map)");
+        }
+    }
+
+    path(name: string): string {
+        return name === "" ? this.key : `${this.key}.${name}`;
+    }
+
+    problem(name: string, given: unknown, expected: string): void {
+        this.problems.push({ key: this.path(name), given: show(given), expected });
+    }
+
+    /** True when the stack set `name` in this section. */
+    has(name: string): boolean {
+        return this.raw[name] !== undefined;
+    }
+
+    private take(name: string): unknown {
+        this.seen.add(name);
+        return this.raw[name];
+    }
+
+    /** Integer in [min, max]; `fallback` when unset. */
+    int(name: string, fallback: number, min: number, max: number): number {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+            this.problem(name, value, `a whole number from ${min} to ${max}`);
+            return fallback;
+        }
+        return value;
+    }
+
+    bool(name: string, fallback: boolean): boolean {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value !== "boolean") {
+            this.problem(name, value, "true or false");
+            return fallback;
+        }
+        return value;
+    }
+
+    /** String matching `pattern`; `fallback` when unset. */
+    string(name: string, fallback: string, pattern: RegExp, expected: string): string {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value !== "string" || !pattern.test(value)) {
+            this.problem(name, value, expected);
+            return fallback;
+        }
+        return value;
+    }
+
+    /** One of `choices`; `fallback` when unset. */
+    oneOf<T extends string>(name: string, fallback: T, choices: readonly T[]): T {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
+            this.problem(name, value, `one of ${choices.map((c) => JSON.stringify(c)).join(", ")}`);
+            return fallback;
+        }
+        return value as T;
+    }
+
+    /** IPv4 CIDR; `fallback` when unset. */
+    cidr(name: string, fallback: string, minPrefix: number, maxPrefix: number): string {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (typeof value !== "string" || !isCidr(value) || cidrPrefix(value) < minPrefix || cidrPrefix(value) > maxPrefix) {
+            this.problem(name, value, `an IPv4 CIDR block with a prefix from /${minPrefix} to /${maxPrefix}, e.g. "10.0.0.0/16"`);
+            return fallback;
+        }
+        return value;
+    }
+
+    /** Non-empty list of IPv4 CIDRs; `fallback` when unset. Every bad entry is named by index. */
+    cidrList(name: string, fallback: string[] | undefined): string[] | undefined {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (!Array.isArray(value) || value.length === 0) {
+            this.problem(name, value, 'a non-empty list of IPv4 CIDR blocks, e.g. ["203.0.113.0/24"]');
+            return fallback;
+        }
+        let ok = true;
+        value.forEach((entry, i) => {
+            if (typeof entry !== "string" || !isCidr(entry)) {
+                this.problem(`${name}[${i}]`, entry, 'an IPv4 CIDR block with zero host bits, e.g. "203.0.113.0/24"');
+                ok = false;
+            }
+        });
+        return ok ? (value as string[]) : fallback;
+    }
+
+    /** A nested section, e.g. `app.probes`. */
+    section(name: string): Section {
+        return new Section(this.path(name), this.take(name), this.problems);
+    }
+
+    /** Records every key the stack set that no reader asked for: a typo must not pass silently. */
+    rejectUnknown(): void {
+        for (const name of Object.keys(this.raw)) {
+            if (!this.seen.has(name)) {
+                const known = [...this.seen].sort().join(", ");
+                this.problem(name, this.raw[name], `one of the known keys (a typo is never ignored): ${known}`);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+// Shared by the tests: one synthesized result per stack and config, through the same harness as
+// `npm run synth` (tools/mocks.ts).
+import { RecordedResource, SynthResult, readStackConfig, synthesize } from "../tools/mocks";
+
+const cache = new Map<string, Promise<SynthResult>>();
+
+/** Synthesizes a stack from its stack file, with structured config sections replaced by `overrides`. */
+export function synth(stack: string, overrides: Record<string, unknown> = {}): Promise<SynthResult> {
+    const key = JSON.stringify([stack, overrides]);
+    let result = cache.get(key);
+    if (result === undefined) {
+        const config = readStackConfig(stack);
+        for (const [k, v] of Object.entries(overrides)) {
+            config[k] = typeof v === "string" ? v : JSON.stringify(v);
+        }
+        // Runs are serialized: the Pulumi runtime is process-global.
+        const previous = [...cache.values()].pop() ?? Promise.resolve();
+        result = previous.catch(() => undefined).then(() => synthesize({ stack, config }));
+        cache.set(key, result);
+    }
+    return result;
+}
+
+/** The one resource of `type` whose name ends with `suffix`; fails loudly when there is not exactly one. */
+export function only(result: SynthResult, type: string, suffix = ""): RecordedResource {
+    const found = result.resources.filter((r) => r.type === type && r.name.endsWith(suffix));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named *${suffix}, found ${found.map((r) => r.name).join(", ") || "none"}`);
+    }
+    return found[0];
+}
+
+export const STACKS = ["dev", "staging", "prod"] as const;

@@ -1,0 +1,38 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { SECRET } from "../tools/mocks";
+import { STACKS, synth } from "./harness";
+
+// The contract other teams read with StackReference (README "Stack outputs"): name → shape.
+const CONTRACT: Record<string, RegExp | "subnets"> = {
+    region: /^[a-z]{2}-[a-z]+-\d$/,
+    clusterName: /^zero-downtime-eks-/,
+    kubeconfig: new RegExp(`^${SECRET.replace(/[[\]]/g, "\\$&")}$`),
+    oidcProviderArn: /^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\./,
+    oidcProviderUrl: /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]+$/,
+    vpcId: /^vpc-/,
+    publicSubnetIds: "subnets",
+    privateSubnetIds: "subnets",
+    nodeSecurityGroupId: /^sg-/,
+};
+
+describe("stack outputs contract", () => {
+    for (const stack of STACKS) {
+        it(`${stack}: exports every contracted output with its shape`, async () => {
+            const { outputs, secretOutputs } = await synth(stack);
+            for (const [name, shape] of Object.entries(CONTRACT)) {
+                assert.ok(name in outputs, `missing output ${name}`);
+                if (shape === "subnets") {
+                    const ids = outputs[name] as string[];
+                    assert.ok(
+                        Array.isArray(ids) && ids.length >= 2 && ids.every((id) => id.startsWith("subnet-")),
+                        `${name}: ${JSON.stringify(ids)}`,
+                    );
+                } else {
+                    assert.match(String(outputs[name]), shape, name);
+                }
+            }
+            assert.deepEqual(secretOutputs, ["kubeconfig"], "only the kubeconfig is secret");
+        });
+    }
+});

@@ -1,0 +1,105 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { PROJECT_DIR } from "../../tools/mocks";
+import { STACKS } from "../harness";
+
+const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "resources.json"];
+
+function runSynth(...args: string[]) {
+    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+    return spawnSync(tsx, [path.join(PROJECT_DIR, "tools", "synth.ts"), ...args], { encoding: "utf8", cwd: PROJECT_DIR });
+}
+
+function tempDir(): string {
+    return fs.mkdtempSync(path.join(os.tmpdir(), "zde-synth-"));
+}
+
+describe("npm run synth", () => {
+    for (const stack of STACKS) {
+        it(`${stack}: exits 0 and writes resources.json, manifests.yaml, outputs.json`, () => {
+            const out = tempDir();
+            const run = runSynth("--stack", stack, "--out", out);
+            assert.equal(run.status, 0, run.stderr);
+            assert.deepEqual(fs.readdirSync(out).sort(), OUTPUT_FILES);
+            const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as {
+                type: string;
+                parent: unknown;
+                dependsOn: unknown;
+                inputs: unknown;
+            }[];
+            assert.ok(resources.some((r) => r.type === "eks:index:ManagedNodeGroup"));
+            for (const r of resources) {
+                assert.deepEqual(Object.keys(r).sort(), ["dependsOn", "inputs", "name", "parent", "type"]);
+            }
+            const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8")) as Record<string, unknown>;
+            assert.equal(outputs.kubeconfig, "[secret]", "secrets are redacted");
+            for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, "manifests.yaml"), "utf8"))) {
+                assert.deepEqual(doc.errors, []);
+            }
+        });
+    }
+
+    it("a broken stack file fails with every problem named by key and nothing written", () => {
+        const dir = tempDir();
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.broken.yaml"),
+            [
+                "config:",
+                "  aws:region: ap-northeast-2",
+                "  zero-downtime-eks:environment: dev",
+                "  zero-downtime-eks:network:",
+                "    cidrBlock: 10.0.0.0/33",
+                "    natGateway: single",
+                "  zero-downtime-eks:cluster:",
+                "    minSize: 5",
+                "    desiredSize: 2",
+                "    publicAccessCidrs: [0.0.0.0/0]",
+            ].join("\n"),
+        );
+        const out = path.join(dir, "out");
+        const run = runSynth("--stack", "broken", "--stack-dir", dir, "--out", out);
+        assert.equal(run.status, 1);
+        for (const key of [
+            "zero-downtime-eks:network.cidrBlock",
+            "zero-downtime-eks:network.natGateway",
+            "zero-downtime-eks:cluster.minSize",
+        ]) {
+            assert.match(run.stderr, new RegExp(key.replace(/\./g, "\\.")));
+        }
+        assert.match(run.stderr, /3 problems/);
+        assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+        assert.equal(fs.existsSync(out), false);
+    });
+
+    const FAILURES = [
+        {
+            case: "unknown stack",
+            args: ["--stack", "nope"],
+            status: 1,
+            message: /No stack file Pulumi\.nope\.yaml; known stacks: dev, prod, staging/,
+        },
+        { case: "no --stack", args: [], status: 2, message: /--stack is required/ },
+        { case: "unknown flag", args: ["--stak", "dev"], status: 2, message: /unexpected argument "--stak"/ },
+    ];
+    for (const c of FAILURES) {
+        it(`${c.case}: exits ${c.status} with a clear message`, () => {
+            const run = runSynth(...c.args);
+            assert.equal(run.status, c.status);
+            assert.match(run.stderr, c.message);
+            assert.doesNotMatch(run.stderr, /\n\s+at /);
+        });
+    }
+
+    it("a stack file that is not YAML is named", () => {
+        const dir = tempDir();
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  a: [unclosed\n");
+        const run = runSynth("--stack", "bad", "--stack-dir", dir, "--out", path.join(dir, "out"));
+        assert.equal(run.status, 1);
+        assert.match(run.stderr, /Pulumi\.bad\.yaml is not valid YAML/);
+    });
+});
