@@ -1,32 +1,89 @@
-// The only composer: settings → Network → Cluster → (addons → app); exports the stack outputs
-// other teams read with StackReference (README "Stack outputs").
+// The only composer: settings → Network → Cluster → addons; exports the stack outputs other teams
+// read with StackReference (README "Stack outputs").
 import { loadSettings } from "./stacks";
+import { GATEWAY_TIMING } from "./stacks/defaults";
 import { Network } from "./components/network";
 import { Cluster } from "./components/cluster";
+import { LoadBalancerController } from "./components/addons/lbc";
+import { MetricsServer } from "./components/addons/metrics-server";
+import { Istio } from "./components/addons/istio";
+import { Locust } from "./components/addons/locust";
+import { VERSIONS } from "./components/versions";
 
 const settings = loadSettings();
+const { stack, addons } = settings;
 
-const network = new Network(`${settings.stack}-network`, {
+const network = new Network(`${stack}-network`, {
     clusterName: settings.cluster.name,
-    cidrBlock: settings.network.cidrBlock,
-    availabilityZoneCount: settings.network.availabilityZoneCount,
-    natGateways: settings.network.natGateways,
+    ...settings.network,
     tags: settings.tags,
 });
 
-const cluster = new Cluster(`${settings.stack}-cluster`, {
-    clusterName: settings.cluster.name,
-    version: settings.cluster.version,
-    instanceType: settings.cluster.instanceType,
-    minSize: settings.cluster.minSize,
-    desiredSize: settings.cluster.desiredSize,
-    maxSize: settings.cluster.maxSize,
-    publicAccessCidrs: settings.cluster.publicAccessCidrs,
+const { name: physicalClusterName, ...clusterSettings } = settings.cluster;
+const cluster = new Cluster(`${stack}-cluster`, {
+    clusterName: physicalClusterName,
+    ...clusterSettings,
     vpcId: network.vpcId,
     publicSubnetIds: network.publicSubnetIds,
     privateSubnetIds: network.privateSubnetIds,
     tags: settings.tags,
 });
+
+// Every Kubernetes resource below goes to this stack's cluster.
+const inCluster = { providers: [cluster.provider] };
+const nodesReady = cluster.nodeGroup;
+
+const lbc = addons.loadBalancerController.enabled
+    ? new LoadBalancerController(
+          `${stack}-lbc`,
+          {
+              clusterName: cluster.clusterName,
+              region: settings.region,
+              vpcId: network.vpcId,
+              oidcProviderArn: cluster.oidcProviderArn,
+              oidcProviderUrl: cluster.oidcProviderUrl,
+              replicas: addons.loadBalancerController.replicas,
+              nodesReady,
+              tags: settings.tags,
+          },
+          inCluster,
+      )
+    : undefined;
+
+if (addons.metricsServer.enabled) {
+    new MetricsServer(`${stack}-metrics-server`, { nodesReady }, inCluster);
+}
+
+// Settings guarantee the controller is on whenever Istio is (its entrypoint is an ALB Ingress).
+const istio =
+    addons.istio.enabled && lbc
+        ? new Istio(
+              `${stack}-istio`,
+              {
+                  kubernetesVersion: settings.cluster.version,
+                  mtlsMode: addons.istio.mtlsMode,
+                  ingressScheme: addons.istio.ingressScheme,
+                  gatewayTiming: GATEWAY_TIMING,
+                  nodesReady,
+                  loadBalancerController: lbc.release,
+                  tags: settings.tags,
+              },
+              inCluster,
+          )
+        : undefined;
+
+const locust = addons.locust.enabled
+    ? new Locust(
+          `${stack}-locust`,
+          {
+              targetHost: addons.locust.targetHost,
+              maxWorkers: addons.locust.maxWorkers,
+              meshInjection: istio !== undefined,
+              dependsOn: istio ? [nodesReady, istio.istiod] : [nodesReady],
+          },
+          inCluster,
+      )
+    : undefined;
 
 export const region = settings.region;
 export const clusterName = cluster.clusterName;
@@ -37,3 +94,8 @@ export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;
 export const nodeSecurityGroupId = cluster.nodeSecurityGroupId;
+// Addon outputs are absent when the addon is switched off.
+export const loadBalancerControllerRoleArn = lbc?.roleArn;
+export const istioVersion = istio ? VERSIONS.istio.version : undefined;
+export const ingressGatewayService = istio?.ingressGatewayService;
+export const locustUiCommand = locust?.uiCommand;

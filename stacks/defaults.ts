@@ -7,6 +7,50 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 export const NAT_GATEWAY_MODES = ["single", "onePerAz"] as const;
 export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
 
+export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;
+export type MtlsMode = (typeof MTLS_MODES)[number];
+
+export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
+export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
+
+/** Addon defaults: the same in every environment (every addon on). */
+export const ADDON_DEFAULTS = {
+    loadBalancerController: {
+        enabled: true,
+        // Two replicas so a node drain never leaves Ingress reconciliation (and readiness gates) without a controller.
+        replicas: 2,
+    },
+    metricsServer: { enabled: true },
+    istio: {
+        enabled: true,
+        // Seed 002: mesh-wide STRICT so only mTLS traffic reaches sidecars.
+        mtlsMode: "STRICT" as MtlsMode,
+        ingressScheme: "internet-facing" as LoadBalancerScheme,
+    },
+    locust: {
+        enabled: true,
+        // Locust's docs: one worker process per core; the HPA grows workers as users are added.
+        maxWorkers: 10,
+    },
+};
+
+/**
+ * Termination timing of the Istio ingress gateway pods behind the ALB (seed 001's numbers, which
+ * measured zero 5xx on rollout): the ALB health-checks every 5 s and marks a target unhealthy
+ * after 2 failures; the pod keeps serving 40 s after it starts terminating, long enough for the
+ * controller to deregister it and the ALB to stop routing new requests to it; in-flight requests
+ * get the 30 s deregistration delay (ALB default 300 s); grace covers preStop plus Envoy's drain.
+ */
+export const GATEWAY_TIMING = {
+    healthCheckIntervalSeconds: 5,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    preStopSeconds: 40,
+    deregistrationDelaySeconds: 30,
+    drainSeconds: 20,
+    terminationGracePeriodSeconds: 70,
+};
+
 export interface EnvironmentDefaults {
     network: {
         cidrBlock: string;

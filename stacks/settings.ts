@@ -1,6 +1,17 @@
 // Reads the whole stack configuration once, validates all of it, and returns one typed settings
 // object. Nothing else in the program reads configuration.
-import { DEFAULTS, ENVIRONMENTS, Environment, NAT_GATEWAY_MODES, NatGatewayMode } from "./defaults";
+import {
+    ADDON_DEFAULTS,
+    DEFAULTS,
+    ENVIRONMENTS,
+    Environment,
+    LOAD_BALANCER_SCHEMES,
+    LoadBalancerScheme,
+    MTLS_MODES,
+    MtlsMode,
+    NAT_GATEWAY_MODES,
+    NatGatewayMode,
+} from "./defaults";
 import { Problem, Section, SettingsError, show } from "./validate";
 
 export const PROJECT = "zero-downtime-eks";
@@ -22,6 +33,14 @@ export interface ClusterSettings {
     publicAccessCidrs: string[];
 }
 
+export interface AddonsSettings {
+    loadBalancerController: { enabled: boolean; replicas: number };
+    metricsServer: { enabled: boolean };
+    istio: { enabled: boolean; mtlsMode: MtlsMode; ingressScheme: LoadBalancerScheme };
+    /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
+    locust: { enabled: boolean; targetHost: string; maxWorkers: number };
+}
+
 export interface Settings {
     project: string;
     stack: string;
@@ -29,6 +48,7 @@ export interface Settings {
     region: string;
     network: NetworkSettings;
     cluster: ClusterSettings;
+    addons: AddonsSettings;
     /** Tags put on every AWS resource that takes tags. */
     tags: Record<string, string>;
 }
@@ -51,7 +71,10 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 // Managed node groups allow up to 450 nodes per group (EKS service quotas); far beyond this program's use.
 const MAX_NODES = 450;
 
-const SECTIONS = ["environment", "network", "cluster"] as const;
+// The app's in-cluster address, the default Locust target (the app issue makes name and namespace configurable).
+const APP_TARGET = "http://web.web.svc.cluster.local";
+const SECTIONS = ["environment", "network", "cluster", "addons"] as const;
+const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 
 /** Decodes one config value the way the Pulumi CLI encodes it: objects and lists as JSON text. */
 function decode(raw: string | undefined): unknown {
@@ -139,6 +162,39 @@ function readCluster(section: Section, input: ConfigInput, env: Environment): Cl
     return { name, version, instanceType, minSize, desiredSize, maxSize, publicAccessCidrs: cidrs ?? [] };
 }
 
+function readAddons(section: Section, defaultTarget: string): AddonsSettings {
+    const d = ADDON_DEFAULTS;
+    const lbcSection = section.section("loadBalancerController");
+    const loadBalancerController = {
+        enabled: lbcSection.bool("enabled", d.loadBalancerController.enabled),
+        replicas: lbcSection.int("replicas", d.loadBalancerController.replicas, 1, 5),
+    };
+    lbcSection.rejectUnknown();
+    const msSection = section.section("metricsServer");
+    const metricsServer = { enabled: msSection.bool("enabled", d.metricsServer.enabled) };
+    msSection.rejectUnknown();
+    const istioSection = section.section("istio");
+    const istio = {
+        enabled: istioSection.bool("enabled", d.istio.enabled),
+        mtlsMode: istioSection.oneOf("mtlsMode", d.istio.mtlsMode, MTLS_MODES),
+        ingressScheme: istioSection.oneOf("ingressScheme", d.istio.ingressScheme, LOAD_BALANCER_SCHEMES),
+    };
+    if (istio.enabled && !loadBalancerController.enabled) {
+        // The ingress gateway is reached through an ALB Ingress, which only the controller reconciles.
+        istioSection.problem("enabled", true, `false while ${lbcSection.path("enabled")} is false: the gateway's ALB needs the controller`);
+    }
+    istioSection.rejectUnknown();
+    const locustSection = section.section("locust");
+    const locust = {
+        enabled: locustSection.bool("enabled", d.locust.enabled),
+        targetHost: locustSection.string("targetHost", defaultTarget, URL, 'an http(s) URL, e.g. "http://web.web.svc.cluster.local"'),
+        maxWorkers: locustSection.int("maxWorkers", d.locust.maxWorkers, 1, 100),
+    };
+    locustSection.rejectUnknown();
+    section.rejectUnknown();
+    return { loadBalancerController, metricsServer, istio, locust };
+}
+
 /**
  * Validates the configuration of one stack. Throws {@link SettingsError} listing every problem
  * when anything is wrong; returns the settings otherwise. Pure: no Pulumi runtime needed.
@@ -164,6 +220,7 @@ export function parseSettings(input: ConfigInput): Settings {
     };
     const network = readNetwork(section("network"), environment);
     const cluster = readCluster(section("cluster"), input, environment);
+    const addons = readAddons(section("addons"), APP_TARGET);
     if (problems.length > 0) {
         throw new SettingsError(problems);
     }
@@ -174,6 +231,7 @@ export function parseSettings(input: ConfigInput): Settings {
         region,
         network,
         cluster,
+        addons,
         tags: { project: input.project, stack: input.stack, environment, "managed-by": "pulumi" },
     };
 }

@@ -31,3 +31,40 @@ export function only(result: SynthResult, type: string, suffix = ""): RecordedRe
 }
 
 export const STACKS = ["dev", "staging", "prod"] as const;
+
+export const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+/** True when `from` waits for `to`, directly or through other resources. */
+export function waitsFor(result: SynthResult, from: string, to: string): boolean {
+    const byName = new Map(result.resources.map((r) => [r.name, r]));
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+        const name = stack.pop() as string;
+        for (const dep of byName.get(name)?.dependsOn ?? []) {
+            if (dep === to) {
+                return true;
+            }
+            if (!seen.has(dep)) {
+                seen.add(dep);
+                stack.push(dep);
+            }
+        }
+    }
+    return false;
+}
+
+/** The Helm release whose Helm release name (inputs.name) is `releaseName`. */
+export function release(result: SynthResult, releaseName: string): RecordedResource {
+    const found = result.resources.filter((r) => r.type === RELEASE && r.inputs.name === releaseName);
+    if (found.length !== 1) {
+        throw new Error(`expected one Helm release ${releaseName}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** Values of a Helm release, typed loosely for deep assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function valuesOf(r: RecordedResource): any {
+    return r.inputs.values;
+}

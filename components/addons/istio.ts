@@ -1,0 +1,222 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { VERSIONS } from "../versions";
+import { preStopSleep } from "../lifecycle";
+
+export const ISTIO_NAMESPACE = "istio-system";
+export const GATEWAY_NAMESPACE = "istio-ingress";
+/** Gateway name: the chart names the Deployment and Service after it and labels pods `istio: ingressgateway`. */
+export const GATEWAY_NAME = "istio-ingressgateway";
+/** The shared Istio `Gateway` that apps bind their VirtualServices to, as `<namespace>/<name>`. */
+export const SHARED_GATEWAY = `${GATEWAY_NAMESPACE}/platform`;
+/** Label that makes the AWS Load Balancer Controller inject readiness gates into a namespace's pods. */
+export const READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
+// The gateway's readiness endpoint, the one istiod's gateway injection template probes
+// (istio/istio manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml).
+const GATEWAY_STATUS_PORT = 15021;
+const GATEWAY_READY_PATH = "/healthz/ready";
+
+/** How the ingress gateway pods leave the ALB target group; see GATEWAY_TIMING in stacks/defaults.ts. */
+export interface GatewayTiming {
+    /** ALB health check interval. */
+    healthCheckIntervalSeconds: number;
+    /** Consecutive successes before a target is healthy. */
+    healthyThreshold: number;
+    /** Consecutive failures before a target is unhealthy. */
+    unhealthyThreshold: number;
+    /** How long a terminating gateway pod keeps serving before Envoy drains. */
+    preStopSeconds: number;
+    /** ALB deregistration delay for in-flight requests. */
+    deregistrationDelaySeconds: number;
+    /** Envoy's drain after SIGTERM. */
+    drainSeconds: number;
+    /** Pod termination grace period. */
+    terminationGracePeriodSeconds: number;
+}
+
+export interface IstioArgs {
+    /** Kubernetes version of the cluster, e.g. "1.34" (chooses the preStop form). */
+    kubernetesVersion: string;
+    /** Mesh-wide PeerAuthentication mode. */
+    mtlsMode: "STRICT" | "PERMISSIVE";
+    /** ALB scheme of the platform's entrypoint. */
+    ingressScheme: "internet-facing" | "internal";
+    /** Termination timing of the gateway pods. */
+    gatewayTiming: GatewayTiming;
+    /** Resource the install waits for: the node group, so the pods can schedule. */
+    nodesReady: pulumi.Resource;
+    /** The AWS Load Balancer Controller release: its webhooks must see the gateway's pods and Service, and it must outlive the Ingress. */
+    loadBalancerController: pulumi.Resource;
+    /** Tags for the ALB. */
+    tags: Record<string, string>;
+}
+
+/**
+ * Istio (base → istiod → ingress gateway), mesh-wide mTLS, and the platform's entrypoint:
+ * ALB (target-type ip, readiness gates) → ingress gateway → apps' VirtualServices. An ALB cannot
+ * speak mesh mTLS, so it never targets sidecar pods directly; under STRICT the gateway is the only door.
+ */
+export class Istio extends pulumi.ComponentResource {
+    /** `<namespace>/<name>` of the ingress gateway Service. */
+    readonly ingressGatewayService: string;
+    /** The Helm release of istiod: workloads whose pods need sidecars depend on it (the injector). */
+    readonly istiod: k8s.helm.v3.Release;
+    /** The ALB Ingress in front of the gateway. */
+    readonly ingress: k8s.networking.v1.Ingress;
+
+    constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("zero-downtime-eks:addons:Istio", name, {}, opts);
+        const pin = VERSIONS.istio;
+        const chart = (chartName: string) => ({ chart: chartName, version: pin.version, repositoryOpts: { repo: pin.repo } });
+
+        const base = new k8s.helm.v3.Release(
+            `${name}-base`,
+            {
+                name: "istio-base",
+                namespace: ISTIO_NAMESPACE,
+                createNamespace: true,
+                ...chart("base"),
+                values: { defaultRevision: "default" },
+            },
+            // Nothing Helm installs before the nodes are ready (webhook and controller pods must schedule).
+            { parent: this, dependsOn: [args.nodesReady] },
+        );
+
+        this.istiod = new k8s.helm.v3.Release(
+            `${name}-istiod`,
+            {
+                name: "istiod",
+                namespace: ISTIO_NAMESPACE,
+                ...chart("istiod"),
+                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml (1.30.3).
+                values: {
+                    env: {
+                        // Native sidecars (Kubernetes sidecar containers): the proxy starts before and stops
+                        // after the app containers, so the app's preStop and shutdown run with the proxy still up.
+                        // "auto" would enable them only when every kubelet is >= 1.33.
+                        ENABLE_NATIVE_SIDECARS: "true",
+                    },
+                    meshConfig: {
+                        defaultConfig: {
+                            // For pods that opt out of native sidecars: no app traffic before the proxy is up,
+                            // and Envoy drains for the gateway's drain window instead of Istio's 5 s default.
+                            holdApplicationUntilProxyStarts: true,
+                            terminationDrainDuration: `${args.gatewayTiming.drainSeconds}s`,
+                        },
+                    },
+                    pdb: { minAvailable: 1 },
+                    autoscaleMin: 2,
+                },
+            },
+            // CRDs come from base; istiod's pods need nodes.
+            { parent: this, dependsOn: [base, args.nodesReady] },
+        );
+
+        new k8s.apiextensions.CustomResource(
+            `${name}-mtls`,
+            {
+                apiVersion: "security.istio.io/v1",
+                kind: "PeerAuthentication",
+                // A PeerAuthentication named default in the root namespace is mesh-wide (istio.io docs, PeerAuthentication).
+                metadata: { name: "default", namespace: ISTIO_NAMESPACE },
+                spec: { mtls: { mode: args.mtlsMode } },
+            },
+            // The CRD comes from base and istiod's webhook validates it.
+            { parent: this, dependsOn: [base, this.istiod] },
+        );
+
+        const gatewayNamespace = new k8s.core.v1.Namespace(
+            `${name}-gateway-ns`,
+            // Readiness gates: a new gateway pod takes traffic (and an old one may go) only once the ALB sees it healthy.
+            { metadata: { name: GATEWAY_NAMESPACE, labels: READINESS_GATE_LABEL } },
+            { parent: this },
+        );
+
+        const timing = args.gatewayTiming;
+        const gateway = new k8s.helm.v3.Release(
+            `${name}-gateway`,
+            {
+                name: GATEWAY_NAME,
+                namespace: GATEWAY_NAMESPACE,
+                ...chart("gateway"),
+                // Keys from manifests/charts/gateway/values.yaml (1.30.3).
+                values: {
+                    name: GATEWAY_NAME,
+                    // The ALB targets pod IPs (target-type ip); no cloud load balancer for this Service.
+                    service: { type: "ClusterIP" },
+                    autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 60 },
+                    podDisruptionBudget: { minAvailable: 1 },
+                    terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
+                    lifecycle: { preStop: preStopSleep(timing.preStopSeconds, args.kubernetesVersion) },
+                    topologySpreadConstraints: [
+                        {
+                            maxSkew: 1,
+                            topologyKey: "topology.kubernetes.io/zone",
+                            whenUnsatisfiable: "ScheduleAnyway",
+                            labelSelector: { matchLabels: { istio: "ingressgateway" } },
+                        },
+                    ],
+                },
+            },
+            {
+                parent: this,
+                // istiod injects the gateway's proxy; the controller's webhooks must exist before the gateway's
+                // pods (readiness-gate injection) and Service (its Service mutator) are created.
+                dependsOn: [this.istiod, args.loadBalancerController, gatewayNamespace],
+            },
+        );
+
+        new k8s.apiextensions.CustomResource(
+            `${name}-shared-gateway`,
+            {
+                apiVersion: "networking.istio.io/v1",
+                kind: "Gateway",
+                metadata: { name: SHARED_GATEWAY.split("/")[1], namespace: GATEWAY_NAMESPACE },
+                spec: {
+                    selector: { istio: "ingressgateway" },
+                    servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
+                },
+            },
+            // The CRD comes from base; the gateway pods it configures come from the gateway release.
+            { parent: this, dependsOn: [base, gateway] },
+        );
+
+        this.ingress = new k8s.networking.v1.Ingress(
+            `${name}-alb`,
+            {
+                metadata: {
+                    name: "platform-entrypoint",
+                    namespace: GATEWAY_NAMESPACE,
+                    // Annotations: kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md.
+                    annotations: {
+                        "alb.ingress.kubernetes.io/scheme": args.ingressScheme,
+                        "alb.ingress.kubernetes.io/target-type": "ip",
+                        "alb.ingress.kubernetes.io/healthcheck-port": String(GATEWAY_STATUS_PORT),
+                        "alb.ingress.kubernetes.io/healthcheck-path": GATEWAY_READY_PATH,
+                        "alb.ingress.kubernetes.io/healthcheck-interval-seconds": String(timing.healthCheckIntervalSeconds),
+                        "alb.ingress.kubernetes.io/healthy-threshold-count": String(timing.healthyThreshold),
+                        "alb.ingress.kubernetes.io/unhealthy-threshold-count": String(timing.unhealthyThreshold),
+                        "alb.ingress.kubernetes.io/success-codes": "200",
+                        "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${timing.deregistrationDelaySeconds}`,
+                        "alb.ingress.kubernetes.io/tags": Object.entries(args.tags)
+                            .map(([k, v]) => `${k}=${v}`)
+                            .join(","),
+                    },
+                },
+                spec: {
+                    ingressClassName: "alb",
+                    defaultBackend: { service: { name: GATEWAY_NAME, port: { number: 80 } } },
+                },
+            },
+            {
+                parent: this,
+                // Created after the controller (which reconciles it into an ALB) and deleted before it, so the
+                // controller is still there to delete the ALB, its target groups and security groups.
+                dependsOn: [args.loadBalancerController, gateway],
+            },
+        );
+
+        this.ingressGatewayService = `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`;
+        this.registerOutputs({ ingressGatewayService: this.ingressGatewayService });
+    }
+}

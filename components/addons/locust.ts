@@ -1,0 +1,91 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { VERSIONS } from "../versions";
+
+export const LOCUST_NAMESPACE = "locust";
+// The chart names its Service after the release when the release name contains "locust" (templates/_helpers.tpl).
+export const LOCUST_RELEASE = "locust";
+/** Locust's web UI port (chart values service.port). */
+export const LOCUST_UI_PORT = 8089;
+/** Data key of the locustfile ConfigMap: the chart loads `<locust_locustfile_path>/<locust_locustfile>`. */
+const LOCUSTFILE_KEY = "main.py";
+export const LOCUSTFILE = path.join(__dirname, "locustfile.py");
+
+export interface LocustArgs {
+    /** URL the load goes to: the app's in-cluster Service by default. */
+    targetHost: string;
+    /** Most worker pods the worker HPA may run. */
+    maxWorkers: number;
+    /** Whether Istio injects sidecars (needed to reach apps under STRICT mTLS). */
+    meshInjection: boolean;
+    /** Resources the install waits for: the node group, and istiod when sidecars are injected. */
+    dependsOn: pulumi.Resource[];
+}
+
+/** Locust (deliveryhero chart): UI inside the cluster only, workers autoscaled, locustfile from the repo. */
+export class Locust extends pulumi.ComponentResource {
+    /** The command that opens the UI on http://localhost:8089. */
+    readonly uiCommand: string;
+
+    constructor(name: string, args: LocustArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("zero-downtime-eks:addons:Locust", name, {}, opts);
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            { metadata: { name: LOCUST_NAMESPACE, labels: args.meshInjection ? { "istio-injection": "enabled" } : {} } },
+            { parent: this },
+        );
+        const locustfile = new k8s.core.v1.ConfigMap(
+            `${name}-locustfile`,
+            {
+                metadata: { name: "locustfile", namespace: LOCUST_NAMESPACE },
+                data: { [LOCUSTFILE_KEY]: fs.readFileSync(LOCUSTFILE, "utf8") },
+            },
+            { parent: this, dependsOn: [namespace] },
+        );
+        // The chart mounts a lib ConfigMap as /mnt/locust/lib and creates it only under its example name.
+        const lib = new k8s.core.v1.ConfigMap(
+            `${name}-lib`,
+            { metadata: { name: "locust-lib", namespace: LOCUST_NAMESPACE }, data: { "__init__.py": "" } },
+            { parent: this, dependsOn: [namespace] },
+        );
+
+        const pin = VERSIONS.locust;
+        new k8s.helm.v3.Release(
+            `${name}-chart`,
+            {
+                name: LOCUST_RELEASE,
+                namespace: LOCUST_NAMESPACE,
+                chart: pin.chart,
+                version: pin.version,
+                // Keys from deliveryhero/helm-charts stable/locust/values.yaml (0.35.0).
+                values: {
+                    loadtest: {
+                        name: "zero-downtime",
+                        locust_locustfile: LOCUSTFILE_KEY,
+                        locust_locustfile_configmap: "locustfile",
+                        locust_lib_configmap: "locust-lib",
+                        locust_host: args.targetHost,
+                        headless: false,
+                    },
+                    master: { resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+                    worker: {
+                        // The HPA scales on CPU utilization, which needs CPU requests.
+                        hpa: { enabled: true, minReplicas: 1, maxReplicas: args.maxWorkers, targetCPUUtilizationPercentage: 40 },
+                        resources: { requests: { cpu: "500m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                    },
+                    // The UI stays inside the cluster: no LoadBalancer, no Ingress; reach it with port-forward.
+                    service: { type: "ClusterIP" },
+                    ingress: { enabled: false },
+                },
+            },
+            // The chart mounts both ConfigMaps; the pods need nodes (and istiod, for their sidecars).
+            { parent: this, dependsOn: [locustfile, lib, ...args.dependsOn] },
+        );
+
+        this.uiCommand = `kubectl -n ${LOCUST_NAMESPACE} port-forward svc/${LOCUST_RELEASE} ${LOCUST_UI_PORT}:${LOCUST_UI_PORT}`;
+        this.registerOutputs({ uiCommand: this.uiCommand });
+    }
+}

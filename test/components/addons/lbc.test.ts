@@ -1,0 +1,79 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT, officialPolicyFile } from "../../../components/addons/lbc";
+import { irsaTrustPolicy } from "../../../components/addons/irsa";
+import { VERSIONS } from "../../../components/versions";
+import { only, release, synth, valuesOf } from "../../harness";
+
+type Statement = {
+    Effect: string;
+    Action: string | string[];
+    Principal?: { Federated: string };
+    Condition?: Record<string, Record<string, string>>;
+};
+const actionsOf = (doc: { Statement: Statement[] }) =>
+    doc.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+
+describe("AWS Load Balancer Controller", () => {
+    it("IRSA trust: the cluster's OIDC provider, AssumeRoleWithWebIdentity, aud and sub both pinned", async () => {
+        const result = await synth("dev");
+        const role = only(result, "aws:iam/role:Role", "-lbc-role");
+        const trust = JSON.parse(role.inputs.assumeRolePolicy as string) as { Statement: Statement[] };
+        assert.equal(trust.Statement.length, 1);
+        const [statement] = trust.Statement;
+        const issuer = String(result.outputs.oidcProviderUrl);
+        assert.equal(statement.Effect, "Allow");
+        assert.deepEqual(statement.Principal, { Federated: result.outputs.oidcProviderArn });
+        assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
+        assert.deepEqual(statement.Condition, {
+            StringEquals: {
+                [`${issuer}:aud`]: "sts.amazonaws.com",
+                [`${issuer}:sub`]: "system:serviceaccount:kube-system:aws-load-balancer-controller",
+            },
+        });
+    });
+
+    it("trust policy condition keys never carry the https:// of an issuer URL", () => {
+        const doc = irsaTrustPolicy("arn:aws:iam::1:oidc-provider/x", "https://oidc.example/id/A", "ns", "sa");
+        assert.deepEqual(Object.keys(doc.Statement[0].Condition.StringEquals).sort(), ["oidc.example/id/A:aud", "oidc.example/id/A:sub"]);
+    });
+
+    it("permissions are the official policy file of the pinned version, with no '*' action", async () => {
+        const file = officialPolicyFile();
+        assert.ok(file.endsWith(`${VERSIONS.loadBalancerController.app}.json`), "the file follows the pinned controller version");
+        const official = JSON.parse(fs.readFileSync(file, "utf8")) as { Statement: Statement[] };
+        const attached = JSON.parse(only(await synth("dev"), "aws:iam/policy:Policy", "-lbc-policy").inputs.policy as string) as {
+            Statement: Statement[];
+        };
+        assert.deepEqual(actionsOf(attached), actionsOf(official));
+        assert.deepEqual(attached, official, "attached unchanged: conditions and resources too");
+        assert.ok(actionsOf(official).length > 50);
+        for (const action of actionsOf(official)) {
+            assert.notEqual(action, "*");
+            assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/, `${action} grants a whole service`);
+        }
+    });
+
+    it("chart gets clusterName, region, vpcId, 2 replicas and the role on its service account", async () => {
+        const result = await synth("dev");
+        const lbc = release(result, "aws-load-balancer-controller");
+        const role = only(result, "aws:iam/role:Role", "-lbc-role");
+        const values = valuesOf(lbc);
+        assert.equal(lbc.inputs.namespace, LBC_NAMESPACE);
+        assert.equal(values.clusterName, result.outputs.clusterName);
+        assert.equal(values.region, result.outputs.region);
+        assert.equal(values.vpcId, result.outputs.vpcId);
+        assert.equal(values.replicaCount, 2);
+        assert.equal(values.serviceAccount.name, LBC_SERVICE_ACCOUNT);
+        assert.equal(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], result.outputs.loadBalancerControllerRoleArn);
+        assert.match(String(result.outputs.loadBalancerControllerRoleArn), new RegExp(`:${role.name}$`));
+        assert.equal(values.keepTLSSecret, true, "webhook certificate reused across upgrades");
+    });
+
+    it("the controller starts only once its IAM permissions are attached", async () => {
+        const result = await synth("dev");
+        const attachment = only(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-lbc-policy");
+        assert.ok(release(result, "aws-load-balancer-controller").dependsOn.includes(attachment.name));
+    });
+});
