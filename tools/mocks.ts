@@ -219,15 +219,36 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
 
     const entry = path.join(projectDir, "index.ts");
     delete require.cache[require.resolve(entry)];
+    // Like Pulumi's Node language host, treat a rejection nobody handled as the program failing.
+    const programErrors: unknown[] = [];
+    const onUnhandled = (err: unknown) => programErrors.push(err);
+    process.on("unhandledRejection", onUnhandled);
     // The module's exports are the stack outputs; keep them as Outputs to see which are secret.
     let exported: Record<string, unknown> = {};
-    await pulumi.runtime.runInPulumiStack(() => {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        exported = require(entry) as Record<string, unknown>;
-        return Promise.resolve(exported);
-    });
-    // Registrations finish asynchronously; wait until the RPC queue has drained.
-    await settings.waitForRPCs();
+    try {
+        await pulumi.runtime.runInPulumiStack(() => {
+            // A program that throws while loading (bad settings) fails the run; catching it here
+            // keeps the Stack's own promises from rejecting a second time, unhandled.
+            try {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                exported = require(entry) as Record<string, unknown>;
+            } catch (err) {
+                programErrors.push(err);
+            }
+            return Promise.resolve(exported);
+        });
+        // Registrations finish asynchronously; wait until the RPC queue has drained.
+        await settings.waitForRPCs();
+    } catch (err) {
+        programErrors.unshift(err);
+    } finally {
+        // Node reports unhandled rejections once the microtask queue is empty, before the next macrotask.
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onUnhandled);
+    }
+    if (programErrors.length > 0) {
+        throw programErrors[0];
+    }
 
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];

@@ -32,6 +32,7 @@ function problemsOf(i: ConfigInput): SettingsError["problems"] {
 
 const cluster = (extra: Record<string, unknown>) => ({ [`${P}cluster`]: { ...OPEN_API, ...extra } });
 const network = (extra: Record<string, unknown>) => ({ [`${P}network`]: extra });
+const addons = (extra: Record<string, unknown>) => ({ [`${P}addons`]: extra });
 
 // Each bad configuration, the key its error must name, and a word of what is expected.
 const BAD: { case: string; stack?: string; config: Record<string, unknown>; key: string; expected: RegExp }[] = [
@@ -115,6 +116,38 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
     { case: "no region", config: { "aws:region": undefined }, key: "aws:region", expected: /region/ },
     { case: "region malformed", config: { "aws:region": "Seoul" }, key: "aws:region", expected: /region/ },
     { case: "unknown environment", config: { [`${P}environment`]: "qa" }, key: `${P}environment`, expected: /"dev", "staging", "prod"/ },
+    { case: "unknown addon", config: addons({ certManager: { enabled: true } }), key: `${P}addons.certManager`, expected: /known keys/ },
+    {
+        case: "addon switch not a boolean",
+        config: addons({ metricsServer: { enabled: "yes" } }),
+        key: `${P}addons.metricsServer.enabled`,
+        expected: /true or false/,
+    },
+    {
+        case: "unknown mTLS mode",
+        config: addons({ istio: { mtlsMode: "DISABLE" } }),
+        key: `${P}addons.istio.mtlsMode`,
+        expected: /"STRICT", "PERMISSIVE"/,
+    },
+    {
+        case: "unknown ALB scheme",
+        config: addons({ istio: { ingressScheme: "public" } }),
+        key: `${P}addons.istio.ingressScheme`,
+        expected: /internet-facing/,
+    },
+    {
+        case: "Locust target not a URL",
+        config: addons({ locust: { targetHost: "web:80" } }),
+        key: `${P}addons.locust.targetHost`,
+        expected: /URL/,
+    },
+    { case: "no Locust workers", config: addons({ locust: { maxWorkers: 0 } }), key: `${P}addons.locust.maxWorkers`, expected: /1 to 100/ },
+    {
+        case: "Istio without the controller",
+        config: addons({ loadBalancerController: { enabled: false } }),
+        key: `${P}addons.istio.enabled`,
+        expected: /controller/,
+    },
     { case: "stack name is no environment", stack: "feature-x", config: {}, key: `${P}environment`, expected: /"dev"/ },
 ];
 

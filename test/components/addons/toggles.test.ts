@@ -1,0 +1,68 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { RELEASE, synth } from "../../harness";
+
+const ADDONS = "zero-downtime-eks:addons";
+
+// Each addon switched off, and what must disappear with it.
+const TOGGLES = [
+    {
+        off: { istio: { enabled: false }, loadBalancerController: { enabled: false } },
+        gone: ["aws-load-balancer-controller", "istio-base", "istiod", "istio-ingressgateway"],
+        types: ["zero-downtime-eks:addons:LoadBalancerController", "zero-downtime-eks:addons:Istio", "aws:iam/policy:Policy"],
+        outputs: ["loadBalancerControllerRoleArn", "istioVersion", "ingressGatewayService"],
+    },
+    {
+        off: { metricsServer: { enabled: false } },
+        gone: ["metrics-server"],
+        types: ["zero-downtime-eks:addons:MetricsServer"],
+        outputs: [],
+    },
+    {
+        off: { istio: { enabled: false } },
+        gone: ["istio-base", "istiod", "istio-ingressgateway"],
+        types: ["zero-downtime-eks:addons:Istio", "kubernetes:security.istio.io/v1:PeerAuthentication"],
+        outputs: ["istioVersion", "ingressGatewayService"],
+    },
+    { off: { locust: { enabled: false } }, gone: ["locust"], types: ["zero-downtime-eks:addons:Locust"], outputs: ["locustUiCommand"] },
+];
+
+describe("addon toggles", () => {
+    it("by default every addon is installed and every addon output set", async () => {
+        const result = await synth("dev");
+        const releases = result.resources.filter((r) => r.type === RELEASE).map((r) => r.inputs.name);
+        for (const t of TOGGLES) {
+            for (const name of t.gone) {
+                assert.ok(releases.includes(name), `${name} missing by default`);
+            }
+            for (const output of t.outputs) {
+                assert.ok(result.outputs[output] !== undefined, `${output} missing by default`);
+            }
+        }
+    });
+
+    for (const t of TOGGLES) {
+        it(`switching off ${Object.keys(t.off).join(" + ")} removes ${t.gone.join(", ")}`, async () => {
+            const result = await synth("dev", { [ADDONS]: t.off });
+            const releases = result.resources.filter((r) => r.type === RELEASE).map((r) => r.inputs.name);
+            for (const name of t.gone) {
+                assert.ok(!releases.includes(name), `${name} still installed`);
+            }
+            for (const type of t.types) {
+                assert.ok(!result.resources.some((r) => r.type === type), `${type} still registered`);
+            }
+            for (const output of t.outputs) {
+                assert.equal(result.outputs[output], undefined, `${output} still exported`);
+            }
+            assert.ok(releases.length > 0 || Object.keys(t.off).length > 1, "other addons stay");
+        });
+    }
+
+    it("Istio without the controller is refused, naming both keys", async () => {
+        await assert.rejects(synth("dev", { [ADDONS]: { loadBalancerController: { enabled: false } } }), (err: Error) => {
+            assert.match(err.message, /zero-downtime-eks:addons\.istio\.enabled/);
+            assert.match(err.message, /zero-downtime-eks:addons\.loadBalancerController\.enabled/);
+            return true;
+        });
+    });
+});
