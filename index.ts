@@ -6,11 +6,14 @@ import { Network } from "./components/network";
 import { Cluster } from "./components/cluster";
 import { LoadBalancerController } from "./components/addons/lbc";
 import { MetricsServer } from "./components/addons/metrics-server";
-import { Istio } from "./components/addons/istio";
+import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
 import { VERSIONS } from "./components/versions";
+import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
+import * as pulumi from "@pulumi/pulumi";
 
 const settings = loadSettings();
+settings.warnings.forEach((w) => void pulumi.log.warn(w));
 const { stack, addons } = settings;
 
 const network = new Network(`${stack}-network`, {
@@ -85,6 +88,28 @@ const locust = addons.locust.enabled
       )
     : undefined;
 
+// Settings guarantee the controller is on whenever the app is.
+const app =
+    settings.app.enabled && lbc
+        ? new ZeroDowntimeService(
+              `${stack}-app`,
+              {
+                  ...settings.app,
+                  kubernetesVersion: settings.cluster.version,
+                  mesh: istio !== undefined,
+                  exposure: istio
+                      ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
+                      : { kind: "alb", scheme: settings.app.ingress.scheme },
+                  dependsOn: istio ? [lbc.release, istio.istiod] : [lbc.release],
+                  tags: settings.tags,
+              },
+              inCluster,
+          )
+        : undefined;
+
+// The ALB in front of the app: the Istio entrypoint, or the app's own.
+const entrypoint = app?.ingress ?? istio?.ingress;
+
 export const region = settings.region;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = cluster.kubeconfig;
@@ -99,3 +124,5 @@ export const loadBalancerControllerRoleArn = lbc?.roleArn;
 export const istioVersion = istio ? VERSIONS.istio.version : undefined;
 export const ingressGatewayService = istio?.ingressGatewayService;
 export const locustUiCommand = locust?.uiCommand;
+export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` : undefined;
+export const appNamespace = app?.namespace;

@@ -22,3 +22,6 @@ export function preStopSleep(seconds: number, kubernetesVersion: string): Record
     }
     return { exec: { command: ["sleep", String(seconds)] } };
 }
+
+/** Namespace label that makes the AWS Load Balancer Controller inject readiness gates into new pods (docs/deploy/pod_readiness_gate.md). */
+export const READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };

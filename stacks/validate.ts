@@ -101,7 +101,13 @@ export class Section {
         return this.raw[name] !== undefined;
     }
 
-    private take(name: string): unknown {
+    /** Records a problem already phrased with its full key. */
+    report(problem: Problem): void {
+        this.problems.push(problem);
+    }
+
+    /** Reads a key and marks it known. */
+    take(name: string): unknown {
         this.seen.add(name);
         return this.raw[name];
     }

@@ -146,6 +146,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
                 eksCluster: { name: clusterName, version: inputs.version, vpcConfig: { clusterSecurityGroupId: `sg-${id}` } },
             };
         }
+        case "kubernetes:networking.k8s.io/v1:Ingress":
+            // The controller writes the ALB's DNS name into the Ingress status once the ALB exists.
+            return {
+                ...inputs,
+                status: {
+                    loadBalancer: { ingress: [{ hostname: `k8s-${id.slice(0, 8)}-${id.slice(8, 16)}.${region}.elb.amazonaws.com` }] },
+                },
+            };
         case "eks:index:ManagedNodeGroup":
             return { nodeGroup: { nodeGroupName: `${name}-${id.slice(0, 8)}` } };
         default: {

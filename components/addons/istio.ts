@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
-import { preStopSleep } from "../lifecycle";
+import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 
 export const ISTIO_NAMESPACE = "istio-system";
 export const GATEWAY_NAMESPACE = "istio-ingress";
@@ -9,8 +9,6 @@ export const GATEWAY_NAMESPACE = "istio-ingress";
 export const GATEWAY_NAME = "istio-ingressgateway";
 /** The shared Istio `Gateway` that apps bind their VirtualServices to, as `<namespace>/<name>`. */
 export const SHARED_GATEWAY = `${GATEWAY_NAMESPACE}/platform`;
-/** Label that makes the AWS Load Balancer Controller inject readiness gates into a namespace's pods. */
-export const READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" };
 // The gateway's readiness endpoint, the one istiod's gateway injection template probes
 // (istio/istio manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml).
 const GATEWAY_STATUS_PORT = 15021;

@@ -1,0 +1,334 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
+
+export type Color = "blue" | "green";
+
+/** How requests reach the app. */
+export type Exposure =
+    /** ALB → Istio ingress gateway → app: a VirtualService on the platform's shared Istio Gateway. */
+    | { kind: "istio-gateway"; gateway: string }
+    /** ALB → app pods directly (target-type ip, readiness gates): only without mesh mTLS. */
+    | { kind: "alb"; scheme: "internet-facing" | "internal" };
+
+export interface ZeroDowntimeServiceArgs {
+    /** Name of the Deployment, Service and friends. */
+    name: string;
+    /** Namespace the component creates for the app. */
+    namespace: string;
+    /** Container image, pinned. */
+    image: string;
+    /** Port the container serves HTTP on. */
+    port: number;
+    /** Replicas without autoscaling; the HPA minimum with it. */
+    replicas: number;
+    /** Requests (CPU and memory) and the memory limit. */
+    resources: { cpuMillicores: number; memoryMiB: number; memoryLimitMiB: number };
+    /** Probe paths and timings; an empty `livenessPath` makes liveness a TCP check. */
+    probes: {
+        path: string;
+        livenessPath: string;
+        startupPeriodSeconds: number;
+        startupFailureThreshold: number;
+        readinessPeriodSeconds: number;
+        readinessFailureThreshold: number;
+        livenessPeriodSeconds: number;
+        livenessFailureThreshold: number;
+    };
+    /** Rolling update shape. */
+    rollout: { maxSurge: number | string; maxUnavailable: number | string; minReadySeconds: number; revisionHistoryLimit: number };
+    /** CPU-based HPA. */
+    autoscaling: { enabled: boolean; maxReplicas: number; targetCpuUtilization: number };
+    /** Termination and ALB timings (checked by rules/timing.ts before this runs). */
+    timing: {
+        preStopSeconds: number;
+        shutdownSeconds: number;
+        terminationGracePeriodSeconds: number;
+        deregistrationDelaySeconds: number;
+        healthCheckIntervalSeconds: number;
+        healthyThreshold: number;
+        unhealthyThreshold: number;
+    };
+    /** Istio outlier detection (applied when the app is in the mesh). */
+    outlierDetection: { consecutive5xxErrors: number; intervalSeconds: number; baseEjectionSeconds: number; maxEjectionPercent: number };
+    /** Two Deployments and a Service that follows `activeColor`. */
+    blueGreen: { enabled: boolean; activeColor: Color; images: Record<Color, string> };
+    /** Kubernetes version of the cluster (chooses the preStop form). */
+    kubernetesVersion: string;
+    /** Whether pods get Istio sidecars (and a DestinationRule). */
+    mesh: boolean;
+    /** Path from the load balancer to the app. */
+    exposure: Exposure;
+    /** Resources that must exist first: the load balancer controller (webhooks, Ingress), istiod (sidecar injection). */
+    dependsOn: pulumi.Resource[];
+    /** Tags for the ALB (direct exposure only). */
+    tags: Record<string, string>;
+}
+
+/**
+ * A web service that rolls out and scales in without failed requests: probes, preStop and grace
+ * sized to the ALB, readiness gates, a surge-only rolling update, HPA, PDB and outlier detection.
+ */
+export class ZeroDowntimeService extends pulumi.ComponentResource {
+    /** Namespace of the app. */
+    readonly namespace: string;
+    /** The Ingress that fronts the app directly (ALB exposure only). */
+    readonly ingress?: k8s.networking.v1.Ingress;
+
+    constructor(name: string, args: ZeroDowntimeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("zero-downtime-eks:app:ZeroDowntimeService", name, {}, opts);
+        const labels = { "app.kubernetes.io/name": args.name };
+        const ns = args.namespace;
+
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-ns`,
+            {
+                metadata: {
+                    name: ns,
+                    labels: { ...READINESS_GATE_LABEL, ...(args.mesh ? { "istio-injection": "enabled" } : {}) },
+                },
+            },
+            // The controller's webhook and istiod's injector must exist before any pod of this namespace is created.
+            { parent: this, dependsOn: args.dependsOn },
+        );
+        const inNamespace = { parent: this, dependsOn: [namespace] };
+
+        const colors: (Color | undefined)[] = args.blueGreen.enabled ? ["blue", "green"] : [undefined];
+        const selector = args.blueGreen.enabled ? { ...labels, version: args.blueGreen.activeColor } : labels;
+        const service = new k8s.core.v1.Service(
+            `${name}-svc`,
+            {
+                metadata: { name: args.name, namespace: ns, labels },
+                spec: {
+                    type: "ClusterIP",
+                    selector,
+                    // Port name `http` tells Istio the protocol (istio.io docs, protocol selection).
+                    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+                },
+            },
+            inNamespace,
+        );
+
+        // Pods get readiness gates only if the target group binding exists when they are created,
+        // so the Service and its Ingress (or VirtualService) come before the Deployment.
+        const front: pulumi.Resource[] = [service];
+        const host = `${args.name}.${ns}.svc.cluster.local`;
+        if (args.exposure.kind === "alb") {
+            this.ingress = new k8s.networking.v1.Ingress(
+                `${name}-ingress`,
+                {
+                    metadata: { name: args.name, namespace: ns, annotations: albAnnotations(args, args.exposure.scheme) },
+                    spec: {
+                        ingressClassName: "alb",
+                        defaultBackend: { service: { name: args.name, port: { name: "http" } } },
+                    },
+                },
+                // After the controller (it reconciles the ALB) and deleted before it (it deletes the ALB).
+                { parent: this, dependsOn: [service, ...args.dependsOn] },
+            );
+            front.push(this.ingress);
+        } else {
+            front.push(
+                new k8s.apiextensions.CustomResource(
+                    `${name}-route`,
+                    {
+                        apiVersion: "networking.istio.io/v1",
+                        kind: "VirtualService",
+                        metadata: { name: args.name, namespace: ns },
+                        spec: {
+                            hosts: ["*"],
+                            gateways: [args.exposure.gateway],
+                            http: [
+                                {
+                                    route: [{ destination: { host, port: { number: 80 } } }],
+                                    // Retry only what never reached the app (safe for any method): a connection
+                                    // to a pod that has just gone away.
+                                    retries: { attempts: 2, retryOn: "connect-failure,refused-stream" },
+                                },
+                            ],
+                        },
+                    },
+                    inNamespace,
+                ),
+            );
+        }
+        if (args.mesh) {
+            front.push(
+                new k8s.apiextensions.CustomResource(
+                    `${name}-outliers`,
+                    {
+                        apiVersion: "networking.istio.io/v1",
+                        kind: "DestinationRule",
+                        metadata: { name: args.name, namespace: ns },
+                        spec: {
+                            host,
+                            trafficPolicy: {
+                                outlierDetection: {
+                                    consecutive5xxErrors: args.outlierDetection.consecutive5xxErrors,
+                                    interval: `${args.outlierDetection.intervalSeconds}s`,
+                                    baseEjectionTime: `${args.outlierDetection.baseEjectionSeconds}s`,
+                                    // Seed 000 allowed 100%; capped so a bad rollout cannot eject every endpoint.
+                                    maxEjectionPercent: args.outlierDetection.maxEjectionPercent,
+                                },
+                            },
+                        },
+                    },
+                    inNamespace,
+                ),
+            );
+        }
+
+        for (const color of colors) {
+            const suffix = color ? `-${color}` : "";
+            const workload = `${args.name}${suffix}`;
+            const podLabels = color ? { ...labels, version: color } : labels;
+            const deployment = new k8s.apps.v1.Deployment(
+                `${name}-deploy${suffix}`,
+                {
+                    metadata: { name: workload, namespace: ns, labels: podLabels },
+                    spec: deploymentSpec(args, podLabels, color ? args.blueGreen.images[color] : args.image),
+                },
+                // Readiness gates (see above); the HPA owns replicas once it exists.
+                { parent: this, dependsOn: front },
+            );
+            if (args.autoscaling.enabled) {
+                new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                    `${name}-hpa${suffix}`,
+                    { metadata: { name: workload, namespace: ns }, spec: hpaSpec(args, workload) },
+                    { parent: this, dependsOn: [deployment] },
+                );
+            }
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb${suffix}`,
+                {
+                    metadata: { name: workload, namespace: ns },
+                    // Node drains take one pod at a time, like the rollout.
+                    spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+                },
+                inNamespace,
+            );
+        }
+
+        this.namespace = ns;
+        this.registerOutputs({ namespace: this.namespace });
+    }
+}
+
+/** ALB annotations for a target group of pod IPs (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md). */
+function albAnnotations(args: ZeroDowntimeServiceArgs, scheme: string): Record<string, string> {
+    const t = args.timing;
+    return {
+        "alb.ingress.kubernetes.io/scheme": scheme,
+        "alb.ingress.kubernetes.io/target-type": "ip",
+        "alb.ingress.kubernetes.io/healthcheck-path": args.probes.path,
+        "alb.ingress.kubernetes.io/healthcheck-interval-seconds": String(t.healthCheckIntervalSeconds),
+        "alb.ingress.kubernetes.io/healthy-threshold-count": String(t.healthyThreshold),
+        "alb.ingress.kubernetes.io/unhealthy-threshold-count": String(t.unhealthyThreshold),
+        "alb.ingress.kubernetes.io/success-codes": "200-299",
+        "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${t.deregistrationDelaySeconds}`,
+        "alb.ingress.kubernetes.io/tags": Object.entries(args.tags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(","),
+    };
+}
+
+function deploymentSpec(
+    args: ZeroDowntimeServiceArgs,
+    podLabels: Record<string, string>,
+    image: string,
+): k8s.types.input.apps.v1.DeploymentSpec {
+    const p = args.probes;
+    const http = (path: string) => ({ httpGet: { path, port: "http" } });
+    return {
+        // With an HPA, replicas are left to it: a value here would reset the HPA's choice on every update.
+        ...(args.autoscaling.enabled ? {} : { replicas: args.replicas }),
+        revisionHistoryLimit: args.rollout.revisionHistoryLimit,
+        minReadySeconds: args.rollout.minReadySeconds,
+        selector: { matchLabels: podLabels },
+        strategy: {
+            type: "RollingUpdate",
+            rollingUpdate: { maxSurge: args.rollout.maxSurge, maxUnavailable: args.rollout.maxUnavailable },
+        },
+        template: {
+            metadata: { labels: podLabels },
+            spec: {
+                terminationGracePeriodSeconds: args.timing.terminationGracePeriodSeconds,
+                securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
+                    maxSkew: 1,
+                    topologyKey,
+                    // Spread when possible; never block a scale-up on an unbalanced node group.
+                    whenUnsatisfiable: "ScheduleAnyway",
+                    labelSelector: { matchLabels: podLabels },
+                })),
+                containers: [
+                    {
+                        name: "app",
+                        image,
+                        ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+                        resources: {
+                            requests: { cpu: `${args.resources.cpuMillicores}m`, memory: `${args.resources.memoryMiB}Mi` },
+                            // No CPU limit: throttling a pod mid-rollout turns into latency spikes and failed probes.
+                            limits: { memory: `${args.resources.memoryLimitMiB}Mi` },
+                        },
+                        startupProbe: {
+                            ...http(p.path),
+                            periodSeconds: p.startupPeriodSeconds,
+                            failureThreshold: p.startupFailureThreshold,
+                        },
+                        readinessProbe: {
+                            ...http(p.path),
+                            periodSeconds: p.readinessPeriodSeconds,
+                            failureThreshold: p.readinessFailureThreshold,
+                            successThreshold: 1,
+                            timeoutSeconds: 2,
+                        },
+                        livenessProbe: {
+                            ...(p.livenessPath === "" ? { tcpSocket: { port: "http" } } : http(p.livenessPath)),
+                            periodSeconds: p.livenessPeriodSeconds,
+                            failureThreshold: p.livenessFailureThreshold,
+                            timeoutSeconds: 2,
+                        },
+                        lifecycle: { preStop: preStopSleep(args.timing.preStopSeconds, args.kubernetesVersion) },
+                        securityContext: {
+                            runAsNonRoot: true,
+                            readOnlyRootFilesystem: true,
+                            allowPrivilegeEscalation: false,
+                            capabilities: { drop: ["ALL"] },
+                        },
+                        // The only writable path: scratch space (nginx keeps its pid and temp files in /tmp).
+                        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                    },
+                ],
+                volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            },
+        },
+    };
+}
+
+function hpaSpec(args: ZeroDowntimeServiceArgs, workload: string): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: workload },
+        minReplicas: args.replicas,
+        maxReplicas: args.autoscaling.maxReplicas,
+        metrics: [
+            {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: args.autoscaling.targetCpuUtilization } },
+            },
+        ],
+        behavior: {
+            // Up fast: double, or add 4 pods, every 15 s, whichever is more (spikes, seed 003).
+            scaleUp: {
+                stabilizationWindowSeconds: 0,
+                selectPolicy: "Max",
+                policies: [
+                    { type: "Percent", value: 100, periodSeconds: 15 },
+                    { type: "Pods", value: 4, periodSeconds: 15 },
+                ],
+            },
+            // Down slowly: after 5 minutes of lower load, one pod a minute, so each leaves through the full preStop path.
+            scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: "Max", policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+        },
+    };
+}

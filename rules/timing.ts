@@ -1,0 +1,114 @@
+// Zero-downtime timing rules, written once and used by settings validation, the policy pack and
+// the synth report. Pure: plain numbers in, violations out; no Pulumi import.
+//
+// The failure they prevent (seeds 001 and 003): a pod that stops serving while the ALB still
+// routes to it answers 502/503. When a pod starts terminating, the AWS Load Balancer Controller
+// sees it leave the Service's ready endpoints and deregisters it from the target group; until the
+// ALB has applied that, new requests still arrive. So the pod must keep serving through that
+// window (preStop sleep), then finish in-flight work (app shutdown) before the kubelet kills it
+// (termination grace), and the ALB must not hold connections to it longer than it lives
+// (deregistration delay). Sources: kubernetes-sigs/aws-load-balancer-controller
+// docs/deploy/pod_readiness_gate.md; EKS best practices guide, "Load Balancing" (graceful
+// shutdown: preStop sleep so the deregistration completes before SIGTERM).
+
+/**
+ * Seconds between a pod starting to terminate and the ALB no longer sending it new requests:
+ * the controller's reconcile of the endpoint change plus the ELB API applying the deregistration.
+ * The controller's docs and the EKS guide give no bound; seed 001 measured zero 5xx with a 40 s
+ * preStop, and AWS's own example uses 30 s. 15 s leaves room for a busy controller.
+ */
+export const DEREGISTRATION_PROPAGATION_SECONDS = 15;
+
+/** The timing of one workload behind an ALB, in seconds. */
+export interface TimingBudget {
+    /** preStop sleep: the pod keeps serving after it starts terminating. */
+    preStopSeconds: number;
+    /** The app's own graceful shutdown after SIGTERM (finish in-flight requests). */
+    shutdownSeconds: number;
+    /** Pod terminationGracePeriodSeconds. */
+    terminationGracePeriodSeconds: number;
+    /** ALB target group deregistration_delay.timeout_seconds. */
+    deregistrationDelaySeconds: number;
+    /** ALB health check interval. */
+    healthCheckIntervalSeconds: number;
+    /** ALB unhealthy threshold count. */
+    unhealthyThreshold: number;
+    /** Readiness probe period. */
+    readinessPeriodSeconds: number;
+    /** Readiness probe failure threshold. */
+    readinessFailureThreshold: number;
+    /** Deployment minReadySeconds: how long a new pod must stay ready before the rollout moves on. */
+    minReadySeconds: number;
+}
+
+/** One broken rule: which budget fields are involved, what is wrong, and the value that fixes it. */
+export interface Violation {
+    /** Stable rule identifier (also the policy name in the policy pack). */
+    rule: string;
+    /** Fields of {@link TimingBudget} (or of the rollout) the rule reads. */
+    fields: string[];
+    /** What is wrong, with the numbers. */
+    message: string;
+    /** What to change, to what value. */
+    fix: string;
+}
+
+/** The seconds a terminating pod must keep serving: propagation plus the ALB noticing failed health checks. */
+export function requiredPreStopSeconds(t: Pick<TimingBudget, "healthCheckIntervalSeconds" | "unhealthyThreshold">): number {
+    return DEREGISTRATION_PROPAGATION_SECONDS + t.healthCheckIntervalSeconds * t.unhealthyThreshold;
+}
+
+/** Every timing rule the budget breaks; empty when it is safe. */
+export function checkTiming(t: TimingBudget): Violation[] {
+    const violations: Violation[] = [];
+    const preStopNeeded = requiredPreStopSeconds(t);
+    if (t.preStopSeconds < preStopNeeded) {
+        violations.push({
+            rule: "prestop-covers-deregistration",
+            fields: ["preStopSeconds", "healthCheckIntervalSeconds", "unhealthyThreshold"],
+            message:
+                `preStop sleep ${t.preStopSeconds}s is shorter than the ${preStopNeeded}s the ALB may keep routing to a terminating pod ` +
+                `(${DEREGISTRATION_PROPAGATION_SECONDS}s deregistration propagation + ${t.healthCheckIntervalSeconds}s × ${t.unhealthyThreshold} health checks)`,
+            fix: `set preStopSeconds to at least ${preStopNeeded}`,
+        });
+    }
+    const graceNeeded = t.preStopSeconds + t.shutdownSeconds;
+    if (t.terminationGracePeriodSeconds < graceNeeded) {
+        violations.push({
+            rule: "grace-covers-prestop-and-shutdown",
+            fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds"],
+            message: `termination grace ${t.terminationGracePeriodSeconds}s is shorter than preStop ${t.preStopSeconds}s + app shutdown ${t.shutdownSeconds}s: the kubelet kills the pod mid-request`,
+            fix: `set terminationGracePeriodSeconds to at least ${graceNeeded}`,
+        });
+    }
+    if (t.deregistrationDelaySeconds > t.terminationGracePeriodSeconds) {
+        violations.push({
+            rule: "deregistration-within-grace",
+            fields: ["deregistrationDelaySeconds", "terminationGracePeriodSeconds"],
+            message: `ALB deregistration delay ${t.deregistrationDelaySeconds}s outlasts the pod's ${t.terminationGracePeriodSeconds}s grace: the ALB keeps in-flight requests on a pod that is already gone`,
+            fix: `set deregistrationDelaySeconds to at most ${t.terminationGracePeriodSeconds} (the ALB default is 300)`,
+        });
+    }
+    const detection = t.readinessPeriodSeconds * t.readinessFailureThreshold;
+    if (detection > t.minReadySeconds) {
+        violations.push({
+            rule: "readiness-detects-before-rollout-step",
+            fields: ["readinessPeriodSeconds", "readinessFailureThreshold", "minReadySeconds"],
+            message: `a failing new pod is noticed after ${detection}s (readiness ${t.readinessPeriodSeconds}s × ${t.readinessFailureThreshold}), later than the rollout's ${t.minReadySeconds}s step: the rollout replaces old pods with a broken one`,
+            fix: `set minReadySeconds to at least ${detection}, or shorten the readiness period or threshold`,
+        });
+    }
+    return violations;
+}
+
+/** Each row of the budget table the synth report prints, in the order a pod lives through them. */
+export function budgetRows(t: TimingBudget): { step: string; seconds: number }[] {
+    return [
+        { step: "ALB stops routing (propagation + health checks)", seconds: requiredPreStopSeconds(t) },
+        { step: "preStop sleep", seconds: t.preStopSeconds },
+        { step: "app shutdown", seconds: t.shutdownSeconds },
+        { step: "termination grace", seconds: t.terminationGracePeriodSeconds },
+        { step: "ALB deregistration delay", seconds: t.deregistrationDelaySeconds },
+        { step: "margin (grace − preStop − shutdown)", seconds: t.terminationGracePeriodSeconds - t.preStopSeconds - t.shutdownSeconds },
+    ];
+}
