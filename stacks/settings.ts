@@ -104,7 +104,7 @@ const SECTIONS = ["environment", "network", "cluster", "addons", "app"] as const
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 // An image reference pinned by tag or digest; `latest` is refused separately.
 const IMAGE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+\/[a-z0-9._/-]+)?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-const PATH = /^\/[A-Za-z0-9._~\/-]*$/;
+const PATH = /^\/[A-Za-z0-9._~/-]*$/;
 // Istio's default sidecar requests (istiod values global.proxy.resources), part of every meshed pod's footprint.
 export const SIDECAR_REQUESTS = { cpuMillicores: 100, memoryMiB: 128 };
 // Requests of the platform's own pods per node, budgeted before the app (aws-node, kube-proxy,
@@ -314,7 +314,7 @@ function readApp(section: Section): AppSettings {
         livenessPath: pr.string(
             "livenessPath",
             d.probes.livenessPath,
-            /^$|^\/[A-Za-z0-9._~\/-]*$/,
+            /^$|^\/[A-Za-z0-9._~/-]*$/,
             'an HTTP path, or "" for a TCP liveness check',
         ),
         startupPeriodSeconds: pr.int("startupPeriodSeconds", d.probes.startupPeriodSeconds, 1, 60),

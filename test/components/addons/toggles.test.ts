@@ -43,7 +43,9 @@ describe("addon toggles", () => {
 
     for (const t of TOGGLES) {
         it(`switching off ${Object.keys(t.off).join(" + ")} removes ${t.gone.join(", ")}`, async () => {
-            const result = await synth("dev", { [ADDONS]: t.off });
+            // The app needs the controller; it is switched off with it.
+            const app = "loadBalancerController" in t.off ? { "zero-downtime-eks:app": { enabled: false } } : {};
+            const result = await synth("dev", { [ADDONS]: t.off, ...app });
             const releases = result.resources.filter((r) => r.type === RELEASE).map((r) => r.inputs.name);
             for (const name of t.gone) {
                 assert.ok(!releases.includes(name), `${name} still installed`);
