@@ -1,0 +1,64 @@
+// Every Kubernetes object the program creates validates against the Kubernetes and Istio schemas
+// (kubernetes-models, generated from the upstream OpenAPI specs and Istio's CRDs).
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { ConfigMap, Namespace, Service } from "kubernetes-models/v1";
+import { Deployment } from "kubernetes-models/apps/v1";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
+import { DestinationRule, Gateway, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1";
+import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
+import { manifestsOf, type Manifest } from "../../tools/synth.js";
+import { synth } from "../harness.js";
+
+type Model = new (data: never) => { validate(): void };
+const MODELS: Record<string, Model> = {
+    "v1/Namespace": Namespace,
+    "v1/Service": Service,
+    "v1/ConfigMap": ConfigMap,
+    "apps/v1/Deployment": Deployment,
+    "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+    "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+    "networking.k8s.io/v1/Ingress": Ingress,
+    "networking.istio.io/v1/DestinationRule": DestinationRule,
+    "networking.istio.io/v1/Gateway": Gateway,
+    "networking.istio.io/v1/VirtualService": VirtualService,
+    "security.istio.io/v1/PeerAuthentication": PeerAuthentication,
+};
+
+function validate(m: Manifest): void {
+    const Model = MODELS[`${m.apiVersion}/${m.kind}`];
+    assert.ok(Model, `no schema for ${m.apiVersion} ${m.kind}: add its model`);
+    new Model(m as never).validate();
+}
+
+const VARIANTS: { name: string; stack: string; overrides: Record<string, unknown> }[] = [
+    { name: "dev (Istio entrypoint)", stack: "dev", overrides: {} },
+    { name: "prod", stack: "prod", overrides: {} },
+    { name: "ALB straight to the app, no mesh", stack: "dev", overrides: { "zero-downtime-eks:addons": { istio: { enabled: false } } } },
+    { name: "blue/green", stack: "dev", overrides: { "zero-downtime-eks:app": { blueGreen: { enabled: true, activeColor: "green" } } } },
+];
+
+describe("manifests validate against the Kubernetes and Istio schemas", () => {
+    for (const v of VARIANTS) {
+        it(v.name, async () => {
+            const manifests = manifestsOf((await synth(v.stack, v.overrides)).resources);
+            assert.ok(manifests.length >= 6, `only ${manifests.length} manifests`);
+            for (const m of manifests) {
+                assert.doesNotThrow(() => validate(m), `${m.kind} ${String(m.metadata?.name)}`);
+            }
+        });
+    }
+
+    it("the validator rejects a broken object (it is not a rubber stamp)", async () => {
+        const deployment = manifestsOf((await synth("dev")).resources).find((m) => m.kind === "Deployment") as Manifest;
+        const broken = structuredClone(deployment) as { spec: { template: { spec: { containers: { ports: unknown }[] } } } };
+        broken.spec.template.spec.containers[0].ports = [{ containerPort: "eighty" }];
+        assert.throws(() => validate(broken as unknown as Manifest));
+        const rule = manifestsOf((await synth("dev")).resources).find((m) => m.kind === "DestinationRule") as Manifest;
+        const badRule = structuredClone(rule) as { spec: { trafficPolicy: { outlierDetection: Record<string, unknown> } } };
+        badRule.spec.trafficPolicy.outlierDetection.consecutive5xxErrors = "three";
+        assert.throws(() => validate(badRule as unknown as Manifest));
+    });
+});
