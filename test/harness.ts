@@ -64,7 +64,6 @@ export function release(result: SynthResult, releaseName: string): RecordedResou
 }
 
 /** Values of a Helm release, typed loosely for deep assertions. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function valuesOf(r: RecordedResource): any {
     return r.inputs.values;
 }

@@ -33,6 +33,7 @@ function problemsOf(i: ConfigInput): SettingsError["problems"] {
 const cluster = (extra: Record<string, unknown>) => ({ [`${P}cluster`]: { ...OPEN_API, ...extra } });
 const network = (extra: Record<string, unknown>) => ({ [`${P}network`]: extra });
 const addons = (extra: Record<string, unknown>) => ({ [`${P}addons`]: extra });
+const app = (extra: Record<string, unknown>) => ({ [`${P}app`]: extra });
 
 // Each bad configuration, the key its error must name, and a word of what is expected.
 const BAD: { case: string; stack?: string; config: Record<string, unknown>; key: string; expected: RegExp }[] = [
@@ -148,6 +149,94 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         key: `${P}addons.istio.enabled`,
         expected: /controller/,
     },
+    {
+        case: "preStop shorter than the ALB takes to stop routing",
+        config: app({ timing: { preStopSeconds: 5 } }),
+        key: `${P}app.timing.preStopSeconds`,
+        expected: /at least 25/,
+    },
+    {
+        case: "grace shorter than preStop + shutdown",
+        config: app({ timing: { terminationGracePeriodSeconds: 50 } }),
+        key: `${P}app.timing.terminationGracePeriodSeconds`,
+        expected: /at least 60/,
+    },
+    {
+        case: "ALB default deregistration delay",
+        config: app({ timing: { deregistrationDelaySeconds: 300 } }),
+        key: `${P}app.timing.deregistrationDelaySeconds`,
+        expected: /at most 70/,
+    },
+    {
+        case: "readiness slower than the rollout step",
+        config: app({ rollout: { minReadySeconds: 5 } }),
+        key: `${P}app.probes.readinessPeriodSeconds`,
+        expected: /minReadySeconds to at least 10/,
+    },
+    {
+        case: "rollout drops half the ready pods",
+        config: app({ rollout: { maxUnavailable: "50%" } }),
+        key: `${P}app.rollout.maxUnavailable`,
+        expected: /at most 1/,
+    },
+    {
+        case: "rollout that cannot progress",
+        config: app({ rollout: { maxSurge: 0 } }),
+        key: `${P}app.rollout.maxSurge`,
+        expected: /maxSurge to 1/,
+    },
+    {
+        case: "maxSurge neither int nor percent",
+        config: app({ rollout: { maxSurge: "one" } }),
+        key: `${P}app.rollout.maxSurge`,
+        expected: /percentage/,
+    },
+    { case: "image on latest", config: app({ image: "nginx:latest" }), key: `${P}app.image`, expected: /not latest/ },
+    { case: "image untagged", config: app({ image: "nginx" }), key: `${P}app.image`, expected: /pinned/ },
+    {
+        case: "blue/green image on latest",
+        config: app({ blueGreen: { enabled: true, images: { green: "web:latest" } } }),
+        key: `${P}app.blueGreen.images.green`,
+        expected: /not latest/,
+    },
+    {
+        case: "unknown active color",
+        config: app({ blueGreen: { activeColor: "red" } }),
+        key: `${P}app.blueGreen.activeColor`,
+        expected: /"blue", "green"/,
+    },
+    {
+        case: "liveness a copy of readiness",
+        config: app({ probes: { path: "/ready", livenessPath: "/ready" } }),
+        key: `${P}app.probes.livenessPath`,
+        expected: /other than the readiness path/,
+    },
+    {
+        case: "memory limit below request",
+        config: app({ resources: { memoryMiB: 512, memoryLimitMiB: 256 } }),
+        key: `${P}app.resources.memoryLimitMiB`,
+        expected: /at least memoryMiB/,
+    },
+    {
+        case: "HPA max below the replicas",
+        config: app({ replicas: 6, autoscaling: { maxReplicas: 4 } }),
+        key: `${P}app.autoscaling.maxReplicas`,
+        expected: /HPA minimum/,
+    },
+    { case: "single replica", config: app({ replicas: 1 }), key: `${P}app.replicas`, expected: /2 to 100/ },
+    {
+        case: "health-check interval the ALB refuses",
+        config: app({ timing: { healthCheckIntervalSeconds: 3 } }),
+        key: `${P}app.timing.healthCheckIntervalSeconds`,
+        expected: /5 to 300/,
+    },
+    { case: "app name not a DNS label", config: app({ name: "Web_App" }), key: `${P}app.name`, expected: /DNS label/ },
+    {
+        case: "app without the controller",
+        config: { ...addons({ loadBalancerController: { enabled: false }, istio: { enabled: false } }) },
+        key: `${P}app.enabled`,
+        expected: /ALB/,
+    },
     { case: "stack name is no environment", stack: "feature-x", config: {}, key: `${P}environment`, expected: /"dev"/ },
 ];
 
@@ -182,6 +271,20 @@ describe("settings: every bad configuration is named by key, value and expectati
         const message = new SettingsError(problems).message;
         assert.match(message, /Invalid stack configuration \(5 problems\)/);
         assert.match(message, /zero-downtime-eks:network\.cidrBlock: got "nope"; expected an IPv4 CIDR/);
+    });
+});
+
+describe("settings: capacity is a warning, not an error", () => {
+    it("an HPA maximum the node group cannot hold is warned about with both keys", () => {
+        const s = parseSettings(input("dev", app({ resources: { cpuMillicores: 1000 }, autoscaling: { maxReplicas: 40 } })));
+        assert.equal(s.warnings.length, 1);
+        assert.match(s.warnings[0], /does NOT fit/);
+        assert.match(s.warnings[0], /zero-downtime-eks:cluster\.maxSize/);
+        assert.match(s.warnings[0], /zero-downtime-eks:app\.autoscaling\.maxReplicas/);
+    });
+
+    it("the defaults fit", () => {
+        assert.deepEqual(parseSettings(input("dev")).warnings, []);
     });
 });
 

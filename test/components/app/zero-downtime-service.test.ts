@@ -1,0 +1,190 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { RecordedResource, SynthResult } from "../../../tools/mocks";
+import { APP_DEFAULTS } from "../../../stacks/defaults";
+import { only, release, synth, waitsFor } from "../../harness";
+
+const APP = "zero-downtime-eks:app";
+const NO_MESH = { "zero-downtime-eks:addons": { istio: { enabled: false } } };
+const T = {
+    ns: "kubernetes:core/v1:Namespace",
+    deploy: "kubernetes:apps/v1:Deployment",
+    svc: "kubernetes:core/v1:Service",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    dr: "kubernetes:networking.istio.io/v1:DestinationRule",
+    vs: "kubernetes:networking.istio.io/v1:VirtualService",
+};
+
+/** The app's own resource of a type (children of the app component). */
+function appResource(result: SynthResult, type: string, suffix = ""): RecordedResource {
+    return only({ ...result, resources: result.resources.filter((r) => r.parent === `${result.stack}-app`) }, type, suffix);
+}
+const spec = (r: RecordedResource) => r.inputs.spec as any;
+const pod = (r: RecordedResource) => spec(r).template.spec;
+const container = (r: RecordedResource) => pod(r).containers[0];
+
+describe("ZeroDowntimeService", () => {
+    it("namespace is labelled for sidecar injection and readiness gates", async () => {
+        const labels = (appResource(await synth("dev"), T.ns).inputs.metadata as any).labels;
+        assert.equal(labels["istio-injection"], "enabled");
+        assert.equal(labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+    });
+
+    for (const mode of [
+        { name: "through the Istio gateway", overrides: {}, front: [T.svc, T.vs, T.dr] },
+        { name: "ALB straight to the pods", overrides: NO_MESH, front: [T.svc, T.ingress] },
+    ]) {
+        it(`${mode.name}: namespace → Service and routing → Deployment`, async () => {
+            const result = await synth("dev", mode.overrides);
+            const ns = appResource(result, T.ns).name;
+            const deploy = appResource(result, T.deploy).name;
+            for (const type of mode.front) {
+                const r = appResource(result, type);
+                assert.ok(waitsFor(result, r.name, ns), `${type} before its namespace`);
+                assert.ok(waitsFor(result, deploy, r.name), `Deployment does not wait for ${type}`);
+            }
+            assert.ok(
+                waitsFor(result, ns, release(result, "aws-load-balancer-controller").name),
+                "the webhook exists before the first pod",
+            );
+        });
+    }
+
+    it("Deployment: rolling update that never drops ready capacity, history for rollback", async () => {
+        const d = spec(appResource(await synth("dev"), T.deploy));
+        assert.deepEqual(d.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } });
+        assert.equal(d.revisionHistoryLimit, APP_DEFAULTS.rollout.revisionHistoryLimit);
+        assert.equal(d.minReadySeconds, APP_DEFAULTS.rollout.minReadySeconds);
+        assert.equal(d.replicas, undefined, "the HPA owns replicas");
+    });
+
+    it("without autoscaling the Deployment runs the configured replicas (default 4) and no HPA exists", async () => {
+        const result = await synth("dev", { [APP]: { autoscaling: { enabled: false } } });
+        assert.equal(spec(appResource(result, T.deploy)).replicas, 4);
+        assert.ok(!result.resources.some((r) => r.type === T.hpa));
+    });
+
+    it("three distinct probes: startup for slow starts, readiness on the path, liveness on TCP", async () => {
+        const c = container(appResource(await synth("dev"), T.deploy));
+        assert.deepEqual(c.startupProbe.httpGet, { path: "/", port: "http" });
+        assert.equal(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold, 60);
+        assert.deepEqual(c.readinessProbe.httpGet, { path: "/", port: "http" });
+        assert.deepEqual(c.livenessProbe.tcpSocket, { port: "http" });
+        assert.notDeepEqual(c.livenessProbe, c.readinessProbe);
+        for (const probe of [c.readinessProbe, c.livenessProbe]) {
+            assert.equal(probe.initialDelaySeconds, undefined, "slow starts belong to the startup probe");
+        }
+    });
+
+    it("an HTTP liveness path when configured", async () => {
+        const c = container(appResource(await synth("dev", { [APP]: { probes: { livenessPath: "/healthz" } } }), T.deploy));
+        assert.deepEqual(c.livenessProbe.httpGet, { path: "/healthz", port: "http" });
+    });
+
+    const PRESTOP = [
+        { version: "1.34", preStop: { sleep: { seconds: 40 } } },
+        { version: "1.29", preStop: { exec: { command: ["sleep", "40"] } } },
+    ];
+    for (const c of PRESTOP) {
+        it(`preStop on Kubernetes ${c.version}: ${Object.keys(c.preStop)[0]}, grace 70 s`, async () => {
+            const result = await synth("dev", { "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], version: c.version } });
+            const d = appResource(result, T.deploy);
+            assert.deepEqual(container(d).lifecycle.preStop, c.preStop);
+            assert.equal(pod(d).terminationGracePeriodSeconds, 70);
+        });
+    }
+
+    it("requests, memory limit, locked-down security context, zone spread, pinned default image", async () => {
+        const d = appResource(await synth("dev"), T.deploy);
+        const c = container(d);
+        assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "128Mi" }, limits: { memory: "256Mi" } });
+        assert.deepEqual(c.securityContext, {
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+        });
+        assert.equal(pod(d).securityContext.runAsNonRoot, true);
+        assert.ok(pod(d).topologySpreadConstraints.some((t: any) => t.topologyKey === "topology.kubernetes.io/zone"));
+        assert.match(c.image, /^nginxinc\/nginx-unprivileged:\d+\.\d+\.\d+-alpine$/);
+    });
+
+    it("ALB exposure: target-type ip, health check, deliberate deregistration delay, configurable scheme", async () => {
+        const result = await synth("dev", { ...NO_MESH, [APP]: { ingress: { scheme: "internal" }, probes: { path: "/ready" } } });
+        const ingress = appResource(result, T.ingress).inputs as any;
+        const a = ingress.metadata.annotations;
+        assert.equal(a["alb.ingress.kubernetes.io/target-type"], "ip");
+        assert.equal(a["alb.ingress.kubernetes.io/scheme"], "internal");
+        assert.equal(a["alb.ingress.kubernetes.io/healthcheck-path"], "/ready");
+        assert.equal(a["alb.ingress.kubernetes.io/healthcheck-interval-seconds"], "5");
+        assert.equal(a["alb.ingress.kubernetes.io/unhealthy-threshold-count"], "2");
+        assert.equal(a["alb.ingress.kubernetes.io/target-group-attributes"], "deregistration_delay.timeout_seconds=30");
+        assert.equal(ingress.spec.ingressClassName, "alb");
+        assert.ok(!result.resources.some((r) => r.type === T.dr), "no DestinationRule without Istio");
+        assert.match(String(result.outputs.appUrl), /^http:\/\/k8s-.*\.elb\.amazonaws\.com$/);
+    });
+
+    it("HPA autoscaling/v2 on CPU with fast scale-up and stabilized scale-down, min ≥ 2", async () => {
+        const h = spec(appResource(await synth("dev"), T.hpa));
+        assert.equal(h.minReplicas, 4);
+        assert.equal(h.maxReplicas, 12);
+        assert.ok(h.minReplicas >= 2);
+        assert.equal(h.metrics[0].resource.name, "cpu");
+        assert.equal(h.metrics[0].resource.target.averageUtilization, 60);
+        assert.equal(h.behavior.scaleUp.stabilizationWindowSeconds, 0);
+        assert.equal(h.behavior.scaleDown.stabilizationWindowSeconds, 300);
+        assert.equal(h.scaleTargetRef.name, "web");
+    });
+
+    it("PDB allows one voluntary disruption at a time", async () => {
+        const p = spec(appResource(await synth("dev"), T.pdb));
+        assert.equal(p.maxUnavailable, 1);
+        assert.deepEqual(p.selector.matchLabels, { "app.kubernetes.io/name": "web" });
+    });
+
+    it("DestinationRule outlier detection: 3 consecutive 5xx, every 10 s, 30 s ejection (seed 000)", async () => {
+        const dr = spec(appResource(await synth("dev"), T.dr));
+        assert.equal(dr.host, "web.web.svc.cluster.local");
+        assert.deepEqual(dr.trafficPolicy.outlierDetection, {
+            consecutive5xxErrors: 3,
+            interval: "10s",
+            baseEjectionTime: "30s",
+            maxEjectionPercent: 50,
+        });
+    });
+
+    it("VirtualService binds to the platform gateway and routes to the Service", async () => {
+        const vs = spec(appResource(await synth("dev"), T.vs));
+        assert.deepEqual(vs.gateways, ["istio-ingress/platform"]);
+        assert.equal(vs.http[0].route[0].destination.host, "web.web.svc.cluster.local");
+    });
+
+    const COLORS = ["blue", "green"] as const;
+    for (const active of COLORS) {
+        it(`blue/green: two Deployments, the Service selects ${active}`, async () => {
+            const result = await synth("dev", {
+                [APP]: {
+                    blueGreen: { enabled: true, activeColor: active, images: { green: "nginxinc/nginx-unprivileged:1.29.3-alpine" } },
+                },
+            });
+            for (const color of COLORS) {
+                const d = appResource(result, T.deploy, `-${color}`);
+                assert.equal(spec(d).template.metadata.labels.version, color);
+                assert.equal(appResource(result, T.hpa, `-${color}`).name.endsWith(color), true);
+            }
+            assert.match(container(appResource(result, T.deploy, "-green")).image, /1\.29\.3/);
+            assert.equal(spec(appResource(result, T.svc)).selector.version, active);
+        });
+    }
+
+    it("outputs: the app's URL (the ALB) and namespace; absent when the app is off", async () => {
+        const on = await synth("dev");
+        assert.match(String(on.outputs.appUrl), /^http:\/\/.*elb\.amazonaws\.com$/);
+        assert.equal(on.outputs.appNamespace, "web");
+        const off = await synth("dev", { [APP]: { enabled: false } });
+        assert.equal(off.outputs.appUrl, undefined);
+        assert.ok(!off.resources.some((r) => r.type === "zero-downtime-eks:app:ZeroDowntimeService"));
+    });
+});
