@@ -53,11 +53,11 @@ describe("manifests validate against the Kubernetes and Istio schemas", () => {
 
     it("the validator rejects a broken object (it is not a rubber stamp)", async () => {
         const deployment = manifestsOf((await synth("dev")).resources).find((m) => m.kind === "Deployment") as Manifest;
-        const broken = structuredClone(deployment) as { spec: { template: { spec: { containers: { ports: unknown }[] } } } };
+        const broken = structuredClone(deployment) as unknown as { spec: { template: { spec: { containers: { ports: unknown }[] } } } };
         broken.spec.template.spec.containers[0].ports = [{ containerPort: "eighty" }];
         assert.throws(() => validate(broken as unknown as Manifest));
         const rule = manifestsOf((await synth("dev")).resources).find((m) => m.kind === "DestinationRule") as Manifest;
-        const badRule = structuredClone(rule) as { spec: { trafficPolicy: { outlierDetection: Record<string, unknown> } } };
+        const badRule = structuredClone(rule) as unknown as { spec: { trafficPolicy: { outlierDetection: Record<string, unknown> } } };
         badRule.spec.trafficPolicy.outlierDetection.consecutive5xxErrors = "three";
         assert.throws(() => validate(badRule as unknown as Manifest));
     });
