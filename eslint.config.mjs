@@ -25,8 +25,9 @@ export default tseslint.config(
         },
     },
     {
-        // Tests walk untyped JSON (synthesized inputs, chart values); the unsafe-any rules would only add casts.
-        files: ["test/**/*.ts"],
+        // Tests and the policy checks walk untyped JSON (Kubernetes objects from either engine); the
+        // unsafe-any rules would only add casts.
+        files: ["test/**/*.ts", "test/**/*.mts", "policy/checks.ts"],
         rules: {
             "@typescript-eslint/no-unsafe-member-access": "off",
             "@typescript-eslint/no-unsafe-assignment": "off",

@@ -19,6 +19,12 @@
  */
 export const DEREGISTRATION_PROPAGATION_SECONDS = 15;
 
+/**
+ * Pod-template annotation through which a workload declares its own graceful-shutdown seconds,
+ * the one timing a manifest cannot otherwise show; the policy pack reads it.
+ */
+export const SHUTDOWN_ANNOTATION = "zero-downtime-eks.io/shutdown-seconds";
+
 /** The timing of one workload behind an ALB, in seconds. */
 export interface TimingBudget {
     /** preStop sleep: the pod keeps serving after it starts terminating. */
@@ -104,7 +110,7 @@ export function checkTiming(t: TimingBudget): Violation[] {
 /** Each row of the budget table the synth report prints, in the order a pod lives through them. */
 export function budgetRows(t: TimingBudget): { step: string; seconds: number }[] {
     return [
-        { step: "ALB stops routing (propagation + health checks)", seconds: requiredPreStopSeconds(t) },
+        { step: "load balancer stops routing (propagation + health checks)", seconds: requiredPreStopSeconds(t) },
         { step: "preStop sleep", seconds: t.preStopSeconds },
         { step: "app shutdown", seconds: t.shutdownSeconds },
         { step: "termination grace", seconds: t.terminationGracePeriodSeconds },

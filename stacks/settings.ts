@@ -2,7 +2,7 @@
 // object. Nothing else in the program reads configuration.
 import { checkRollout } from "../rules/rollout";
 import { checkTiming, Violation } from "../rules/timing";
-import { checkCapacity } from "../rules/capacity";
+import { CapacityVerdict, checkCapacity } from "../rules/capacity";
 import {
     ADDON_DEFAULTS,
     APP_DEFAULTS,
@@ -106,7 +106,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 const IMAGE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+\/[a-z0-9._/-]+)?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const PATH = /^\/[A-Za-z0-9._~/-]*$/;
 // Istio's default sidecar requests (istiod values global.proxy.resources), part of every meshed pod's footprint.
-export const SIDECAR_REQUESTS = { cpuMillicores: 100, memoryMiB: 128 };
+const SIDECAR_REQUESTS = { cpuMillicores: 100, memoryMiB: 128 };
 // Requests of the platform's own pods per node, budgeted before the app (aws-node, kube-proxy,
 // ebs/efs-free; addons spread across nodes): a rough per-node share for the capacity warning.
 const PLATFORM_REQUESTS_PER_NODE = { cpuMillicores: 350, memoryMiB: 600 };
@@ -413,16 +413,21 @@ function readApp(section: Section): AppSettings {
     };
 }
 
-/** Warns when the app at its largest cannot fit the node group at its largest. */
-function capacityWarnings(app: AppSettings, cluster: ClusterSettings, meshed: boolean, prefix: string): string[] {
+/** The app at its HPA maximum (sidecar included when meshed) against the node group at its largest. */
+export function appCapacity(app: AppSettings, cluster: ClusterSettings, meshed: boolean): CapacityVerdict {
     const sidecar = meshed ? SIDECAR_REQUESTS : { cpuMillicores: 0, memoryMiB: 0 };
-    const capacity = checkCapacity({
+    return checkCapacity({
         instanceType: cluster.instanceType,
         maxNodes: cluster.maxSize,
         maxReplicas: (app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas) * (app.blueGreen.enabled ? 2 : 1),
         pod: { cpuMillicores: app.resources.cpuMillicores + sidecar.cpuMillicores, memoryMiB: app.resources.memoryMiB + sidecar.memoryMiB },
         reservedPerNode: PLATFORM_REQUESTS_PER_NODE,
     });
+}
+
+/** Warns when the app at its largest cannot fit the node group at its largest. */
+function capacityWarnings(app: AppSettings, cluster: ClusterSettings, meshed: boolean, prefix: string): string[] {
+    const capacity = appCapacity(app, cluster, meshed);
     return capacity.fits
         ? []
         : [`capacity: ${capacity.summary}; raise ${prefix}cluster.maxSize or lower ${prefix}app.autoscaling.maxReplicas`];

@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { PROJECT_DIR, RecordedResource, SynthResult, StackFileError, readStackConfig, synthesize } from "./mocks";
+import { PROJECT_DIR, RecordedResource, SynthResult, StackFileError, projectName, readStackConfig, synthesize } from "./mocks";
+import { Report, buildReport, renderMarkdown } from "./report";
+import { parseSettings } from "../stacks/settings";
 
 /** Kubernetes object as the cluster would receive it. */
 export interface Manifest {
@@ -34,8 +36,8 @@ export function manifestsOf(resources: RecordedResource[]): Manifest[] {
         });
 }
 
-/** Writes resources.json, manifests.yaml and outputs.json for one synthesized stack. */
-export function writeSynth(result: SynthResult, outDir: string): string[] {
+/** Writes resources.json, manifests.yaml, outputs.json and the report for one synthesized stack. */
+export function writeSynth(result: SynthResult, report: Report, outDir: string): string[] {
     fs.mkdirSync(outDir, { recursive: true });
     const files = {
         "resources.json": JSON.stringify(result.resources, null, 2) + "\n",
@@ -43,6 +45,8 @@ export function writeSynth(result: SynthResult, outDir: string): string[] {
             .map((m) => stringify(m, { sortMapEntries: false }))
             .join("---\n"),
         "outputs.json": JSON.stringify(result.outputs, null, 2) + "\n",
+        "report.json": JSON.stringify(report, null, 2) + "\n",
+        "report.md": renderMarkdown(report),
     };
     return Object.entries(files).map(([file, text]) => {
         const target = path.join(outDir, file);
@@ -96,10 +100,22 @@ async function main(): Promise<number> {
         return 2;
     }
     try {
-        const result = await synthesize({ stack: args.stack, config: readStackConfig(args.stack, args.stackDir) });
-        const written = writeSynth(result, args.out);
+        const config = readStackConfig(args.stack, args.stackDir);
+        const result = await synthesize({ stack: args.stack, config });
+        // The program accepted this config, so parsing it again cannot fail.
+        const settings = parseSettings({ project: projectName(), stack: args.stack, config });
+        const report = buildReport(args.stack, settings, result.resources);
+        const written = writeSynth(result, report, args.out);
         console.log(`synth: stack ${args.stack}: ${result.resources.length} resources`);
         written.forEach((f) => console.log(`  wrote ${path.relative(process.cwd(), f)}`));
+        for (const f of report.findings) {
+            console.error(`${f.enforcement}: [${f.policy}] ${f.resource}: ${f.message}`);
+        }
+        const mandatory = report.findings.filter((f) => f.enforcement === "mandatory");
+        if (mandatory.length > 0) {
+            console.error(`synth: stack ${args.stack} failed: ${mandatory.length} mandatory policy violation(s)`);
+            return 1;
+        }
         return 0;
     } catch (err) {
         // The program's own errors (settings report, unknown stack) are for humans: no stack trace.

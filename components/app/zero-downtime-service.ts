@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
+import { SHUTDOWN_ANNOTATION } from "../../rules/timing";
 
 export type Color = "blue" | "green";
 
@@ -250,7 +251,7 @@ function deploymentSpec(
             rollingUpdate: { maxSurge: args.rollout.maxSurge, maxUnavailable: args.rollout.maxUnavailable },
         },
         template: {
-            metadata: { labels: podLabels },
+            metadata: { labels: podLabels, annotations: { [SHUTDOWN_ANNOTATION]: String(args.timing.shutdownSeconds) } },
             spec: {
                 terminationGracePeriodSeconds: args.timing.terminationGracePeriodSeconds,
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },

@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { PROJECT_DIR } from "../../tools/mocks";
 import { STACKS } from "../harness";
 
-const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "resources.json"];
+const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "report.json", "report.md", "resources.json"];
 
 function runSynth(...args: string[]) {
     const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
@@ -21,7 +21,7 @@ function tempDir(): string {
 
 describe("npm run synth", () => {
     for (const stack of STACKS) {
-        it(`${stack}: exits 0 and writes resources.json, manifests.yaml, outputs.json`, () => {
+        it(`${stack}: exits 0 and writes resources.json, manifests.yaml, outputs.json and the report`, () => {
             const out = tempDir();
             const run = runSynth("--stack", stack, "--out", out);
             assert.equal(run.status, 0, run.stderr);

@@ -1,0 +1,277 @@
+// The zero-downtime checks, over plain resource views (type, name, props) so the same code judges
+// a live `pulumi preview` (policy/index.ts) and the offline synth output (tools/synth.ts). The
+// numbers come from rules/: one source of truth with settings validation.
+import { SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
+import { checkRollout } from "../rules/rollout";
+
+/** A resource as both Pulumi's policy engine and the synth harness see it. */
+export interface ResourceView {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+}
+
+export type Enforcement = "mandatory" | "advisory";
+
+/** One policy's verdict on one resource: what is wrong and what to change it to. */
+export interface Finding {
+    policy: string;
+    enforcement: Enforcement;
+    resource: string;
+    message: string;
+}
+
+/** Every policy, its enforcement, and why it is mandatory or advisory. */
+export const POLICIES: Record<string, { enforcement: Enforcement; description: string }> = {
+    "readiness-probe-present": {
+        enforcement: "mandatory",
+        description: "Every container has a readiness probe: without one a pod takes traffic before it can serve.",
+    },
+    "prestop-covers-deregistration": {
+        enforcement: "mandatory",
+        description: "preStop keeps the pod serving until the load balancer has stopped routing to it (502s on scale-in, seed 003).",
+    },
+    "grace-covers-prestop-and-shutdown": {
+        enforcement: "mandatory",
+        description: "terminationGracePeriodSeconds ≥ preStop + the app's shutdown, or requests are cut.",
+    },
+    "deregistration-within-grace": {
+        enforcement: "mandatory",
+        description: "ALB deregistration delay ≤ the pod's grace period (the ALB default is 300 s).",
+    },
+    "alb-target-type-ip": {
+        enforcement: "mandatory",
+        description: "ALB Ingresses target pod IPs: instance mode goes through NodePorts and cannot use readiness gates.",
+    },
+    "alb-readiness-gate-namespace": {
+        enforcement: "mandatory",
+        description: "The namespace behind an ALB is labelled for readiness gates, so a rollout waits for the ALB to see new pods healthy.",
+    },
+    "hpa-targets-request-cpu": {
+        enforcement: "mandatory",
+        description: "Every container of a CPU-scaled workload requests CPU, or the HPA cannot compute utilization (seed 003).",
+    },
+    "rollout-keeps-ready-floor": { enforcement: "mandatory", description: "A rolling update never takes more than one ready pod away." },
+    "rollout-can-progress": { enforcement: "mandatory", description: "maxSurge and maxUnavailable are not both zero." },
+    "no-latest-image": { enforcement: "mandatory", description: "Images are pinned: a rollback to `latest` is no rollback." },
+    // Advisory: both matter for availability but neither alone causes failed requests during a rollout.
+    "readiness-detects-before-rollout-step": {
+        enforcement: "advisory",
+        description: "minReadySeconds ≥ readiness period × failure threshold, so a rollout notices a failing new pod before moving on.",
+    },
+    "pdb-for-multi-replica": {
+        enforcement: "advisory",
+        description: "Multi-replica workloads have a PodDisruptionBudget, so node drains take one pod at a time.",
+    },
+};
+
+const ALB_PREFIX = "alb.ingress.kubernetes.io/";
+const READINESS_GATE = "elbv2.k8s.aws/pod-readiness-gate-inject";
+// ALB target group defaults when an annotation is absent (ELB API CreateTargetGroup; LBC annotations.md).
+const ALB_DEFAULTS = { healthCheckIntervalSeconds: 15, unhealthyThreshold: 2, deregistrationDelaySeconds: 300 };
+// Kubernetes' default terminationGracePeriodSeconds.
+const DEFAULT_GRACE = 30;
+
+const TYPES = {
+    deployment: "kubernetes:apps/v1:Deployment",
+    namespace: "kubernetes:core/v1:Namespace",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    hpa: /^kubernetes:autoscaling\/v[12]:HorizontalPodAutoscaler$/,
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+};
+
+type K8s = any;
+
+const meta = (r: ResourceView): K8s => r.props.metadata ?? {};
+const namespaceOf = (r: ResourceView): string => meta(r).namespace ?? "default";
+
+/** Seconds a preStop hook sleeps: the sleep action, or `sleep N` in an exec command; undefined when there is none. */
+export function preStopSeconds(container: K8s): number | undefined {
+    const preStop = container?.lifecycle?.preStop;
+    if (preStop?.sleep?.seconds !== undefined) {
+        return Number(preStop.sleep.seconds);
+    }
+    const command: string = (preStop?.exec?.command ?? []).join(" ");
+    const m = /sleep\s+(\d+)/.exec(command);
+    return m ? Number(m[1]) : undefined;
+}
+
+function albTiming(
+    ingress: ResourceView | undefined,
+): Pick<TimingBudget, "healthCheckIntervalSeconds" | "unhealthyThreshold" | "deregistrationDelaySeconds"> {
+    if (ingress === undefined) {
+        // Not an ALB target (e.g. behind the Istio gateway): only endpoint propagation to wait for.
+        return { healthCheckIntervalSeconds: 0, unhealthyThreshold: 0, deregistrationDelaySeconds: 0 };
+    }
+    const a: Record<string, string> = meta(ingress).annotations ?? {};
+    const attrs = a[`${ALB_PREFIX}target-group-attributes`] ?? "";
+    const delay = /deregistration_delay\.timeout_seconds=(\d+)/.exec(attrs);
+    return {
+        healthCheckIntervalSeconds: Number(a[`${ALB_PREFIX}healthcheck-interval-seconds`] ?? ALB_DEFAULTS.healthCheckIntervalSeconds),
+        unhealthyThreshold: Number(a[`${ALB_PREFIX}unhealthy-threshold-count`] ?? ALB_DEFAULTS.unhealthyThreshold),
+        deregistrationDelaySeconds: delay ? Number(delay[1]) : ALB_DEFAULTS.deregistrationDelaySeconds,
+    };
+}
+
+const isAlb = (r: ResourceView): boolean =>
+    r.type === TYPES.ingress &&
+    ((r.props.spec as K8s)?.ingressClassName === "alb" || Object.keys(meta(r).annotations ?? {}).some((k) => k.startsWith(ALB_PREFIX)));
+
+/** Replicas a workload runs during a rollout: the HPA minimum when one targets it. */
+function replicasOf(deployment: ResourceView, hpa: ResourceView | undefined): number {
+    return Number((hpa?.props.spec as K8s)?.minReplicas ?? (deployment.props.spec as K8s)?.replicas ?? 1);
+}
+
+/** The timing budget of one Deployment as deployed, with the ALB it sits behind (if any). */
+export function budgetOf(deployment: ResourceView, ingress: ResourceView | undefined): TimingBudget {
+    const spec: K8s = deployment.props.spec ?? {};
+    const podSpec: K8s = spec.template?.spec ?? {};
+    const containers: K8s[] = podSpec.containers ?? [];
+    const readiness: K8s = containers[0]?.readinessProbe ?? {};
+    return {
+        preStopSeconds: Math.min(...containers.map((c) => preStopSeconds(c) ?? 0)),
+        shutdownSeconds: Number(spec.template?.metadata?.annotations?.[SHUTDOWN_ANNOTATION] ?? 0),
+        terminationGracePeriodSeconds: Number(podSpec.terminationGracePeriodSeconds ?? DEFAULT_GRACE),
+        ...albTiming(ingress),
+        readinessPeriodSeconds: Number(readiness.periodSeconds ?? 10),
+        readinessFailureThreshold: Number(readiness.failureThreshold ?? 3),
+        minReadySeconds: Number(spec.minReadySeconds ?? 0),
+    };
+}
+
+/** For each Deployment, the ALB Ingress in its namespace, if any. */
+export function workloads(resources: ResourceView[]): { deployment: ResourceView; ingress?: ResourceView; hpa?: ResourceView }[] {
+    const ingresses = resources.filter(isAlb);
+    const hpas = resources.filter((r) => TYPES.hpa.test(r.type));
+    return resources
+        .filter((r) => r.type === TYPES.deployment)
+        .map((deployment) => ({
+            deployment,
+            ingress: ingresses.find((i) => namespaceOf(i) === namespaceOf(deployment)),
+            hpa: hpas.find(
+                (h) => namespaceOf(h) === namespaceOf(deployment) && (h.props.spec as K8s)?.scaleTargetRef?.name === meta(deployment).name,
+            ),
+        }));
+}
+
+function finding(policy: string, resource: ResourceView, message: string): Finding {
+    return { policy, enforcement: POLICIES[policy].enforcement, resource: resource.name, message };
+}
+
+function imagePinned(image: string): boolean {
+    if (image.includes("@sha256:")) {
+        return true;
+    }
+    const tag = /:([^/:]+)$/.exec(image)?.[1];
+    return tag !== undefined && tag !== "latest";
+}
+
+/** Every finding for a set of resources (a stack). */
+export function checkResources(resources: ResourceView[]): Finding[] {
+    const findings: Finding[] = [];
+    const namespaces = new Map(resources.filter((r) => r.type === TYPES.namespace).map((n) => [meta(n).name as string, n]));
+    const pdbs = resources.filter((r) => r.type === TYPES.pdb);
+
+    for (const { deployment, ingress, hpa } of workloads(resources)) {
+        const spec: K8s = deployment.props.spec ?? {};
+        const containers: K8s[] = spec.template?.spec?.containers ?? [];
+        const podLabels: Record<string, string> = spec.template?.metadata?.labels ?? {};
+        for (const c of containers) {
+            if (!c.readinessProbe) {
+                findings.push(
+                    finding(
+                        "readiness-probe-present",
+                        deployment,
+                        `container ${c.name} has no readinessProbe: add one on the path the load balancer health-checks`,
+                    ),
+                );
+            }
+            if (preStopSeconds(c) === undefined) {
+                findings.push(
+                    finding(
+                        "prestop-covers-deregistration",
+                        deployment,
+                        `container ${c.name} has no preStop hook: add lifecycle.preStop.sleep.seconds (see the required value below)`,
+                    ),
+                );
+            }
+            if (!imagePinned(String(c.image))) {
+                findings.push(
+                    finding("no-latest-image", deployment, `container ${c.name} runs ${String(c.image)}: pin a version tag or digest`),
+                );
+            }
+            if (hpa && !c.resources?.requests?.cpu) {
+                findings.push(
+                    finding(
+                        "hpa-targets-request-cpu",
+                        deployment,
+                        `container ${c.name} requests no CPU but ${hpa.name} scales on CPU: set resources.requests.cpu`,
+                    ),
+                );
+            }
+        }
+        const budget = budgetOf(deployment, ingress);
+        const hasPreStop = containers.every((c) => preStopSeconds(c) !== undefined);
+        for (const v of checkTiming(budget)) {
+            if (v.rule === "prestop-covers-deregistration" && !hasPreStop) {
+                continue; // Already reported as missing.
+            }
+            findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
+        }
+        const replicas = replicasOf(deployment, hpa);
+        if (replicas > 1) {
+            const rolling = spec.strategy?.rollingUpdate ?? {};
+            const plan = {
+                replicas,
+                maxSurge: rolling.maxSurge ?? "25%",
+                maxUnavailable: rolling.maxUnavailable ?? "25%",
+                minAvailable: replicas - 1,
+            };
+            const recreate = spec.strategy?.type === "Recreate";
+            const violations = recreate
+                ? [
+                      {
+                          rule: "rollout-keeps-ready-floor",
+                          message: "strategy Recreate stops every pod before starting new ones",
+                          fix: "use RollingUpdate with maxUnavailable 0",
+                      },
+                  ]
+                : checkRollout(plan);
+            for (const v of violations.filter((x) => x.rule in POLICIES)) {
+                findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
+            }
+            const covered = pdbs.some((p) => {
+                const selector: Record<string, string> = (p.props.spec as K8s)?.selector?.matchLabels ?? {};
+                return namespaceOf(p) === namespaceOf(deployment) && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+            });
+            if (!covered) {
+                findings.push(
+                    finding(
+                        "pdb-for-multi-replica",
+                        deployment,
+                        `${replicas} replicas and no PodDisruptionBudget selects them: add one with maxUnavailable: 1`,
+                    ),
+                );
+            }
+        }
+    }
+
+    for (const ingress of resources.filter(isAlb)) {
+        const a: Record<string, string> = meta(ingress).annotations ?? {};
+        const targetType = a[`${ALB_PREFIX}target-type`] ?? "instance";
+        if (targetType !== "ip") {
+            findings.push(finding("alb-target-type-ip", ingress, `target-type is ${targetType}: set ${ALB_PREFIX}target-type: ip`));
+        }
+        const ns = namespaces.get(namespaceOf(ingress));
+        if (ns !== undefined && meta(ns).labels?.[READINESS_GATE] !== "enabled") {
+            findings.push(
+                finding(
+                    "alb-readiness-gate-namespace",
+                    ingress,
+                    `namespace ${namespaceOf(ingress)} lacks the label ${READINESS_GATE}: enabled`,
+                ),
+            );
+        }
+    }
+    return findings;
+}

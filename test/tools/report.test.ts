@@ -1,0 +1,75 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseSettings } from "../../stacks";
+import { buildReport, renderMarkdown } from "../../tools/report";
+import { PROJECT_DIR, projectName, readStackConfig } from "../../tools/mocks";
+import prices from "../../tools/prices.json";
+import { parse, stringify } from "yaml";
+import { synth } from "../harness";
+
+async function devReport(mutate?: (deployment: any) => void) {
+    const result = await synth("dev");
+    const resources = structuredClone(result.resources);
+    const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
+    mutate?.(deployment?.inputs);
+    const settings = parseSettings({ project: projectName(), stack: "dev", config: readStackConfig("dev") });
+    return buildReport("dev", settings, resources);
+}
+
+describe("synth report", () => {
+    it("dev: the app's budget is safe, capacity fits, one NAT gateway, cost from the dated price table", async () => {
+        const r = await devReport();
+        assert.deepEqual(
+            r.workloads.map((w) => [w.namespace, w.name, w.verdict]),
+            [["web", "web", "safe"]],
+        );
+        const rows = Object.fromEntries(r.workloads[0].budget.map((b) => [b.step, b.seconds]));
+        assert.equal(rows["preStop sleep"], 40);
+        assert.equal(rows["termination grace"], 70);
+        assert.equal(r.capacity.fits, true);
+        assert.equal(r.natGateways, 1);
+        assert.ok(!("unavailable" in r.cost));
+        const seoul = prices.regions["ap-northeast-2"];
+        const expected =
+            (seoul.eksControlPlaneHour + 2 * seoul.instanceHour["m5.large"] + seoul.natGatewayHour + seoul.albHour) * prices.hoursPerMonth;
+        assert.ok(Math.abs(r.cost.monthlyTotal - expected) < 0.05, `${r.cost.monthlyTotal} vs ${expected}`);
+        assert.deepEqual(r.findings, []);
+        const md = renderMarkdown(r);
+        assert.match(md, /### web\/web .*\*\*safe\*\*/);
+        assert.match(md, /\| \*\*total\*\* \| \| \*\*\d+\.\d{2}\*\* \|/);
+    });
+
+    it("flags a workload whose preStop was dropped: unsafe verdict and a mandatory finding with the fix", async () => {
+        const r = await devReport((d) => delete d.spec.template.spec.containers[0].lifecycle);
+        assert.equal(r.workloads[0].verdict, "unsafe");
+        assert.ok(r.findings.some((f) => f.policy === "prestop-covers-deregistration" && f.enforcement === "mandatory"));
+        assert.match(renderMarkdown(r), /\*\*mandatory\*\* `prestop-covers-deregistration`/);
+    });
+
+    it("npm run synth writes report.md and report.json; preStop 5 s with grace 10 s fails naming the rule and the fix", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-report-"));
+        const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+        const synthCli = path.join(PROJECT_DIR, "tools", "synth.ts");
+        const good = spawnSync(tsx, [synthCli, "--stack", "dev", "--out", dir], { encoding: "utf8", cwd: PROJECT_DIR });
+        assert.equal(good.status, 0, good.stderr);
+        assert.ok(fs.existsSync(path.join(dir, "report.md")));
+        assert.equal((JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")) as { stack: string }).stack, "dev");
+
+        const stackFile = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+        stackFile.config["zero-downtime-eks:app"] = { timing: { preStopSeconds: 5, terminationGracePeriodSeconds: 10 } };
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stringify(stackFile));
+        const bad = spawnSync(tsx, [synthCli, "--stack", "dev", "--stack-dir", dir, "--out", path.join(dir, "bad")], {
+            encoding: "utf8",
+            cwd: PROJECT_DIR,
+        });
+        assert.equal(bad.status, 1);
+        assert.match(bad.stderr, /prestop-covers-deregistration/);
+        assert.match(bad.stderr, /set preStopSeconds to at least 25/);
+        assert.match(bad.stderr, /grace-covers-prestop-and-shutdown/);
+        assert.match(bad.stderr, /zero-downtime-eks:app\.timing\.preStopSeconds/);
+    });
+});
