@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
+import { albAnnotations } from "../alb";
 
 export const ISTIO_NAMESPACE = "istio-system";
 export const GATEWAY_NAMESPACE = "istio-ingress";
@@ -185,21 +186,14 @@ export class Istio extends pulumi.ComponentResource {
                 metadata: {
                     name: "platform-entrypoint",
                     namespace: GATEWAY_NAMESPACE,
-                    // Annotations: kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md.
-                    annotations: {
-                        "alb.ingress.kubernetes.io/scheme": args.ingressScheme,
-                        "alb.ingress.kubernetes.io/target-type": "ip",
-                        "alb.ingress.kubernetes.io/healthcheck-port": String(GATEWAY_STATUS_PORT),
-                        "alb.ingress.kubernetes.io/healthcheck-path": GATEWAY_READY_PATH,
-                        "alb.ingress.kubernetes.io/healthcheck-interval-seconds": String(timing.healthCheckIntervalSeconds),
-                        "alb.ingress.kubernetes.io/healthy-threshold-count": String(timing.healthyThreshold),
-                        "alb.ingress.kubernetes.io/unhealthy-threshold-count": String(timing.unhealthyThreshold),
-                        "alb.ingress.kubernetes.io/success-codes": "200",
-                        "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${timing.deregistrationDelaySeconds}`,
-                        "alb.ingress.kubernetes.io/tags": Object.entries(args.tags)
-                            .map(([k, v]) => `${k}=${v}`)
-                            .join(","),
-                    },
+                    annotations: albAnnotations({
+                        scheme: args.ingressScheme,
+                        healthCheckPath: GATEWAY_READY_PATH,
+                        healthCheckPort: GATEWAY_STATUS_PORT,
+                        successCodes: "200",
+                        ...timing,
+                        tags: args.tags,
+                    }),
                 },
                 spec: {
                     ingressClassName: "alb",

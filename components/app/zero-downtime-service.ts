@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { SHUTDOWN_ANNOTATION } from "../../rules/timing";
+import { albAnnotations } from "../alb";
 
 export type Color = "blue" | "green";
 
@@ -118,7 +119,17 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
             this.ingress = new k8s.networking.v1.Ingress(
                 `${name}-ingress`,
                 {
-                    metadata: { name: args.name, namespace: ns, annotations: albAnnotations(args, args.exposure.scheme) },
+                    metadata: {
+                        name: args.name,
+                        namespace: ns,
+                        annotations: albAnnotations({
+                            scheme: args.exposure.scheme,
+                            healthCheckPath: args.probes.path,
+                            successCodes: "200-299",
+                            ...args.timing,
+                            tags: args.tags,
+                        }),
+                    },
                     spec: {
                         ingressClassName: "alb",
                         defaultBackend: { service: { name: args.name, port: { name: "http" } } },
@@ -213,24 +224,6 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
         this.namespace = ns;
         this.registerOutputs({ namespace: this.namespace });
     }
-}
-
-/** ALB annotations for a target group of pod IPs (kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md). */
-function albAnnotations(args: ZeroDowntimeServiceArgs, scheme: string): Record<string, string> {
-    const t = args.timing;
-    return {
-        "alb.ingress.kubernetes.io/scheme": scheme,
-        "alb.ingress.kubernetes.io/target-type": "ip",
-        "alb.ingress.kubernetes.io/healthcheck-path": args.probes.path,
-        "alb.ingress.kubernetes.io/healthcheck-interval-seconds": String(t.healthCheckIntervalSeconds),
-        "alb.ingress.kubernetes.io/healthy-threshold-count": String(t.healthyThreshold),
-        "alb.ingress.kubernetes.io/unhealthy-threshold-count": String(t.unhealthyThreshold),
-        "alb.ingress.kubernetes.io/success-codes": "200-299",
-        "alb.ingress.kubernetes.io/target-group-attributes": `deregistration_delay.timeout_seconds=${t.deregistrationDelaySeconds}`,
-        "alb.ingress.kubernetes.io/tags": Object.entries(args.tags)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(","),
-    };
 }
 
 function deploymentSpec(
