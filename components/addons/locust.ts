@@ -37,19 +37,21 @@ export class Locust extends pulumi.ComponentResource {
             { metadata: { name: LOCUST_NAMESPACE, labels: args.meshInjection ? { "istio-injection": "enabled" } : {} } },
             { parent: this },
         );
+        // Namespaced objects wait for their namespace (the name alone creates no ordering).
+        const inNamespace = { parent: this, dependsOn: [namespace] };
         const locustfile = new k8s.core.v1.ConfigMap(
             `${name}-locustfile`,
             {
                 metadata: { name: "locustfile", namespace: LOCUST_NAMESPACE },
                 data: { [LOCUSTFILE_KEY]: fs.readFileSync(LOCUSTFILE, "utf8") },
             },
-            { parent: this, dependsOn: [namespace] },
+            inNamespace,
         );
         // The chart mounts a lib ConfigMap as /mnt/locust/lib and creates it only under its example name.
         const lib = new k8s.core.v1.ConfigMap(
             `${name}-lib`,
             { metadata: { name: "locust-lib", namespace: LOCUST_NAMESPACE }, data: { "__init__.py": "" } },
-            { parent: this, dependsOn: [namespace] },
+            inNamespace,
         );
 
         const pin = VERSIONS.locust;

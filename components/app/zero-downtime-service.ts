@@ -93,6 +93,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
             // The controller's webhook and istiod's injector must exist before any pod of this namespace is created.
             { parent: this, dependsOn: args.dependsOn },
         );
+        // Namespaced objects wait for their namespace (the name alone creates no ordering) and go before it on delete.
         const inNamespace = { parent: this, dependsOn: [namespace] };
 
         const colors: (Color | undefined)[] = args.blueGreen.enabled ? ["blue", "green"] : [undefined];
@@ -207,6 +208,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                 new k8s.autoscaling.v2.HorizontalPodAutoscaler(
                     `${name}-hpa${suffix}`,
                     { metadata: { name: workload, namespace: ns }, spec: hpaSpec(args, workload) },
+                    // Scales a Deployment that exists.
                     { parent: this, dependsOn: [deployment] },
                 );
             }
