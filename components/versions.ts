@@ -25,5 +25,10 @@ export const VERSIONS = {
     // version (the storage.googleapis.com repo stops at 1.30 and goes away Dec 2026: istio.io blog "retirement-of-gcp").
     istio: { version: "1.30.3", repo: "https://blob.istio.io/istio-release/charts" },
     // deliveryhero/helm-charts stable/locust/Chart.yaml: version 0.35.0, appVersion 2.32.2; hosted on GHCR since 2024-10.
-    locust: { chart: "oci://ghcr.io/deliveryhero/helm-charts/locust", version: "0.35.0" },
+    // The image is the chart's appVersion; the chart and `npm run verify`'s Locust Jobs both run it.
+    locust: {
+        chart: "oci://ghcr.io/deliveryhero/helm-charts/locust",
+        version: "0.35.0",
+        image: { repository: "locustio/locust", tag: "2.32.2" },
+    },
 } as const;

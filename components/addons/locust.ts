@@ -9,8 +9,8 @@ export const LOCUST_NAMESPACE = "locust";
 export const LOCUST_RELEASE = "locust";
 /** Locust's web UI port (chart values service.port). */
 export const LOCUST_UI_PORT = 8089;
-/** Data key of the locustfile ConfigMap: the chart loads `<locust_locustfile_path>/<locust_locustfile>`. */
-const LOCUSTFILE_KEY = "main.py";
+/** The locustfile ConfigMap; the chart loads `<locust_locustfile_path>/<locust_locustfile>` from it, and so do verify's Jobs. */
+export const LOCUSTFILE_CONFIG_MAP = { name: "locustfile", key: "main.py" } as const;
 export const LOCUSTFILE = path.join(__dirname, "locustfile.py");
 
 export interface LocustArgs {
@@ -42,8 +42,8 @@ export class Locust extends pulumi.ComponentResource {
         const locustfile = new k8s.core.v1.ConfigMap(
             `${name}-locustfile`,
             {
-                metadata: { name: "locustfile", namespace: LOCUST_NAMESPACE },
-                data: { [LOCUSTFILE_KEY]: fs.readFileSync(LOCUSTFILE, "utf8") },
+                metadata: { name: LOCUSTFILE_CONFIG_MAP.name, namespace: LOCUST_NAMESPACE },
+                data: { [LOCUSTFILE_CONFIG_MAP.key]: fs.readFileSync(LOCUSTFILE, "utf8") },
             },
             inNamespace,
         );
@@ -64,10 +64,11 @@ export class Locust extends pulumi.ComponentResource {
                 version: pin.version,
                 // Keys from deliveryhero/helm-charts stable/locust/values.yaml (0.35.0).
                 values: {
+                    image: pin.image,
                     loadtest: {
                         name: "zero-downtime",
-                        locust_locustfile: LOCUSTFILE_KEY,
-                        locust_locustfile_configmap: "locustfile",
+                        locust_locustfile: LOCUSTFILE_CONFIG_MAP.key,
+                        locust_locustfile_configmap: LOCUSTFILE_CONFIG_MAP.name,
                         locust_lib_configmap: "locust-lib",
                         locust_host: args.targetHost,
                         headless: false,

@@ -5,6 +5,8 @@ import { SHUTDOWN_ANNOTATION } from "../../rules/timing";
 import { albAnnotations } from "../alb";
 
 export type Color = "blue" | "green";
+/** Pod label that tells blue from green; the Service selects on it. */
+export const COLOR_LABEL = "version";
 
 /** How requests reach the app. */
 export type Exposure =
@@ -97,7 +99,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
         const inNamespace = { parent: this, dependsOn: [namespace] };
 
         const colors: (Color | undefined)[] = args.blueGreen.enabled ? ["blue", "green"] : [undefined];
-        const selector = args.blueGreen.enabled ? { ...labels, version: args.blueGreen.activeColor } : labels;
+        const selector = args.blueGreen.enabled ? { ...labels, [COLOR_LABEL]: args.blueGreen.activeColor } : labels;
         const service = new k8s.core.v1.Service(
             `${name}-svc`,
             {
@@ -194,7 +196,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
         for (const color of colors) {
             const suffix = color ? `-${color}` : "";
             const workload = `${args.name}${suffix}`;
-            const podLabels = color ? { ...labels, version: color } : labels;
+            const podLabels = color ? { ...labels, [COLOR_LABEL]: color } : labels;
             const deployment = new k8s.apps.v1.Deployment(
                 `${name}-deploy${suffix}`,
                 {

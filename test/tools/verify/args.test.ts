@@ -1,0 +1,88 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { DEFAULTS, USAGE, UsageError, parseArgs } from "../../../tools/verify/args";
+
+describe("verify arguments", () => {
+    it("needs only --stack; the load has defaults", () => {
+        assert.deepEqual(parseArgs(["--stack", "dev"]), { ...DEFAULTS, stack: "dev", blueGreen: false, help: false });
+        assert.equal(parseArgs(["-s", "prod"]).stack, "prod");
+    });
+
+    it("reads every flag, as `--flag value` or `--flag=value`", () => {
+        const args = parseArgs([
+            "--stack=staging",
+            "--kubeconfig",
+            "/tmp/kc.json",
+            "--context",
+            "aws",
+            "--users=80",
+            "--spawn-rate",
+            "20",
+            "--duration",
+            "420",
+            "--baseline",
+            "30",
+            "--scale-in-to",
+            "2",
+            "--host",
+            "http://k8s-istioing-platform-0123.ap-northeast-2.elb.amazonaws.com",
+            "--blue-green",
+            "--stack-dir",
+            "/tmp/stacks",
+        ]);
+        assert.deepEqual(args, {
+            stack: "staging",
+            kubeconfig: "/tmp/kc.json",
+            context: "aws",
+            users: 80,
+            spawnRate: 20,
+            durationSeconds: 420,
+            baselineSeconds: 30,
+            scaleInTo: 2,
+            host: "http://k8s-istioing-platform-0123.ap-northeast-2.elb.amazonaws.com",
+            blueGreen: true,
+            stackDir: "/tmp/stacks",
+            help: false,
+        });
+    });
+
+    const refused: [string[], RegExp][] = [
+        [[], /--stack is required/],
+        [["--users", "10"], /--stack is required/],
+        [["--stack", "dev", "--frobnicate"], /unknown argument "--frobnicate"/],
+        [["--stack", "dev", "extra"], /unknown argument "extra"/],
+        [["--stack"], /--stack needs a value/],
+        [["--stack", "--users", "5"], /--stack needs a value/],
+        [["--stack", "dev", "--users", "many"], /--users must be a whole number from 1 to 5000; got "many"/],
+        [["--stack", "dev", "--duration", "10"], /--duration must be a whole number from 60/],
+        [["--stack", "dev", "--users", "-3"], /--users must be a whole number/],
+        [["--stack", "dev", "--host", "web.web.svc"], /--host must be an http\(s\) URL/],
+        [["--stack", "dev", "--blue-green=yes"], /--blue-green takes no value/],
+    ];
+    for (const [argv, message] of refused) {
+        it(`refuses ${JSON.stringify(argv)}`, () => {
+            assert.throws(
+                () => parseArgs(argv),
+                (err: Error) => err instanceof UsageError && message.test(err.message),
+            );
+        });
+    }
+
+    it("--help needs no stack, and the usage lists every flag", () => {
+        assert.equal(parseArgs(["--help"]).help, true);
+        for (const flag of [
+            "--stack",
+            "--kubeconfig",
+            "--context",
+            "--host",
+            "--users",
+            "--spawn-rate",
+            "--duration",
+            "--baseline",
+            "--scale-in-to",
+            "--blue-green",
+        ]) {
+            assert.match(USAGE, new RegExp(`^  ${flag} `, "m"));
+        }
+    });
+});

@@ -1,0 +1,187 @@
+// The real ClusterClient against a stand-in API server on the loopback address: the requests it sends
+// (paths, patch content type, field manager) and how it reads answers and errors.
+import { describe, it, before, after } from "node:test";
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
+import { ClusterAccessError } from "../../../tools/verify/cluster";
+import { locustJob } from "../../../tools/verify/job";
+import { KubeClusterClient, loadKubeConfig } from "../../../tools/verify/kube";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+interface Seen {
+    method: string;
+    url: string;
+    contentType?: string;
+    body: string;
+}
+
+type Route = (req: Seen) => { status: number; body: unknown } | undefined;
+
+describe("KubeClusterClient", () => {
+    const seen: Seen[] = [];
+    let routes: Route[] = [];
+    let server: http.Server;
+    let client: KubeClusterClient;
+
+    before(async () => {
+        server = http.createServer((req, res) => {
+            let body = "";
+            req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+            req.on("end", () => {
+                const request = { method: req.method ?? "", url: req.url ?? "", contentType: req.headers["content-type"], body };
+                seen.push(request);
+                const answer = routes.map((r) => r(request)).find((a) => a !== undefined) ?? {
+                    status: 404,
+                    body: { kind: "Status", status: "Failure", message: "not found", reason: "NotFound", code: 404 },
+                };
+                res.writeHead(answer.status, { "content-type": typeof answer.body === "string" ? "text/plain" : "application/json" });
+                res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
+            });
+        });
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        const port = (server.address() as AddressInfo).port;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-kube-"));
+        const kubeconfig = path.join(dir, "kubeconfig.json");
+        // Plain HTTP: client-node allows it only with TLS verification off.
+        fs.writeFileSync(
+            kubeconfig,
+            JSON.stringify({
+                apiVersion: "v1",
+                kind: "Config",
+                clusters: [{ name: "local", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
+                users: [{ name: "u", user: { token: "t" } }],
+                contexts: [{ name: "local", context: { cluster: "local", user: "u" } }],
+                "current-context": "local",
+            }),
+        );
+        client = new KubeClusterClient(loadKubeConfig({ kubeconfig }));
+    });
+    after(() => server.close());
+
+    const reset = (...r: Route[]) => {
+        seen.length = 0;
+        routes = r;
+    };
+    const at = (method: string, prefix: string, status: number, body: unknown): Route => {
+        return (req) => (req.method === method && req.url.startsWith(prefix) ? { status, body } : undefined);
+    };
+
+    it("reads a Deployment's status; a missing object is undefined", async () => {
+        reset(
+            at("GET", "/apis/apps/v1/namespaces/web/deployments/web", 200, {
+                metadata: { name: "web", generation: 3 },
+                spec: { replicas: 4, selector: { matchLabels: { "app.kubernetes.io/name": "web" } }, template: {} },
+                status: {
+                    observedGeneration: 3,
+                    replicas: 4,
+                    updatedReplicas: 4,
+                    readyReplicas: 4,
+                    availableReplicas: 4,
+                    conditions: [{ type: "Progressing", status: "True", reason: "NewReplicaSetAvailable" }],
+                },
+            }),
+        );
+        assert.deepEqual(await client.getDeployment("web", "web"), {
+            replicas: 4,
+            generation: 3,
+            observedGeneration: 3,
+            updatedReplicas: 4,
+            readyReplicas: 4,
+            availableReplicas: 4,
+            currentReplicas: 4,
+            selector: { "app.kubernetes.io/name": "web" },
+            stalledReason: undefined,
+        });
+        assert.equal(await client.getService("web", "nope"), undefined);
+        assert.equal(await client.getHpa("web", "nope"), undefined);
+    });
+
+    it("patches as JSON merge patches under its own field manager", async () => {
+        reset(
+            at("PATCH", "/apis/autoscaling/v2/namespaces/web/horizontalpodautoscalers/web", 200, { spec: { maxReplicas: 2 } }),
+            at("PATCH", "/apis/apps/v1/namespaces/web/deployments/web", 200, { spec: { selector: {}, template: {} } }),
+            at("PATCH", "/api/v1/namespaces/web/services/web", 200, {}),
+        );
+        await client.patchHpa("web", "web", { minReplicas: 2, maxReplicas: 2 });
+        await client.patchDeployment("web", "web", { restartedAt: "2025-01-14T09:13:10.000Z" });
+        await client.patchServiceSelector("web", "web", { version: "green" });
+        assert.deepEqual(
+            seen.map((s) => [s.contentType, new URL(s.url, "http://x").searchParams.get("fieldManager"), JSON.parse(s.body)]),
+            [
+                ["application/merge-patch+json", "npm-run-verify", { spec: { minReplicas: 2, maxReplicas: 2 } }],
+                [
+                    "application/merge-patch+json",
+                    "npm-run-verify",
+                    {
+                        spec: {
+                            template: { metadata: { annotations: { "kubectl.kubernetes.io/restartedAt": "2025-01-14T09:13:10.000Z" } } },
+                        },
+                    },
+                ],
+                ["application/merge-patch+json", "npm-run-verify", { spec: { selector: { version: "green" } } }],
+            ],
+        );
+    });
+
+    it("an API server that refuses the credentials is a ClusterAccessError naming the server", async () => {
+        reset(at("GET", "/api/v1/namespaces/web/services/web", 403, { kind: "Status", message: 'services "web" is forbidden', code: 403 }));
+        await assert.rejects(
+            client.getService("web", "web"),
+            (err: Error) =>
+                err instanceof ClusterAccessError &&
+                /refused to read Service web\/web \(HTTP 403: services "web" is forbidden\)/.test(err.message),
+        );
+    });
+
+    it("creates the Job, reads the log of its pod's Locust container, deletes it with its pod", async () => {
+        const pod = { metadata: { name: "verify-baseline-t1-abcde" }, status: { phase: "Running" } };
+        reset(
+            at("POST", "/apis/batch/v1/namespaces/locust/jobs", 201, {}),
+            at("GET", "/api/v1/namespaces/locust/pods?", 200, { items: [pod] }),
+            at("GET", "/api/v1/namespaces/locust/pods/verify-baseline-t1-abcde/log", 200, "locust output\n"),
+            at("DELETE", "/apis/batch/v1/namespaces/locust/jobs/verify-baseline-t1", 200, { kind: "Status", status: "Success" }),
+        );
+        const job = locustJob({
+            name: "verify-baseline-t1",
+            load: { users: 5, spawnRate: 5, seconds: 60, host: "http://web" },
+            activeDeadlineSeconds: 480,
+        });
+        await client.createJob(job);
+        assert.equal(await client.readJobLog("locust", "verify-baseline-t1", "locust", 40), "locust output\n");
+        await client.deleteJob("locust", "verify-baseline-t1");
+        assert.equal(JSON.parse(seen[0].body).spec.template.spec.containers[0].image, "locustio/locust:2.32.2");
+        const urls = seen.map((s) => decodeURIComponent(s.url));
+        assert.match(urls[1], /labelSelector=batch\.kubernetes\.io\/job-name=verify-baseline-t1/);
+        assert.match(urls[2], /container=locust/);
+        assert.match(urls[2], /tailLines=40/);
+        assert.match(urls[3], /propagationPolicy=Background/);
+    });
+
+    it("reads the Job's state from its conditions and ready count", async () => {
+        const job = (status: unknown) => at("GET", "/apis/batch/v1/namespaces/locust/jobs/j", 200, { metadata: { name: "j" }, status });
+        reset(job({ ready: 1, active: 1 }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "running" });
+        reset(job({ conditions: [{ type: "Complete", status: "True" }] }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "succeeded" });
+        reset(job({ conditions: [{ type: "Failed", status: "True", reason: "DeadlineExceeded" }] }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "failed", reason: "DeadlineExceeded" });
+        reset(
+            job({ active: 1 }),
+            at("GET", "/api/v1/namespaces/locust/pods?", 200, {
+                items: [
+                    {
+                        metadata: { name: "p" },
+                        status: {
+                            phase: "Pending",
+                            containerStatuses: [{ name: "locust", state: { waiting: { reason: "ImagePullBackOff" } } }],
+                        },
+                    },
+                ],
+            }),
+        );
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "pending", reason: "ImagePullBackOff" });
+    });
+});

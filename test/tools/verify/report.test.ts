@@ -1,0 +1,84 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { PhaseResult, formatRatio, formatTable, verdict } from "../../../tools/verify/report";
+import { parseFailuresCsv, parseStatsCsv } from "../../../tools/verify/stats";
+import { fixture } from "./fake-cluster";
+
+const clean = (phase: PhaseResult["phase"]): PhaseResult => ({
+    phase,
+    loadSeconds: 300,
+    stats: parseStatsCsv(fixture("baseline_stats.csv")),
+    failures: [],
+});
+
+describe("verdict", () => {
+    const planned = ["baseline", "rollout-restart", "scale-in"] as const;
+
+    it("passes when every phase ran and no request failed", () => {
+        const v = verdict(planned, planned.map(clean));
+        assert.deepEqual(v, { passed: true, problems: [] });
+    });
+
+    it("one failed request fails the run and names its phase and its error", () => {
+        const stats = parseStatsCsv(fixture("baseline_stats.csv").replace(/(Aggregated,5871),0,/, "$1,1,"));
+        const failures = parseFailuresCsv(fixture("rollout-restart_failures.csv")).slice(1);
+        const results = planned.map(clean);
+        results[2] = { ...results[2], stats, failures };
+        const v = verdict(planned, results);
+        assert.equal(v.passed, false);
+        assert.equal(v.problems.length, 1);
+        assert.match(v.problems[0], /^scale-in: 1 of 5,871 requests failed; most frequent: 1 × GET app: ConnectionError/);
+    });
+
+    it("a failure only the shutdown summary saw (the CSV's last second) still fails", () => {
+        const results = planned.map(clean);
+        results[1] = { ...results[1], finalTotals: { requests: 5880, failures: 1 } };
+        const v = verdict(planned, results);
+        assert.equal(v.passed, false);
+        assert.match(v.problems[0], /^rollout-restart: 1 of 5,880 requests failed/);
+    });
+
+    it("a phase that did not run, sent nothing, or ended before the app was at rest proves nothing", () => {
+        const none = { ...clean("baseline"), stats: parseStatsCsv(fixture("no-requests_stats.csv")) };
+        const outlasted = {
+            ...clean("rollout-restart"),
+            disruption: { summary: "replaced 4 pods", settledAtSeconds: 310, outlasted: true },
+        };
+        const v = verdict(planned, [none, outlasted]);
+        assert.equal(v.passed, false);
+        assert.deepEqual(
+            v.problems.map((p) => p.split(":")[0]),
+            ["baseline", "rollout-restart", "scale-in"],
+        );
+        assert.match(v.problems[0], /no requests/);
+        assert.match(v.problems[1], /raise --duration/);
+        assert.match(v.problems[2], /did not run/);
+    });
+});
+
+describe("the phase table", () => {
+    it("shows requests, failures, failure ratio and p50/p95/p99 per phase", () => {
+        const failing: PhaseResult = {
+            phase: "rollout-restart",
+            loadSeconds: 300,
+            stats: parseStatsCsv(fixture("rollout-restart_stats.csv")),
+            failures: [],
+            disruption: { summary: "replaced 4 pods", settledAtSeconds: 182, outlasted: false },
+        };
+        const lines = formatTable([clean("baseline"), failing]).split("\n");
+        assert.match(lines[0], /^phase\s+requests\s+failures\s+failure ratio\s+p50\s+p95\s+p99\s+disruption$/);
+        assert.match(lines[1], /^baseline\s+5,871\s+0\s+0\.000%\s+4 ms\s+11 ms\s+24 ms\s+-$/);
+        assert.match(lines[2], /^rollout-restart\s+29,310\s+3\s+0\.010%\s+5 ms\s+14 ms\s+31 ms\s+replaced 4 pods, at rest after 182 s$/);
+        // Numbers are right-aligned under their header.
+        const p50End = lines[0].indexOf("p50") + "p50".length;
+        for (const row of lines.slice(1)) {
+            assert.match(row.slice(0, p50End), / \d+ ms$/);
+        }
+    });
+
+    it("never rounds a failure away", () => {
+        assert.equal(formatRatio(1, 1_000_000), "<0.001%");
+        assert.equal(formatRatio(0, 1_000_000), "0.000%");
+        assert.equal(formatRatio(0, 0), "-");
+    });
+});

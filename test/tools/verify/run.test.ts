@@ -1,0 +1,266 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { InputError, Outcome, Plan, exitCode, runVerify, summarize } from "../../../tools/verify/run";
+import { FakeCluster, FakeClock, FakeOptions, fixture, jobLog } from "./fake-cluster";
+
+const HPA = { minReplicas: 4, maxReplicas: 12 };
+
+function plan(overrides: Partial<Plan> = {}): Plan {
+    return {
+        app: { namespace: "web", name: "web", blueGreen: false },
+        load: { users: 50, spawnRate: 10, host: "http://web.web.svc.cluster.local" },
+        baselineSeconds: 60,
+        durationSeconds: 300,
+        phases: ["baseline", "rollout-restart", "scale-in"],
+        ...overrides,
+    };
+}
+
+interface Harness {
+    cluster: FakeCluster;
+    lines: string[];
+    /** Presses Ctrl-C: calls the handler runVerify registered, if any. */
+    interrupt: () => void;
+    run: (p?: Plan) => Promise<Outcome>;
+}
+
+function harness(options: FakeOptions = {}): Harness {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, options);
+    const lines: string[] = [];
+    let handler: (() => void) | undefined;
+    return {
+        cluster,
+        lines,
+        interrupt: () => handler?.(),
+        run: (p = plan()) =>
+            runVerify(p, {
+                client: cluster,
+                clock,
+                log: (line) => lines.push(line),
+                onInterrupt: (h) => {
+                    handler = h;
+                    return () => (handler = undefined);
+                },
+                runId: "t1",
+            }),
+    };
+}
+
+/** The app's HPA, replicas (once the HPA has acted) and Service selector, to compare before and after. */
+function appState(cluster: FakeCluster) {
+    cluster.syncHpas();
+    return {
+        hpas: JSON.stringify([...cluster.hpas]),
+        replicas: [...cluster.deployments].map(([k, d]) => `${k}=${d.replicas}`),
+        services: JSON.stringify([...cluster.services]),
+    };
+}
+
+const allJobsDeleted = (cluster: FakeCluster) => [...cluster.jobs.values()].every((j) => j.deleted);
+
+describe("verify run", () => {
+    it("passes with zero failures: every phase runs its Job and its disruption, the app ends as found", async () => {
+        const h = harness({ hpa: HPA });
+        const before = appState(h.cluster);
+        const outcome = await h.run();
+        assert.equal(outcome.error, undefined);
+        assert.deepEqual(outcome.verdict, { passed: true, problems: [] });
+        assert.equal(exitCode(outcome), 0);
+        assert.deepEqual(
+            outcome.results.map((r) => r.phase),
+            ["baseline", "rollout-restart", "scale-in"],
+        );
+        assert.deepEqual(appState(h.cluster), before);
+        assert.ok(allJobsDeleted(h.cluster));
+        const m = h.cluster.mutations().filter((c) => c.method.startsWith("patch"));
+        const restartedAt = (m[0].args[2] as { restartedAt: string }).restartedAt;
+        assert.match(restartedAt, /^2025-01-14T09:1\d:\d\d\.000Z$/, "an RFC 3339 time, like kubectl rollout restart");
+        assert.deepEqual(
+            m.map((c) => [c.method, c.args[2]]),
+            [
+                ["patchDeployment", { restartedAt }],
+                // Scale-in from 4 to half, through the HPA, then its bounds back.
+                ["patchHpa", { minReplicas: 2, maxReplicas: 2 }],
+                ["patchHpa", HPA],
+            ],
+        );
+        assert.match(outcome.results[2].disruption?.summary ?? "", /scaled in from 4 to 2 pods/);
+        assert.match(summarize(outcome).join("\n"), /PASS: 17,613 requests over 3 phases, not one failed/);
+    });
+
+    it("a failed request fails the run and names its phase; the other phases still run", async () => {
+        const h = harness({
+            hpa: HPA,
+            logs: { "rollout-restart": jobLog(fixture("rollout-restart_stats.csv"), fixture("rollout-restart_failures.csv")) },
+        });
+        const outcome = await h.run();
+        assert.equal(exitCode(outcome), 1);
+        assert.equal(outcome.results.length, 3);
+        assert.equal(outcome.verdict.problems.length, 1);
+        assert.match(
+            outcome.verdict.problems[0],
+            /^rollout-restart: 3 of 29,310 requests failed; most frequent: 2 × GET app: HTTPError\('503/,
+        );
+        assert.ok(summarize(outcome).some((l) => l.startsWith("FAIL: rollout-restart:")));
+    });
+
+    it("failures on the baseline skip the disruptions: they would prove nothing", async () => {
+        const h = harness({ hpa: HPA, logs: { baseline: jobLog(fixture("rollout-restart_stats.csv")) } });
+        const outcome = await h.run();
+        assert.equal(exitCode(outcome), 1);
+        assert.equal(outcome.results.length, 1);
+        assert.deepEqual(
+            h.cluster.mutations().filter((c) => c.method.startsWith("patch")),
+            [],
+        );
+        assert.match(outcome.verdict.problems.join("\n"), /rollout-restart: did not run/);
+    });
+
+    it("a rollout that outlasts the load fails the phase and asks for a longer --duration", async () => {
+        // 5 s polls: 70 polls are 350 s, beyond the 300 s of load.
+        const h = harness({ hpa: HPA, rolloutPolls: 70 });
+        const outcome = await h.run(plan({ phases: ["rollout-restart"] }));
+        assert.equal(exitCode(outcome), 1);
+        assert.equal(outcome.results[0].disruption?.outlasted, true);
+        assert.match(
+            outcome.verdict.problems[0],
+            /^rollout-restart: the load stopped after 300 s, before the app was back at rest; raise --duration/,
+        );
+    });
+
+    it("shows progress while it runs: phase, elapsed seconds, requests so far", async () => {
+        const h = harness({ hpa: HPA, logs: { "rollout-restart": fixture("rollout-restart_job.log") } });
+        await h.run(plan({ phases: ["rollout-restart"] }));
+        const progress = h.lines.filter((l) => l.startsWith("  [rollout-restart]"));
+        assert.ok(progress.length >= 10, `a line every 15 s of a 300 s phase, got ${progress.length}`);
+        assert.match(progress[1], /^ {2}\[rollout-restart\] +\d+ s {2}29,310 requests, 3 failed {2}\S/);
+    });
+});
+
+describe("verify restores the app", () => {
+    it("a scale-in step that throws: the HPA bounds go back, the Jobs are deleted, the exit status is non-zero", async () => {
+        const h = harness({ hpa: HPA });
+        const before = appState(h.cluster);
+        let lowered = false;
+        h.cluster.after = (method, args) => {
+            lowered ||= method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2;
+        };
+        h.cluster.failWith = (method) => (lowered && method === "countPods" ? new Error("connection reset by peer") : undefined);
+        const outcome = await h.run();
+        assert.equal(outcome.error, "connection reset by peer");
+        assert.equal(exitCode(outcome), 1);
+        assert.ok(lowered, "the scale-in changed the HPA before failing");
+        assert.deepEqual(appState(h.cluster), before);
+        assert.deepEqual(h.cluster.hpas.get("web/web"), HPA);
+        assert.ok(allJobsDeleted(h.cluster));
+        assert.ok(h.lines.includes("restored HPA web/web: minReplicas 4, maxReplicas 12"));
+        assert.ok(summarize(outcome).includes("ERROR: connection reset by peer"));
+    });
+
+    it("without an HPA: the replicas go back when the scale-in fails", async () => {
+        const h = harness({ replicas: 3 });
+        h.cluster.after = (method, args) => {
+            if (method === "patchDeployment" && (args[2] as { replicas?: number }).replicas === 2) {
+                h.cluster.failWith = (m) => (m === "countPods" ? new Error("boom") : undefined);
+            }
+        };
+        const outcome = await h.run();
+        assert.equal(exitCode(outcome), 1);
+        assert.equal(h.cluster.deployments.get("web/web")?.replicas, 3);
+        assert.ok(h.lines.includes("restored Deployment web/web replicas: 3"));
+    });
+
+    it("blue/green: a switch that fails half-way leaves the Service on the color it was found on", async () => {
+        const h = harness({ hpa: HPA, activeColor: "green" });
+        let switches = 0;
+        h.cluster.failWith = (method) =>
+            method === "patchServiceSelector" && ++switches === 2 ? new Error("the API server went away") : undefined;
+        const outcome = await h.run(plan({ app: { namespace: "web", name: "web", blueGreen: true }, phases: ["blue-green"] }));
+        assert.equal(exitCode(outcome), 1);
+        assert.equal(h.cluster.services.get("web/web")?.selector.version, "green");
+        const patched = h.cluster.calls.filter((c) => c.method === "patchServiceSelector").map((c) => c.args[2]);
+        assert.deepEqual(patched, [{ version: "blue" }, { version: "green" }, { version: "green" }]);
+    });
+
+    it("Ctrl-C during the scale-in: the handler restores at once, no new change is made, exit 130", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.after = (method, args) => {
+            if (method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2) {
+                h.interrupt();
+            }
+        };
+        const outcome = await h.run();
+        assert.equal(outcome.interrupted, true);
+        assert.equal(exitCode(outcome), 130);
+        assert.deepEqual(h.cluster.hpas.get("web/web"), HPA);
+        assert.ok(allJobsDeleted(h.cluster));
+        assert.equal(outcome.results.length, 2, "the scale-in phase never finished");
+        const afterInterrupt = h.cluster.calls.slice(h.cluster.calls.findIndex((c) => c.method === "patchHpa") + 1);
+        assert.deepEqual(
+            afterInterrupt.filter((c) => c.method.startsWith("patch") || c.method === "createJob").map((c) => [c.method, c.args[2]]),
+            [["patchHpa", HPA]],
+        );
+        assert.match(summarize(outcome).join("\n"), /INTERRUPTED/);
+    });
+
+    it("a restore that fails is reported with the command that does it by hand, and fails the run", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.failWith = (method, args) =>
+            method === "patchHpa" && (args[2] as typeof HPA).minReplicas === HPA.minReplicas ? new Error("forbidden") : undefined;
+        const outcome = await h.run(plan({ phases: ["scale-in"] }));
+        assert.equal(exitCode(outcome), 1);
+        assert.match(
+            outcome.restoreProblems[0],
+            /could not restore HPA web\/web: forbidden; by hand: kubectl -n web patch hpa web --type merge/,
+        );
+        assert.match(outcome.restoreProblems[0], /"minReplicas":4,"maxReplicas":12/);
+    });
+});
+
+describe("verify refuses to start, changing nothing", () => {
+    const cases: { name: string; options: FakeOptions; prepare?: (c: FakeCluster) => void; message: RegExp; plan?: Partial<Plan> }[] = [
+        {
+            name: "the app is not deployed",
+            options: {},
+            prepare: (c) => c.services.clear(),
+            message: /the app is not deployed .*no Service web\/web/,
+        },
+        {
+            name: "the Deployment is missing",
+            options: {},
+            prepare: (c) => c.deployments.clear(),
+            message: /no Deployment web\/web/,
+        },
+        {
+            name: "a rollout is already under way",
+            options: { hpa: HPA },
+            prepare: (c) => void (c.deployments.get("web/web")!.rolling = 5),
+            message: /not at rest/,
+        },
+        {
+            name: "the Locust addon's locustfile is missing",
+            options: { locustfile: false },
+            message: /ConfigMap locust\/locustfile with key main\.py/,
+        },
+        {
+            name: "one replica leaves nothing to scale in",
+            options: { replicas: 1 },
+            message: /runs 1 replica\(s\): a scale-in needs at least 2/,
+        },
+        {
+            name: "--scale-in-to as many replicas as now",
+            options: { hpa: HPA },
+            plan: { scaleInTo: 4 },
+            message: /--scale-in-to 4 is no scale-in/,
+        },
+    ];
+    for (const c of cases) {
+        it(c.name, async () => {
+            const h = harness(c.options);
+            c.prepare?.(h.cluster);
+            await assert.rejects(h.run(plan(c.plan)), (err: Error) => err instanceof InputError && c.message.test(err.message));
+            assert.deepEqual(h.cluster.mutations(), []);
+        });
+    }
+});

@@ -1,0 +1,83 @@
+// `npm run verify -- --stack <name>`: after `pulumi up`, proves the zero-downtime claim on the real
+// cluster. Locust loads the app while it is rolled out, scaled in and (optionally) switched blue/green;
+// a single failed request fails the run. Exit 0 proven, 1 not proven, 2 bad input, 130 interrupted.
+import { UsageError, USAGE, parseArgs } from "./verify/args";
+import { ClusterAccessError } from "./verify/cluster";
+import { KubeClusterClient, loadKubeConfig } from "./verify/kube";
+import { InputError, exitCode, runVerify, summarize, systemClock } from "./verify/run";
+import { loadStack, planFor } from "./verify/stack";
+
+const PREFIX = "verify:";
+
+/** Bad input (usage, stack, cluster access, app not there): one line, no stack trace. */
+function isBadInput(err: unknown): err is Error {
+    return err instanceof UsageError || err instanceof InputError || err instanceof ClusterAccessError;
+}
+
+async function main(argv: string[]): Promise<number> {
+    let interruptHandler: (() => void) | undefined;
+    let running = false;
+    let interrupts = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+        interrupts++;
+        if (interruptHandler !== undefined && interrupts === 1) {
+            interruptHandler();
+            return;
+        }
+        const unsafe = running ? "; the app may not be restored: compare it with the 'found' line above" : "";
+        console.error(`${PREFIX} ${signal}: quitting now${unsafe}`);
+        process.exit(130);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+
+    try {
+        const args = parseArgs(argv);
+        if (args.help) {
+            console.log(USAGE);
+            return 0;
+        }
+        const settings = loadStack(args.stack, args.stackDir);
+        const plan = planFor(settings, args);
+        const kc = loadKubeConfig(args);
+        const client = new KubeClusterClient(kc);
+        console.log(`${PREFIX} stack ${settings.stack}, app ${plan.app.namespace}/${plan.app.name}, cluster ${client.server}`);
+        // A kubeconfig from `pulumi stack output kubeconfig` or `aws eks update-kubeconfig` names the EKS cluster.
+        const current = JSON.stringify([kc.getCurrentContext(), kc.getCurrentCluster(), kc.getCurrentUser()]);
+        if (!current.includes(settings.cluster.name)) {
+            console.log(
+                `${PREFIX} warning: context ${kc.getCurrentContext()} does not mention cluster ${settings.cluster.name}; is it this stack's?`,
+            );
+        }
+        const outcome = await runVerify(plan, {
+            client,
+            clock: systemClock,
+            log: (line) => console.log(line),
+            onInterrupt: (handler) => {
+                interruptHandler = handler;
+                running = true;
+                return () => (interruptHandler = undefined);
+            },
+            runId: Date.now().toString(36),
+        });
+        summarize(outcome).forEach((line) => console.log(line));
+        return exitCode(outcome);
+    } catch (err) {
+        if (isBadInput(err)) {
+            const hint = err instanceof UsageError ? " (npm run verify -- --help)" : "";
+            console.error(`${PREFIX} ${err.message.split("\n")[0]}${hint}`);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: unknown) => {
+            console.error(`${PREFIX} unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,131 @@
+// The Locust run of one phase: a Job in the locust namespace, from the image the Locust chart runs and
+// the locustfile ConfigMap the Locust addon creates. The Job prints its stats files to its log between
+// marker lines, so the verdict needs nothing but the log API (no exec, no volume to copy from).
+import type { V1Job } from "@kubernetes/client-node";
+import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE } from "../../components/addons/locust";
+import { VERSIONS } from "../../components/versions";
+
+/** Same Locust as the addon's chart (components/versions.ts). */
+export const LOCUST_IMAGE = `${VERSIONS.locust.image.repository}:${VERSIONS.locust.image.tag}`;
+export { LOCUSTFILE_CONFIG_MAP };
+
+export const JOB_NAMESPACE = LOCUST_NAMESPACE;
+/** The container whose log holds the stats: with Istio on, the pod also runs the proxy. */
+export const LOCUST_CONTAINER = "locust";
+const MOUNT_DIR = "/mnt/locust";
+const CSV_PREFIX = "/tmp/stats";
+/** Files Locust writes for `--csv <prefix>` that the verdict reads. */
+export const STATS_FILE = `${CSV_PREFIX}_stats.csv`;
+export const FAILURES_FILE = `${CSV_PREFIX}_failures.csv`;
+/** Labels every verify Job carries, to find leftovers (`kubectl -n locust get jobs -l ...`). */
+export const JOB_LABELS = { "app.kubernetes.io/name": "zero-downtime-verify", "app.kubernetes.io/managed-by": "npm-run-verify" };
+// Completed Jobs clean themselves up even when verify dies before deleting them.
+const TTL_AFTER_FINISHED_SECONDS = 3600;
+
+export interface LoadShape {
+    /** Concurrent Locust users. */
+    users: number;
+    /** Users started per second. */
+    spawnRate: number;
+    /** How long the load runs, from the moment Locust starts. */
+    seconds: number;
+    /** Base URL the locustfile sends requests to. */
+    host: string;
+}
+
+export const beginMarker = (file: string): string => `===== BEGIN ${file} =====`;
+export const endMarker = (file: string): string => `===== END ${file} =====`;
+
+/** Locust's command line for one bounded, headless run. */
+export function locustArgs(load: LoadShape): string[] {
+    return [
+        "-f",
+        `${MOUNT_DIR}/${LOCUSTFILE_CONFIG_MAP.key}`,
+        "--headless",
+        "-u",
+        String(load.users),
+        "-r",
+        String(load.spawnRate),
+        "-t",
+        `${load.seconds}s`,
+        "--host",
+        load.host,
+        "--csv",
+        CSV_PREFIX,
+        "--csv-full-history",
+        // Failed requests are the verdict's business, read from the CSV; a failed Job then means Locust itself broke.
+        "--exit-code-on-error",
+        "0",
+    ];
+}
+
+/**
+ * The container's shell script: run Locust, then print each stats file between markers, keeping
+ * Locust's exit code. Locust's arguments arrive as "$@", so no value is ever parsed by the shell.
+ */
+export function jobScript(): string {
+    // A missing file (Locust died early) prints nothing between its markers, which the parser reports.
+    const print = [STATS_FILE, FAILURES_FILE].map((f) => `echo '${beginMarker(f)}'; cat '${f}' 2>/dev/null; echo '${endMarker(f)}'`);
+    return ['locust "$@"', "code=$?", ...print, 'exit "$code"'].join("\n");
+}
+
+export interface JobOptions {
+    name: string;
+    load: LoadShape;
+    /** Hard stop for the pod, so a Job never outlives a verify run that died. */
+    activeDeadlineSeconds: number;
+}
+
+/** The Job of one phase. */
+export function locustJob(options: JobOptions): V1Job {
+    const volume = LOCUSTFILE_CONFIG_MAP.name;
+    return {
+        apiVersion: "batch/v1",
+        kind: "Job",
+        metadata: { name: options.name, namespace: JOB_NAMESPACE, labels: JOB_LABELS },
+        spec: {
+            // A retried run would restart the load mid-phase and mix two runs' statistics.
+            backoffLimit: 0,
+            activeDeadlineSeconds: options.activeDeadlineSeconds,
+            ttlSecondsAfterFinished: TTL_AFTER_FINISHED_SECONDS,
+            template: {
+                metadata: { labels: JOB_LABELS },
+                spec: {
+                    restartPolicy: "Never",
+                    containers: [
+                        {
+                            name: LOCUST_CONTAINER,
+                            image: LOCUST_IMAGE,
+                            // "$0" of the script; the arguments after it are Locust's.
+                            command: ["sh", "-c", jobScript(), "locust-run", ...locustArgs(options.load)],
+                            // One Locust process uses at most one core; the chart's workers request the same.
+                            resources: { requests: { cpu: "500m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                            volumeMounts: [{ name: volume, mountPath: MOUNT_DIR, readOnly: true }],
+                        },
+                    ],
+                    volumes: [{ name: volume, configMap: { name: LOCUSTFILE_CONFIG_MAP.name } }],
+                },
+            },
+        },
+    };
+}
+
+/** The text the Job printed for `file` between its markers; undefined when Locust never got that far. */
+export function extractFile(log: string, file: string): string | undefined {
+    const begin = log.lastIndexOf(beginMarker(file));
+    if (begin < 0) {
+        return undefined;
+    }
+    const start = log.indexOf("\n", begin);
+    const end = log.indexOf(endMarker(file), start);
+    return start < 0 || end < 0 ? undefined : log.slice(start + 1, end);
+}
+
+// Locust's console table, printed every 2 s while headless: "<Aggregated>  <# reqs>  <# fails>(<pct>%) | ...".
+const CONSOLE_TOTAL = /^\s*Aggregated\s+(\d+)\s+(\d+)\(\d+(?:\.\d+)?%\)/gm;
+
+/** Requests and failures so far, from the last console table in a log (tail); undefined before the first table. */
+export function requestsSoFar(log: string): { requests: number; failures: number } | undefined {
+    const last = [...log.matchAll(CONSOLE_TOTAL)].pop();
+    return last ? { requests: Number(last[1]), failures: Number(last[2]) } : undefined;
+}

@@ -1,0 +1,308 @@
+// The ClusterClient verify uses for real: @kubernetes/client-node 1.x (object-parameter API). Every
+// failure is translated here, so the rest of verify sees either "not found" (undefined), a
+// ClusterAccessError (cannot use the cluster at all) or an Error with one readable line.
+import * as fs from "fs";
+import * as k8s from "@kubernetes/client-node";
+import { ClusterAccessError, ClusterClient, DeploymentPatch, DeploymentState, HpaState, JobState, labelSelector } from "./cluster";
+
+// The field manager recorded for verify's changes, next to Pulumi's in managedFields.
+const FIELD_MANAGER = "npm-run-verify";
+const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
+// Set by the Job controller on its pods (Kubernetes 1.27+).
+const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
+// A request the API server has not answered by then will not be answered; without it an unroutable
+// server would hang verify for the OS's TCP timeout.
+const REQUEST_TIMEOUT_MS = 30_000;
+// What loadFromDefault falls back to when it finds no kubeconfig at all.
+const NO_CONFIG_SERVER = "http://localhost:8080";
+
+export interface KubeOptions {
+    /** A kubeconfig file; without it KUBECONFIG or ~/.kube/config. */
+    kubeconfig?: string;
+    /** A context of the kubeconfig; without it the current one. */
+    context?: string;
+}
+
+/** Loads the kubeconfig; every way it can be missing or unusable is a ClusterAccessError. */
+export function loadKubeConfig(options: KubeOptions): k8s.KubeConfig {
+    const kc = new k8s.KubeConfig();
+    if (options.kubeconfig !== undefined) {
+        if (!fs.existsSync(options.kubeconfig)) {
+            throw new ClusterAccessError(`no kubeconfig at ${options.kubeconfig}`);
+        }
+        try {
+            kc.loadFromFile(options.kubeconfig);
+        } catch (err) {
+            throw new ClusterAccessError(`${options.kubeconfig} is not a kubeconfig: ${firstLine(err)}`);
+        }
+    } else {
+        try {
+            kc.loadFromDefault();
+        } catch (err) {
+            throw new ClusterAccessError(`cannot read the kubeconfig (KUBECONFIG or ~/.kube/config): ${firstLine(err)}`);
+        }
+        if (kc.getCurrentCluster()?.server === NO_CONFIG_SERVER) {
+            throw new ClusterAccessError("no kubeconfig: pass --kubeconfig <file>, set KUBECONFIG, or write ~/.kube/config");
+        }
+    }
+    if (options.context !== undefined) {
+        if (kc.getContextObject(options.context) === null) {
+            throw new ClusterAccessError(`the kubeconfig has no context ${JSON.stringify(options.context)}`);
+        }
+        kc.setCurrentContext(options.context);
+    }
+    if (kc.getCurrentCluster() === null) {
+        throw new ClusterAccessError("the kubeconfig has no current context; pass --context <name>");
+    }
+    return kc;
+}
+
+function firstLine(err: unknown): string {
+    return (err instanceof Error ? err.message : String(err)).split("\n")[0];
+}
+
+/** The API server's own message from an error body (a Status object, possibly as JSON text). */
+function statusMessage(body: unknown): string | undefined {
+    let parsed = body;
+    if (typeof body === "string") {
+        try {
+            parsed = JSON.parse(body);
+        } catch {
+            return body.split("\n")[0] || undefined;
+        }
+    }
+    const message = (parsed as { message?: unknown } | undefined)?.message;
+    return typeof message === "string" ? message : undefined;
+}
+
+const NOT_FOUND = 404;
+const DENIED = [401, 403];
+
+/** Options that bound every request in time and, for patches, name the patch format. */
+function requestOptions(contentType?: string): k8s.ConfigurationOptions {
+    const timeout: k8s.ObservableMiddleware = {
+        pre: (context) => {
+            context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
+            return new k8s.Observable(Promise.resolve(context));
+        },
+        post: (context) => new k8s.Observable(Promise.resolve(context)),
+    };
+    const options: k8s.ConfigurationOptions = { middleware: [timeout], middlewareMergeStrategy: "append" };
+    // 1.x picks the first content type the API lists for a patch (JSON Patch); ours are merge patches.
+    return contentType === undefined ? options : k8s.setHeaderOptions("Content-Type", contentType, options);
+}
+
+const MERGE_PATCH = requestOptions(k8s.PatchStrategy.MergePatch);
+const PLAIN = requestOptions();
+
+export class KubeClusterClient implements ClusterClient {
+    readonly server: string;
+    private readonly apps: k8s.AppsV1Api;
+    private readonly autoscaling: k8s.AutoscalingV2Api;
+    private readonly core: k8s.CoreV1Api;
+    private readonly batch: k8s.BatchV1Api;
+
+    constructor(kc: k8s.KubeConfig) {
+        this.server = kc.getCurrentCluster()?.server ?? "(no server)";
+        this.apps = kc.makeApiClient(k8s.AppsV1Api);
+        this.autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
+        this.core = kc.makeApiClient(k8s.CoreV1Api);
+        this.batch = kc.makeApiClient(k8s.BatchV1Api);
+    }
+
+    /** Runs one API call; `what` names it in errors ("read Deployment web/web"). */
+    private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+        try {
+            return await request();
+        } catch (err) {
+            if (err instanceof k8s.ApiException) {
+                const { code, body } = err as k8s.ApiException<unknown>;
+                const detail = statusMessage(body) ?? "no message";
+                if (DENIED.includes(code)) {
+                    throw new ClusterAccessError(
+                        `the Kubernetes API at ${this.server} refused to ${what} (HTTP ${code}: ${detail}); check your credentials and access`,
+                    );
+                }
+                throw new ApiError(code, `${what}: HTTP ${code}: ${detail}`);
+            }
+            // Anything else never got an HTTP answer: refused, timed out, DNS, TLS, or the exec credential plugin failed.
+            const error = err instanceof Error ? err : new Error(String(err));
+            const reason = error.name === "AbortError" ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : connectReason(error);
+            throw new ClusterAccessError(`cannot use the Kubernetes API at ${this.server} (${what}): ${reason}`);
+        }
+    }
+
+    /** Like call, with "not found" as undefined. */
+    private async read<T>(what: string, request: () => Promise<T>): Promise<T | undefined> {
+        try {
+            return await this.call(what, request);
+        } catch (err) {
+            if (err instanceof ApiError && err.code === NOT_FOUND) {
+                return undefined;
+            }
+            throw err;
+        }
+    }
+
+    async getDeployment(namespace: string, name: string): Promise<DeploymentState | undefined> {
+        const d = await this.read(`read Deployment ${namespace}/${name}`, () =>
+            this.apps.readNamespacedDeployment({ namespace, name }, PLAIN),
+        );
+        if (d === undefined) {
+            return undefined;
+        }
+        const status = d.status ?? {};
+        const progressing = status.conditions?.find((c) => c.type === "Progressing");
+        return {
+            replicas: d.spec?.replicas ?? 1,
+            generation: d.metadata?.generation ?? 0,
+            observedGeneration: status.observedGeneration ?? 0,
+            updatedReplicas: status.updatedReplicas ?? 0,
+            readyReplicas: status.readyReplicas ?? 0,
+            availableReplicas: status.availableReplicas ?? 0,
+            currentReplicas: status.replicas ?? 0,
+            selector: d.spec?.selector.matchLabels ?? {},
+            stalledReason: progressing?.status === "False" ? (progressing.reason ?? "not progressing") : undefined,
+        };
+    }
+
+    async patchDeployment(namespace: string, name: string, patch: DeploymentPatch): Promise<void> {
+        const body: Record<string, unknown> = {};
+        if (patch.replicas !== undefined) {
+            body.replicas = patch.replicas;
+        }
+        if (patch.restartedAt !== undefined) {
+            body.template = { metadata: { annotations: { [RESTARTED_AT]: patch.restartedAt } } };
+        }
+        await this.call(`patch Deployment ${namespace}/${name}`, () =>
+            this.apps.patchNamespacedDeployment({ namespace, name, body: { spec: body }, fieldManager: FIELD_MANAGER }, MERGE_PATCH),
+        );
+    }
+
+    async getHpa(namespace: string, name: string): Promise<HpaState | undefined> {
+        const hpa = await this.read(`read HorizontalPodAutoscaler ${namespace}/${name}`, () =>
+            this.autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace, name }, PLAIN),
+        );
+        // minReplicas defaults to 1 when unset (autoscaling/v2 API).
+        return hpa === undefined ? undefined : { minReplicas: hpa.spec?.minReplicas ?? 1, maxReplicas: hpa.spec?.maxReplicas ?? 1 };
+    }
+
+    async patchHpa(namespace: string, name: string, patch: HpaState): Promise<void> {
+        await this.call(`patch HorizontalPodAutoscaler ${namespace}/${name}`, () =>
+            this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+                {
+                    namespace,
+                    name,
+                    body: { spec: { minReplicas: patch.minReplicas, maxReplicas: patch.maxReplicas } },
+                    fieldManager: FIELD_MANAGER,
+                },
+                MERGE_PATCH,
+            ),
+        );
+    }
+
+    async getService(namespace: string, name: string): Promise<{ selector: Record<string, string> } | undefined> {
+        const svc = await this.read(`read Service ${namespace}/${name}`, () => this.core.readNamespacedService({ namespace, name }, PLAIN));
+        return svc === undefined ? undefined : { selector: svc.spec?.selector ?? {} };
+    }
+
+    async patchServiceSelector(namespace: string, name: string, selector: Record<string, string>): Promise<void> {
+        await this.call(`patch Service ${namespace}/${name}`, () =>
+            this.core.patchNamespacedService({ namespace, name, body: { spec: { selector } }, fieldManager: FIELD_MANAGER }, MERGE_PATCH),
+        );
+    }
+
+    async countPods(namespace: string, selector: Record<string, string>): Promise<number> {
+        const pods = await this.call(`list pods ${labelSelector(selector)} in ${namespace}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: labelSelector(selector) }, PLAIN),
+        );
+        return pods.items.filter((p) => p.status?.phase !== "Succeeded" && p.status?.phase !== "Failed").length;
+    }
+
+    async getConfigMapKeys(namespace: string, name: string): Promise<string[] | undefined> {
+        const cm = await this.read(`read ConfigMap ${namespace}/${name}`, () =>
+            this.core.readNamespacedConfigMap({ namespace, name }, PLAIN),
+        );
+        return cm === undefined ? undefined : Object.keys(cm.data ?? {});
+    }
+
+    async createJob(job: k8s.V1Job): Promise<void> {
+        const namespace = job.metadata?.namespace ?? "default";
+        await this.call(`create Job ${namespace}/${job.metadata?.name}`, () =>
+            this.batch.createNamespacedJob({ namespace, body: job, fieldManager: FIELD_MANAGER }, PLAIN),
+        );
+    }
+
+    async getJob(namespace: string, name: string): Promise<JobState> {
+        const what = `read Job ${namespace}/${name}`;
+        const job = await this.read(what, () => this.batch.readNamespacedJob({ namespace, name }, PLAIN));
+        if (job === undefined) {
+            return { phase: "failed", reason: "the Job is gone (deleted by someone else?)" };
+        }
+        const status = job.status ?? {};
+        const condition = (type: string) => status.conditions?.find((c) => c.type === type && c.status === "True");
+        const failed = condition("Failed");
+        if (condition("Complete")) {
+            return { phase: "succeeded" };
+        }
+        if (failed) {
+            return { phase: "failed", reason: failed.reason ?? failed.message };
+        }
+        if ((status.ready ?? 0) > 0) {
+            return { phase: "running" };
+        }
+        return { phase: "pending", reason: await this.waitingReason(namespace, name) };
+    }
+
+    /** Why the Job's pod is not running yet (ImagePullBackOff, ContainerCreating, Unschedulable...). */
+    private async waitingReason(namespace: string, job: string): Promise<string | undefined> {
+        const pods = await this.call(`list pods of Job ${namespace}/${job}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${job}` }, PLAIN),
+        );
+        const pod = pods.items[0];
+        if (pod === undefined) {
+            return "no pod yet";
+        }
+        const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+        const waiting = statuses.find((s) => s.state?.waiting?.reason !== undefined)?.state?.waiting;
+        const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+        return waiting?.reason ?? unscheduled?.reason ?? pod.status?.phase;
+    }
+
+    async readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string> {
+        const pods = await this.call(`list pods of Job ${namespace}/${name}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` }, PLAIN),
+        );
+        const pod = pods.items[0]?.metadata?.name;
+        if (pod === undefined) {
+            return "";
+        }
+        return this.call(`read the log of pod ${namespace}/${pod}`, () =>
+            this.core.readNamespacedPodLog({ namespace, name: pod, container, tailLines }, PLAIN),
+        );
+    }
+
+    async deleteJob(namespace: string, name: string): Promise<void> {
+        // Background: the garbage collector removes the pod too (the API's default for Jobs orphans it).
+        await this.read(`delete Job ${namespace}/${name}`, () =>
+            this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }, PLAIN),
+        );
+    }
+}
+
+/** An HTTP error other than "access denied", with its status code. */
+class ApiError extends Error {
+    constructor(
+        readonly code: number,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/** The useful part of a connection error: node-fetch puts the socket error after "reason: ". */
+function connectReason(err: Error): string {
+    const line = err.message.split("\n")[0];
+    const reason = /reason: (.*)$/.exec(line)?.[1];
+    return reason ?? line;
+}

@@ -1,0 +1,177 @@
+// Reads what Locust 2.x writes with `--csv <prefix>`: `<prefix>_stats.csv` (one row per request
+// name plus the "Aggregated" total) and `<prefix>_failures.csv`. Python's csv module writes them, so
+// fields may be quoted (error texts hold commas and quotes) and lines end in CRLF.
+
+/** The name Locust gives the row that totals every request name. */
+export const AGGREGATED = "Aggregated";
+
+/** A stats file that is not what Locust writes: better to stop than to report a wrong verdict. */
+export class LocustCsvError extends Error {}
+
+/** One row of `_stats.csv`. Times in milliseconds; percentiles are undefined when Locust wrote "N/A" (no requests). */
+export interface StatsRow {
+    type: string;
+    name: string;
+    requests: number;
+    failures: number;
+    medianMs: number;
+    averageMs: number;
+    maxMs: number;
+    requestsPerSecond: number;
+    p50Ms?: number;
+    p95Ms?: number;
+    p99Ms?: number;
+}
+
+export interface LocustStats {
+    rows: StatsRow[];
+    aggregated: StatsRow;
+}
+
+/** One row of `_failures.csv`: how often one error happened on one request name. */
+export interface FailureRow {
+    method: string;
+    name: string;
+    error: string;
+    occurrences: number;
+}
+
+/** Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows; blank lines are dropped. */
+export function parseCsv(text: string): string[][] {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let field = "";
+    let quoted = false;
+    const endRow = () => {
+        row.push(field);
+        if (row.length > 1 || row[0] !== "") {
+            rows.push(row);
+        }
+        row = [];
+        field = "";
+    };
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c !== '"') {
+                field += c;
+            } else if (text[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else {
+                quoted = false;
+            }
+        } else if (c === '"') {
+            quoted = true;
+        } else if (c === ",") {
+            row.push(field);
+            field = "";
+        } else if (c === "\n") {
+            endRow();
+        } else if (c !== "\r") {
+            field += c;
+        }
+    }
+    if (quoted) {
+        throw new LocustCsvError("a quoted field is not closed (the file was cut off?)");
+    }
+    endRow();
+    return rows;
+}
+
+/** Rows as objects keyed by header, after checking that every column the caller reads is there. */
+function records(text: string, required: readonly string[], what: string): Record<string, string>[] {
+    const [header, ...body] = parseCsv(text);
+    if (header === undefined) {
+        throw new LocustCsvError(`${what} is empty`);
+    }
+    const missing = required.filter((column) => !header.includes(column));
+    if (missing.length > 0) {
+        throw new LocustCsvError(`${what} has no column ${missing.map((c) => JSON.stringify(c)).join(", ")} (header: ${header.join(",")})`);
+    }
+    return body.map((cells, i) => {
+        if (cells.length !== header.length) {
+            throw new LocustCsvError(`${what} line ${i + 2} has ${cells.length} fields; the header has ${header.length}`);
+        }
+        return Object.fromEntries(header.map((column, j) => [column, cells[j]]));
+    });
+}
+
+function numberIn(record: Record<string, string>, column: string, what: string): number {
+    const text = record[column];
+    const value = Number(text);
+    if (text.trim() === "" || !Number.isFinite(value)) {
+        throw new LocustCsvError(`${what}: ${JSON.stringify(column)} is ${JSON.stringify(text)}, not a number`);
+    }
+    return value;
+}
+
+function countIn(record: Record<string, string>, column: string, what: string): number {
+    const value = numberIn(record, column, what);
+    if (!Number.isInteger(value) || value < 0) {
+        throw new LocustCsvError(`${what}: ${JSON.stringify(column)} is ${value}, not a count`);
+    }
+    return value;
+}
+
+// Locust writes "N/A" for every percentile of a row without requests.
+const NOT_AVAILABLE = "N/A";
+
+function percentileIn(record: Record<string, string>, column: string, what: string): number | undefined {
+    return record[column] === NOT_AVAILABLE ? undefined : numberIn(record, column, what);
+}
+
+// Column names exactly as Locust 2.x's StatsCSV writes them (requests_csv_columns, PERCENTILES_TO_REPORT).
+const STATS = {
+    type: "Type",
+    name: "Name",
+    requests: "Request Count",
+    failures: "Failure Count",
+    median: "Median Response Time",
+    average: "Average Response Time",
+    max: "Max Response Time",
+    rps: "Requests/s",
+    p50: "50%",
+    p95: "95%",
+    p99: "99%",
+} as const;
+
+/** Parses `_stats.csv`; fails unless it has the columns read here and exactly one Aggregated row. */
+export function parseStatsCsv(text: string): LocustStats {
+    const rows = records(text, Object.values(STATS), "the stats CSV").map((r): StatsRow => {
+        const what = `stats row ${JSON.stringify(r[STATS.name])}`;
+        return {
+            type: r[STATS.type],
+            name: r[STATS.name],
+            requests: countIn(r, STATS.requests, what),
+            failures: countIn(r, STATS.failures, what),
+            medianMs: numberIn(r, STATS.median, what),
+            averageMs: numberIn(r, STATS.average, what),
+            maxMs: numberIn(r, STATS.max, what),
+            requestsPerSecond: numberIn(r, STATS.rps, what),
+            p50Ms: percentileIn(r, STATS.p50, what),
+            p95Ms: percentileIn(r, STATS.p95, what),
+            p99Ms: percentileIn(r, STATS.p99, what),
+        };
+    });
+    // The total row has no request type; a request name "Aggregated" would have one.
+    const totals = rows.filter((r) => r.name === AGGREGATED && r.type === "");
+    if (totals.length !== 1) {
+        throw new LocustCsvError(`the stats CSV has ${totals.length} ${AGGREGATED} rows; Locust writes exactly one`);
+    }
+    return { rows: rows.filter((r) => r !== totals[0]), aggregated: totals[0] };
+}
+
+const FAILURES = { method: "Method", name: "Name", error: "Error", occurrences: "Occurrences" } as const;
+
+/** Parses `_failures.csv`, most frequent error first. */
+export function parseFailuresCsv(text: string): FailureRow[] {
+    return records(text, Object.values(FAILURES), "the failures CSV")
+        .map((r) => ({
+            method: r[FAILURES.method],
+            name: r[FAILURES.name],
+            error: r[FAILURES.error],
+            occurrences: countIn(r, FAILURES.occurrences, `failure ${JSON.stringify(r[FAILURES.error])}`),
+        }))
+        .sort((a, b) => b.occurrences - a.occurrences);
+}
