@@ -1,7 +1,6 @@
 // The only composer: settings → Network → Cluster → addons; exports the stack outputs other teams
 // read with StackReference (README "Stack outputs").
 import { loadSettings } from "./stacks";
-import { GATEWAY_TIMING } from "./stacks/defaults";
 import { Network } from "./components/network";
 import { Cluster } from "./components/cluster";
 import { LoadBalancerController } from "./components/addons/lbc";
@@ -66,7 +65,7 @@ const istio =
                   kubernetesVersion: settings.cluster.version,
                   mtlsMode: addons.istio.mtlsMode,
                   ingressScheme: addons.istio.ingressScheme,
-                  gatewayTiming: GATEWAY_TIMING,
+                  gatewayTiming: addons.istio.gatewayTiming,
                   nodesReady,
                   loadBalancerController: lbc.release,
                   tags: settings.tags,

@@ -9,6 +9,7 @@ import {
     COLORS,
     Color,
     DEFAULTS,
+    GATEWAY_TIMING,
     ENVIRONMENTS,
     Environment,
     LOAD_BALANCER_SCHEMES,
@@ -42,7 +43,8 @@ export interface ClusterSettings {
 export interface AddonsSettings {
     loadBalancerController: { enabled: boolean; replicas: number };
     metricsServer: { enabled: boolean };
-    istio: { enabled: boolean; mtlsMode: MtlsMode; ingressScheme: LoadBalancerScheme };
+    /** `gatewayTiming`: termination timing of the ingress gateway pods (a platform default, not a key). */
+    istio: { enabled: boolean; mtlsMode: MtlsMode; ingressScheme: LoadBalancerScheme; gatewayTiming: typeof GATEWAY_TIMING };
     /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
     locust: { enabled: boolean; targetHost: string; maxWorkers: number };
 }
@@ -214,6 +216,7 @@ function readAddons(section: Section, defaultTarget: string): AddonsSettings {
         enabled: istioSection.bool("enabled", d.istio.enabled),
         mtlsMode: istioSection.oneOf("mtlsMode", d.istio.mtlsMode, MTLS_MODES),
         ingressScheme: istioSection.oneOf("ingressScheme", d.istio.ingressScheme, LOAD_BALANCER_SCHEMES),
+        gatewayTiming: GATEWAY_TIMING,
     };
     if (istio.enabled && !loadBalancerController.enabled) {
         // The ingress gateway is reached through an ALB Ingress, which only the controller reconciles.
