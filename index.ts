@@ -10,30 +10,45 @@ import { Locust } from "./components/addons/locust";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 
 const settings = loadSettings();
 settings.warnings.forEach((w) => void pulumi.log.warn(w));
 const { stack, addons } = settings;
 
-const network = new Network(`${stack}-network`, {
-    clusterName: settings.cluster.name,
-    ...settings.network,
-    tags: settings.tags,
-});
+// Every AWS resource of the stack, the remote components' children included, gets the stack's tags
+// from the provider (pulumi-aws `defaultTags`), so nothing depends on each resource passing them on.
+const awsProvider = new aws.Provider(`${stack}-aws`, { region: settings.region as aws.Region, defaultTags: { tags: settings.tags } });
+const onAws = { providers: { aws: awsProvider } };
+
+const network = new Network(
+    `${stack}-network`,
+    {
+        clusterName: settings.cluster.name,
+        ...settings.network,
+        tags: settings.tags,
+    },
+    onAws,
+);
 
 const { name: physicalClusterName, ...clusterSettings } = settings.cluster;
-const cluster = new Cluster(`${stack}-cluster`, {
-    clusterName: physicalClusterName,
-    ...clusterSettings,
-    vpcId: network.vpcId,
-    publicSubnetIds: network.publicSubnetIds,
-    privateSubnetIds: network.privateSubnetIds,
-    tags: settings.tags,
-});
+const cluster = new Cluster(
+    `${stack}-cluster`,
+    {
+        clusterName: physicalClusterName,
+        ...clusterSettings,
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        tags: settings.tags,
+    },
+    onAws,
+);
 
 // Every Kubernetes resource below goes to this stack's cluster.
-const inCluster = { providers: [cluster.provider] };
-const nodesReady = cluster.nodeGroup;
+const inCluster = { providers: { kubernetes: cluster.provider, aws: awsProvider } };
+// Nodes have joined and CoreDNS (which waits for them) serves: pods can schedule and resolve names.
+const nodesReady = cluster.coreDns;
 
 const lbc = addons.loadBalancerController.enabled
     ? new LoadBalancerController(
@@ -43,7 +58,7 @@ const lbc = addons.loadBalancerController.enabled
               region: settings.region,
               vpcId: network.vpcId,
               oidcProviderArn: cluster.oidcProviderArn,
-              oidcProviderUrl: cluster.oidcProviderUrl,
+              oidcIssuer: cluster.oidcIssuer,
               replicas: addons.loadBalancerController.replicas,
               nodesReady,
               tags: settings.tags,
@@ -96,6 +111,7 @@ const app =
                   ...settings.app,
                   kubernetesVersion: settings.cluster.version,
                   mesh: istio !== undefined,
+                  meshDrainSeconds: addons.istio.gatewayTiming.drainSeconds,
                   exposure: istio
                       ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
                       : { kind: "alb", scheme: settings.app.ingress.scheme },
@@ -113,7 +129,9 @@ export const region = settings.region;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = cluster.kubeconfig;
 export const oidcProviderArn = cluster.oidcProviderArn;
-export const oidcProviderUrl = cluster.oidcProviderUrl;
+// README's contract: the issuer without `https://`, the prefix of IRSA condition keys. pulumi-eks's own
+// `oidcProviderUrl` keeps the scheme; its `oidcIssuer` is this form (nodejs/eks/cluster/cluster.ts, v4.3.0).
+export const oidcProviderUrl = cluster.oidcIssuer;
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;

@@ -14,6 +14,12 @@ export interface AlbTargetGroup {
     successCodes: string;
     /** Health check interval, seconds. */
     healthCheckIntervalSeconds: number;
+    /**
+     * Health check timeout, seconds; below the interval (rules/aws-limits.ts). Always set: when it is
+     * absent the controller sends its default, 5 (pkg/ingress/model_build_target_group.go), which the
+     * ELB API refuses with a 5 s interval.
+     */
+    healthCheckTimeoutSeconds: number;
     /** Consecutive successes before a target is healthy. */
     healthyThreshold: number;
     /** Consecutive failures before a target is unhealthy. */
@@ -32,6 +38,7 @@ export function albAnnotations(t: AlbTargetGroup): Record<string, string> {
         ...(t.healthCheckPort === undefined ? {} : { [`${PREFIX}healthcheck-port`]: String(t.healthCheckPort) }),
         [`${PREFIX}healthcheck-path`]: t.healthCheckPath,
         [`${PREFIX}healthcheck-interval-seconds`]: String(t.healthCheckIntervalSeconds),
+        [`${PREFIX}healthcheck-timeout-seconds`]: String(t.healthCheckTimeoutSeconds),
         [`${PREFIX}healthy-threshold-count`]: String(t.healthyThreshold),
         [`${PREFIX}unhealthy-threshold-count`]: String(t.unhealthyThreshold),
         [`${PREFIX}success-codes`]: t.successCodes,

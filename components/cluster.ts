@@ -2,6 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
+import { AccessGrant, accessPolicyArn, principalSlug } from "./cluster-access";
+import { awsProviderOf } from "./providers";
+
+export { AccessGrant };
 
 /** Every control-plane log type EKS can ship to CloudWatch (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -13,34 +17,52 @@ const NODE_POLICIES = [
     aws.iam.ManagedPolicy.AmazonEC2ContainerRegistryReadOnly,
 ];
 
+/** The log group EKS writes control-plane logs to (docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+    return `/aws/eks/${clusterName}/cluster`;
+}
+
+/**
+ * The root volume of every node: AL2023's root device (EKS optimized AMIs: /dev/xvda), gp3,
+ * encrypted, and gone with the instance so no volume outlives a node.
+ */
+const ROOT_VOLUME_GIB = 20;
+
 export interface ClusterArgs {
     /** Physical EKS cluster name (unique per account and region: derived from project and stack). */
     clusterName: string;
-    /** Kubernetes minor version, e.g. "1.34". */
+    /** Kubernetes minor version, e.g. "1.36"; components/versions.ts says which are accepted. */
     version: string;
     /** EC2 instance type of the managed nodes. */
     instanceType: string;
     /** Fewest nodes the node group may shrink to. */
     minSize: number;
-    /** Nodes the node group starts with. */
+    /** Nodes the node group runs: nothing scales it, so this is the capacity the pods get. */
     desiredSize: number;
     /** Most nodes the node group may grow to. */
     maxSize: number;
     /** CIDRs allowed to reach the public API endpoint. */
     publicAccessCidrs: string[];
+    /** IAM principals given Kubernetes access besides the one that creates the cluster. */
+    access: AccessGrant[];
+    /** Days CloudWatch keeps the control-plane logs (a PutRetentionPolicy value). */
+    logRetentionDays: number;
+    /** Protect the stateful pieces (cluster, secrets key, log group) from deletion. */
+    protect: boolean;
     /** VPC the cluster lives in. */
     vpcId: pulumi.Input<string>;
     /** Public subnets, for internet-facing load balancers. */
     publicSubnetIds: pulumi.Input<string[]>;
     /** Private subnets, for nodes and pods. */
     privateSubnetIds: pulumi.Input<string[]>;
-    /** Tags for every taggable resource. */
+    /** Tags for every taggable resource, the nodes' instances and volumes included. */
     tags: Record<string, string>;
 }
 
 /**
- * An EKS cluster with an IRSA OIDC provider, KMS-encrypted secrets, control-plane logs, access
- * entries auth, and one managed node group in the private subnets; exposes a Kubernetes provider.
+ * An EKS cluster with an IRSA OIDC provider, KMS-encrypted secrets, control-plane logs with a
+ * retention, access entries, one managed node group in the private subnets (IMDSv2, hop limit 1)
+ * and the EKS add-ons; exposes a Kubernetes provider.
  */
 export class Cluster extends pulumi.ComponentResource {
     /** Physical cluster name. */
@@ -49,17 +71,25 @@ export class Cluster extends pulumi.ComponentResource {
     readonly kubeconfig: pulumi.Output<string>;
     /** ARN of the IAM OIDC provider, the federated principal for IRSA roles. */
     readonly oidcProviderArn: pulumi.Output<string>;
-    /** Issuer URL of the OIDC provider without `https://`, the prefix of IRSA condition keys. */
-    readonly oidcProviderUrl: pulumi.Output<string>;
+    /**
+     * Issuer of the OIDC provider without `https://`, the prefix of IRSA condition keys. From
+     * pulumi-eks's `oidcIssuer` (its `oidcProviderUrl` keeps the scheme: nodejs/eks/cluster/cluster.ts, v4.3.0).
+     */
+    readonly oidcIssuer: pulumi.Output<string>;
     /** Security group EKS attaches to managed nodes (the EKS-created cluster security group). */
     readonly nodeSecurityGroupId: pulumi.Output<string>;
     /** The managed node group: Kubernetes workloads wait for it. */
     readonly nodeGroup: eks.ManagedNodeGroup;
+    /** CoreDNS as an EKS add-on: in-cluster DNS, so workloads wait for it as well. */
+    readonly coreDns: aws.eks.Addon;
     /** Provider for Kubernetes resources in this cluster. */
     readonly provider: k8s.Provider;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zero-downtime-eks:cluster:Cluster", name, {}, opts);
+        // Stateful in prod: the cluster holds every team's Kubernetes objects, the key decrypts its
+        // secrets (deleting it makes any copy of them unreadable), and the log group is the audit trail.
+        const stateful = { parent: this, protect: args.protect };
 
         const secretsKey = new aws.kms.Key(
             `${name}-secrets`,
@@ -68,7 +98,15 @@ export class Cluster extends pulumi.ComponentResource {
                 enableKeyRotation: true,
                 tags: args.tags,
             },
-            { parent: this },
+            stateful,
+        );
+
+        // EKS creates this log group on first write, with no retention, and `destroy` never deletes
+        // it; created here first, it has a retention and leaves with the stack.
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-control-plane-logs`,
+            { name: controlPlaneLogGroupName(args.clusterName), retentionInDays: args.logRetentionDays, tags: args.tags },
+            stateful,
         );
 
         const nodeRole = new aws.iam.Role(
@@ -79,10 +117,15 @@ export class Cluster extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        NODE_POLICIES.forEach(
-            (policyArn, i) =>
-                new aws.iam.RolePolicyAttachment(`${name}-node-policy-${i}`, { role: nodeRole.name, policyArn }, { parent: this }),
-        );
+        const nodePolicies = NODE_POLICIES.map((policyArn, i) => {
+            const policyName = policyArn.slice(policyArn.lastIndexOf("/") + 1);
+            return new aws.iam.RolePolicyAttachment(
+                `${name}-node-${policyName}`,
+                { role: nodeRole.name, policyArn },
+                // Named by the policy, not the list index; the alias keeps existing stacks' attachments in place.
+                { parent: this, aliases: [{ name: `${name}-node-policy-${i}` }] },
+            );
+        });
 
         const cluster = new eks.Cluster(
             `${name}-eks`,
@@ -104,6 +147,34 @@ export class Cluster extends pulumi.ComponentResource {
                 publicAccessCidrs: args.publicAccessCidrs,
                 encryptionConfigKeyArn: secretsKey.arn,
                 enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+                // pulumi-eks creates kube-proxy and vpc-cni as EKS add-ons by default, at the most recent
+                // version (cluster.ts, v4.3.0); pin them to EKS's default for this Kubernetes version so
+                // a `pulumi up` changes them only when the cluster version changes.
+                kubeProxyAddonOptions: { enabled: true, version: addonVersion("kube-proxy", args.version, this) },
+                vpcCniOptions: { addonVersion: addonVersion("vpc-cni", args.version, this) },
+                tags: args.tags,
+            },
+            // The log group exists before the control plane first writes to it (or EKS creates its own, unmanaged).
+            { ...stateful, ...awsProviderOf(this), dependsOn: [logGroup] },
+        );
+
+        // Hop limit 1: a pod (outside the host network) cannot reach the instance metadata service,
+        // so it cannot take the node role's credentials (EKS best practices, security, "Restrict access
+        // to the instance profile"). pulumi-eks's `enableIMDSv2` sets hop limit 2 (nodes/nodegroup.ts).
+        // Nothing here needs IMDS from a pod: the controller gets region and VPC ID as values, IRSA
+        // supplies credentials, and aws-node runs in the host network.
+        const launchTemplate = new aws.ec2.LaunchTemplate(
+            `${name}-nodes`,
+            {
+                description: `Managed nodes of EKS cluster ${args.clusterName}`,
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: { volumeSize: ROOT_VOLUME_GIB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+                    },
+                ],
+                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: args.tags })),
                 tags: args.tags,
             },
             { parent: this },
@@ -115,14 +186,57 @@ export class Cluster extends pulumi.ComponentResource {
                 cluster,
                 nodeRole,
                 instanceTypes: [args.instanceType],
+                // AL2023: EKS optimized AL2 AMIs end with Kubernetes 1.32 (EKS user guide, "AMI deprecation").
+                amiType: "AL2023_x86_64_STANDARD",
                 subnetIds: args.privateSubnetIds,
                 scalingConfig: { minSize: args.minSize, desiredSize: args.desiredSize, maxSize: args.maxSize },
-                // IMDSv2 only, hop limit 2 so pods on the node network can still reach it (pulumi-eks nodegroup.ts).
-                enableIMDSv2: true,
+                // A new template version (its latestVersion) rolls the nodes through EKS's managed update, PDBs honoured.
+                launchTemplate: { id: launchTemplate.id, version: pulumi.interpolate`${launchTemplate.latestVersion}` },
                 tags: args.tags,
             },
-            { parent: this },
+            // The role's policies are attached before the nodes join and detached only after the node
+            // group is gone; without them nodes cannot join, and a destroy that detaches first strands
+            // instances and ENIs (terraform-provider-aws eks_node_group docs, "depends_on").
+            { parent: this, ...awsProviderOf(this), dependsOn: nodePolicies },
         );
+
+        // CoreDNS is not created by pulumi-eks without a default node group (cluster.ts, v4.3.0), so the
+        // self-managed copy EKS bootstraps would never be upgraded. As an add-on it follows the cluster
+        // version; it waits for nodes because an add-on whose pods cannot schedule never turns ACTIVE.
+        this.coreDns = new aws.eks.Addon(
+            `${name}-coredns`,
+            {
+                clusterName: cluster.eksCluster.name,
+                addonName: "coredns",
+                addonVersion: addonVersion("coredns", args.version, this),
+                // Take over the bootstrapped Deployment on create (CreateAddon: OVERWRITE), keep user edits on update.
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "PRESERVE",
+                tags: args.tags,
+            },
+            // Pods need nodes to schedule on (see above).
+            { parent: this, dependsOn: [this.nodeGroup] },
+        );
+
+        for (const grant of args.access) {
+            const slug = principalSlug(grant.principalArn);
+            const entry = new aws.eks.AccessEntry(
+                `${name}-access-${slug}`,
+                { clusterName: cluster.eksCluster.name, principalArn: grant.principalArn, type: "STANDARD", tags: args.tags },
+                { parent: this },
+            );
+            const namespaces = grant.namespaces ?? [];
+            new aws.eks.AccessPolicyAssociation(
+                `${name}-access-${slug}-${grant.policy}`,
+                {
+                    clusterName: cluster.eksCluster.name,
+                    principalArn: entry.principalArn,
+                    policyArn: accessPolicyArn(grant.policy),
+                    accessScope: namespaces.length > 0 ? { type: "namespace", namespaces } : { type: "cluster" },
+                },
+                { parent: this },
+            );
+        }
 
         // The kubeconfig embeds no credentials (it runs `aws eks get-token`), but it names the
         // endpoint; keep it secret so it never lands in logs or plain state.
@@ -139,14 +253,19 @@ export class Cluster extends pulumi.ComponentResource {
 
         this.clusterName = pulumi.output(cluster.eksCluster).apply((c) => c.name);
         this.oidcProviderArn = cluster.oidcProviderArn;
-        this.oidcProviderUrl = cluster.oidcProviderUrl;
+        this.oidcIssuer = cluster.oidcIssuer;
         this.nodeSecurityGroupId = pulumi.output(cluster.eksCluster).apply((c) => c.vpcConfig.clusterSecurityGroupId);
         this.registerOutputs({
             clusterName: this.clusterName,
             kubeconfig: this.kubeconfig,
             oidcProviderArn: this.oidcProviderArn,
-            oidcProviderUrl: this.oidcProviderUrl,
+            oidcIssuer: this.oidcIssuer,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
         });
     }
+}
+
+/** EKS's default version of an add-on for a Kubernetes version (DescribeAddonVersions, `defaultVersion`). */
+function addonVersion(addonName: string, kubernetesVersion: string, parent: pulumi.Resource): pulumi.Output<string> {
+    return aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion, mostRecent: false }, { parent }).version;
 }

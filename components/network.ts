@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as awsx from "@pulumi/awsx";
+import { awsProviderOf } from "./providers";
 
 /** The subnet roles the AWS Load Balancer Controller discovers subnets by. */
 export type SubnetRole = "public" | "private";
@@ -57,7 +58,8 @@ export class Network extends pulumi.ComponentResource {
                 ],
                 tags: args.tags,
             },
-            { parent: this },
+            // A remote component: it gets the stack's AWS provider only when handed it (providers.ts).
+            { parent: this, ...awsProviderOf(this) },
         );
 
         this.vpcId = vpc.vpcId;

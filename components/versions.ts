@@ -12,19 +12,24 @@ export interface ChartPin {
 }
 
 export const VERSIONS = {
-    // aws/eks-charts stable/aws-load-balancer-controller/Chart.yaml: version 3.5.0, appVersion v3.5.0.
+    // aws/eks-charts stable/aws-load-balancer-controller/Chart.yaml: version 3.5.0, appVersion v3.5.0; the
+    // latest release (kubernetes-sigs/aws-load-balancer-controller tags end at v3.5.0, 2026-08-03).
     loadBalancerController: {
         chart: "aws-load-balancer-controller",
         version: "3.5.0",
         repo: "https://aws.github.io/eks-charts",
         app: "v3.5.0",
     },
-    // kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1 (appVersion 0.8.1).
+    // kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1 (appVersion 0.8.1), the latest chart.
     metricsServer: { chart: "metrics-server", version: "3.13.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
-    // istio/istio tag 1.30.3; base, istiod and gateway share the Istio version. blob.istio.io serves every
-    // version (the storage.googleapis.com repo stops at 1.30 and goes away Dec 2026: istio.io blog "retirement-of-gcp").
-    istio: { version: "1.30.3", repo: "https://blob.istio.io/istio-release/charts" },
-    // deliveryhero/helm-charts stable/locust/Chart.yaml: version 0.35.0, appVersion 2.32.2; hosted on GHCR since 2024-10.
+    // istio/istio 1.30.5 (2026-09-21), the latest 1.30 patch: 1.30.3 is affected by ISTIO-SECURITY-2026-006
+    // (Envoy CVEs, fixed in 1.30.4; istio.io news/security/istio-security-2026-006), and 1.30.5 fixes
+    // an istioctl credential-plugin exec (istio.io news/releases/1.30.x/announcing-1.30.5). base, istiod and
+    // gateway share the version. blob.istio.io serves every version (the storage.googleapis.com repo stops
+    // at 1.30 and goes away Dec 2026: istio.io blog "retirement-of-gcp"). Supported Kubernetes: 1.32 to 1.36
+    // (istio.io news/releases/1.30.x/announcing-1.30: "officially supported on Kubernetes versions 1.32 to 1.36").
+    istio: { version: "1.30.5", repo: "https://blob.istio.io/istio-release/charts", kubernetes: { minMinor: 32, maxMinor: 36 } },
+    // deliveryhero/helm-charts stable/locust/Chart.yaml: version 0.35.0 (the latest), appVersion 2.32.2; hosted on GHCR since 2024-10.
     // The image is the chart's appVersion; the chart and `npm run verify`'s Locust Jobs both run it.
     locust: {
         chart: "oci://ghcr.io/deliveryhero/helm-charts/locust",
@@ -32,3 +37,33 @@ export const VERSIONS = {
         image: { repository: "locustio/locust", tag: "2.32.2" },
     },
 } as const;
+
+/** One Kubernetes minor version on EKS: when its standard and extended support end (UTC dates). */
+export interface KubernetesSupport {
+    /** Last day of standard support ($0.10 per cluster-hour). */
+    endOfStandard: string;
+    /** Last day of extended support ($0.60 per cluster-hour); EKS upgrades the cluster after it. */
+    endOfExtended: string;
+}
+
+/**
+ * EKS's Kubernetes calendar. 1.30-1.34: awsdocs/amazon-eks-user-guide
+ * latest/ug/versioning/kubernetes-versions.adoc; 1.35 and 1.36: endoflife.date products/amazon-eks.md
+ * (2026-08-22), which scrapes the same table. Prices: AWS Containers blog, "Amazon EKS extended support
+ * for Kubernetes versions pricing". Add a row when EKS releases a version; a version without a row is refused.
+ */
+export const KUBERNETES_SUPPORT: Record<string, KubernetesSupport> = {
+    "1.30": { endOfStandard: "2025-07-23", endOfExtended: "2026-07-23" },
+    "1.31": { endOfStandard: "2025-11-26", endOfExtended: "2026-11-26" },
+    "1.32": { endOfStandard: "2026-03-23", endOfExtended: "2027-03-23" },
+    "1.33": { endOfStandard: "2026-07-29", endOfExtended: "2027-07-29" },
+    "1.34": { endOfStandard: "2026-12-02", endOfExtended: "2027-12-02" },
+    "1.35": { endOfStandard: "2027-03-27", endOfExtended: "2028-03-27" },
+    "1.36": { endOfStandard: "2027-08-02", endOfExtended: "2028-08-02" },
+};
+
+/**
+ * The version new stacks get: the newest on EKS, in standard support to 2027-08-02, and inside the
+ * pinned Istio's range. Upgrading it is one edit here (after checking Istio's range above).
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.36";

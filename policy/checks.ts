@@ -1,8 +1,9 @@
 // The zero-downtime checks, over plain resource views (type, name, props) so the same code judges
 // a live `pulumi preview` (policy/index.ts) and the offline synth output (tools/synth.ts). The
 // numbers come from rules/: one source of truth with settings validation.
-import { SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
-import { checkRollout } from "../rules/rollout";
+import { ISTIO_DEFAULT_DRAIN_SECONDS, PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
+import { checkRolloutRange } from "../rules/rollout";
+import { AlbHealthCheck, CONTROLLER_DEFAULTS, checkAlbHealthCheck, checkNameLength } from "../rules/aws-limits";
 
 /** A resource as both Pulumi's policy engine and the synth harness see it. */
 export interface ResourceView {
@@ -53,12 +54,21 @@ export const POLICIES: Record<string, { enforcement: Enforcement; description: s
     },
     "rollout-keeps-ready-floor": { enforcement: "mandatory", description: "A rolling update never takes more than one ready pod away." },
     "rollout-can-progress": { enforcement: "mandatory", description: "maxSurge and maxUnavailable are not both zero." },
-    "no-latest-image": { enforcement: "mandatory", description: "Images are pinned: a rollback to `latest` is no rollback." },
-    // Advisory: both matter for availability but neither alone causes failed requests during a rollout.
+    "alb-health-check-accepted": {
+        enforcement: "mandatory",
+        description:
+            "The ALB's health-check numbers are in the ELB API's ranges and the timeout is below the interval, or the ALB is never created.",
+    },
+    "aws-name-length": {
+        enforcement: "mandatory",
+        description: "IAM role names Pulumi derives from the stack (name + 8 characters) fit AWS's 64-character limit.",
+    },
     "readiness-detects-before-rollout-step": {
-        enforcement: "advisory",
+        enforcement: "mandatory",
         description: "minReadySeconds ≥ readiness period × failure threshold, so a rollout notices a failing new pod before moving on.",
     },
+    "no-latest-image": { enforcement: "mandatory", description: "Images are pinned: a rollback to `latest` is no rollback." },
+    // Advisory: it matters for availability but does not alone cause failed requests during a rollout.
     "pdb-for-multi-replica": {
         enforcement: "advisory",
         description: "Multi-replica workloads have a PodDisruptionBudget, so node drains take one pod at a time.",
@@ -67,8 +77,6 @@ export const POLICIES: Record<string, { enforcement: Enforcement; description: s
 
 const ALB_PREFIX = "alb.ingress.kubernetes.io/";
 const READINESS_GATE = "elbv2.k8s.aws/pod-readiness-gate-inject";
-// ALB target group defaults when an annotation is absent (ELB API CreateTargetGroup; LBC annotations.md).
-const ALB_DEFAULTS = { healthCheckIntervalSeconds: 15, unhealthyThreshold: 2, deregistrationDelaySeconds: 300 };
 // Kubernetes' default terminationGracePeriodSeconds.
 const DEFAULT_GRACE = 30;
 
@@ -96,6 +104,21 @@ export function preStopSeconds(container: K8s): number | undefined {
     return m ? Number(m[1]) : undefined;
 }
 
+/** What the controller will ask the ELB API for, from an Ingress's annotations (its defaults where absent). */
+export function albHealthCheckOf(ingress: ResourceView): AlbHealthCheck {
+    const a: Record<string, string> = meta(ingress).annotations ?? {};
+    const attrs = a[`${ALB_PREFIX}target-group-attributes`] ?? "";
+    const delay = /deregistration_delay\.timeout_seconds=(\d+)/.exec(attrs);
+    const num = (key: string, fallback: number) => Number(a[`${ALB_PREFIX}${key}`] ?? fallback);
+    return {
+        healthCheckIntervalSeconds: num("healthcheck-interval-seconds", CONTROLLER_DEFAULTS.healthCheckIntervalSeconds),
+        healthCheckTimeoutSeconds: num("healthcheck-timeout-seconds", CONTROLLER_DEFAULTS.healthCheckTimeoutSeconds),
+        healthyThreshold: num("healthy-threshold-count", CONTROLLER_DEFAULTS.healthyThreshold),
+        unhealthyThreshold: num("unhealthy-threshold-count", CONTROLLER_DEFAULTS.unhealthyThreshold),
+        deregistrationDelaySeconds: delay ? Number(delay[1]) : CONTROLLER_DEFAULTS.deregistrationDelaySeconds,
+    };
+}
+
 function albTiming(
     ingress: ResourceView | undefined,
 ): Pick<TimingBudget, "healthCheckIntervalSeconds" | "unhealthyThreshold" | "deregistrationDelaySeconds"> {
@@ -103,27 +126,60 @@ function albTiming(
         // Not an ALB target (e.g. behind the Istio gateway): only endpoint propagation to wait for.
         return { healthCheckIntervalSeconds: 0, unhealthyThreshold: 0, deregistrationDelaySeconds: 0 };
     }
-    const a: Record<string, string> = meta(ingress).annotations ?? {};
-    const attrs = a[`${ALB_PREFIX}target-group-attributes`] ?? "";
-    const delay = /deregistration_delay\.timeout_seconds=(\d+)/.exec(attrs);
+    const h = albHealthCheckOf(ingress);
     return {
-        healthCheckIntervalSeconds: Number(a[`${ALB_PREFIX}healthcheck-interval-seconds`] ?? ALB_DEFAULTS.healthCheckIntervalSeconds),
-        unhealthyThreshold: Number(a[`${ALB_PREFIX}unhealthy-threshold-count`] ?? ALB_DEFAULTS.unhealthyThreshold),
-        deregistrationDelaySeconds: delay ? Number(delay[1]) : ALB_DEFAULTS.deregistrationDelaySeconds,
+        healthCheckIntervalSeconds: h.healthCheckIntervalSeconds,
+        unhealthyThreshold: h.unhealthyThreshold,
+        deregistrationDelaySeconds: h.deregistrationDelaySeconds,
     };
+}
+
+/** Seconds a terminationDrainDuration such as "20s" stands for. */
+function durationSeconds(value: unknown): number | undefined {
+    const m = typeof value === "string" ? /^(\d+)s$/.exec(value) : null;
+    return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * The sidecar's drain after the app exits: the pod's own proxy config annotation, else the mesh
+ * default istiod was installed with, else Istio's built-in 5 s; 0 when the namespace is not meshed.
+ */
+function meshDrainOf(deployment: ResourceView, resources: ResourceView[]): number {
+    const namespace = resources.find((r) => r.type === TYPES.namespace && meta(r).name === namespaceOf(deployment));
+    if (meta(namespace ?? { type: "", name: "", props: {} }).labels?.["istio-injection"] !== "enabled") {
+        return 0;
+    }
+    const annotation = (deployment.props.spec as K8s)?.template?.metadata?.annotations?.[PROXY_CONFIG_ANNOTATION];
+    if (annotation !== undefined) {
+        try {
+            const fromPod = durationSeconds(
+                (JSON.parse(String(annotation)) as { terminationDrainDuration?: unknown }).terminationDrainDuration,
+            );
+            if (fromPod !== undefined) {
+                return fromPod;
+            }
+        } catch {
+            // Not JSON (Istio also accepts YAML): fall through to the mesh default.
+        }
+    }
+    const istiod = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.props.name === "istiod");
+    const meshDefault = durationSeconds((istiod?.props.values as K8s)?.meshConfig?.defaultConfig?.terminationDrainDuration);
+    return meshDefault ?? ISTIO_DEFAULT_DRAIN_SECONDS;
 }
 
 const isAlb = (r: ResourceView): boolean =>
     r.type === TYPES.ingress &&
     ((r.props.spec as K8s)?.ingressClassName === "alb" || Object.keys(meta(r).annotations ?? {}).some((k) => k.startsWith(ALB_PREFIX)));
 
-/** Replicas a workload runs during a rollout: the HPA minimum when one targets it. */
-function replicasOf(deployment: ResourceView, hpa: ResourceView | undefined): number {
-    return Number((hpa?.props.spec as K8s)?.minReplicas ?? (deployment.props.spec as K8s)?.replicas ?? 1);
+/** Replicas a workload runs at least and at most: the HPA's range when one targets it. */
+function replicasOf(deployment: ResourceView, hpa: ResourceView | undefined): { min: number; max: number } {
+    const fixed = Number((deployment.props.spec as K8s)?.replicas ?? 1);
+    const spec = hpa?.props.spec as K8s;
+    return { min: Number(spec?.minReplicas ?? (spec ? 1 : fixed)), max: Number(spec?.maxReplicas ?? fixed) };
 }
 
 /** The timing budget of one Deployment as deployed, with the ALB it sits behind (if any). */
-export function budgetOf(deployment: ResourceView, ingress: ResourceView | undefined): TimingBudget {
+export function budgetOf(deployment: ResourceView, ingress: ResourceView | undefined, meshDrainSeconds = 0): TimingBudget {
     const spec: K8s = deployment.props.spec ?? {};
     const podSpec: K8s = spec.template?.spec ?? {};
     const containers: K8s[] = podSpec.containers ?? [];
@@ -132,6 +188,7 @@ export function budgetOf(deployment: ResourceView, ingress: ResourceView | undef
         preStopSeconds: Math.min(...containers.map((c) => preStopSeconds(c) ?? 0)),
         shutdownSeconds: Number(spec.template?.metadata?.annotations?.[SHUTDOWN_ANNOTATION] ?? 0),
         terminationGracePeriodSeconds: Number(podSpec.terminationGracePeriodSeconds ?? DEFAULT_GRACE),
+        meshDrainSeconds,
         ...albTiming(ingress),
         readinessPeriodSeconds: Number(readiness.periodSeconds ?? 10),
         readinessFailureThreshold: Number(readiness.failureThreshold ?? 3),
@@ -140,7 +197,9 @@ export function budgetOf(deployment: ResourceView, ingress: ResourceView | undef
 }
 
 /** For each Deployment, the ALB Ingress in its namespace, if any. */
-export function workloads(resources: ResourceView[]): { deployment: ResourceView; ingress?: ResourceView; hpa?: ResourceView }[] {
+export function workloads(
+    resources: ResourceView[],
+): { deployment: ResourceView; ingress?: ResourceView; hpa?: ResourceView; meshDrainSeconds: number }[] {
     const ingresses = resources.filter(isAlb);
     const hpas = resources.filter((r) => TYPES.hpa.test(r.type));
     return resources
@@ -148,6 +207,7 @@ export function workloads(resources: ResourceView[]): { deployment: ResourceView
         .map((deployment) => ({
             deployment,
             ingress: ingresses.find((i) => namespaceOf(i) === namespaceOf(deployment)),
+            meshDrainSeconds: meshDrainOf(deployment, resources),
             hpa: hpas.find(
                 (h) => namespaceOf(h) === namespaceOf(deployment) && (h.props.spec as K8s)?.scaleTargetRef?.name === meta(deployment).name,
             ),
@@ -172,7 +232,7 @@ export function checkResources(resources: ResourceView[]): Finding[] {
     const namespaces = new Map(resources.filter((r) => r.type === TYPES.namespace).map((n) => [meta(n).name as string, n]));
     const pdbs = resources.filter((r) => r.type === TYPES.pdb);
 
-    for (const { deployment, ingress, hpa } of workloads(resources)) {
+    for (const { deployment, ingress, hpa, meshDrainSeconds } of workloads(resources)) {
         const spec: K8s = deployment.props.spec ?? {};
         const containers: K8s[] = spec.template?.spec?.containers ?? [];
         const podLabels: Record<string, string> = spec.template?.metadata?.labels ?? {};
@@ -210,7 +270,7 @@ export function checkResources(resources: ResourceView[]): Finding[] {
                 );
             }
         }
-        const budget = budgetOf(deployment, ingress);
+        const budget = budgetOf(deployment, ingress, meshDrainSeconds);
         const hasPreStop = containers.every((c) => preStopSeconds(c) !== undefined);
         for (const v of checkTiming(budget)) {
             if (v.rule === "prestop-covers-deregistration" && !hasPreStop) {
@@ -218,14 +278,16 @@ export function checkResources(resources: ResourceView[]): Finding[] {
             }
             findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
         }
-        const replicas = replicasOf(deployment, hpa);
+        const range = replicasOf(deployment, hpa);
+        const replicas = range.max;
         if (replicas > 1) {
             const rolling = spec.strategy?.rollingUpdate ?? {};
             const plan = {
-                replicas,
+                minReplicas: range.min,
+                maxReplicas: range.max,
                 maxSurge: rolling.maxSurge ?? "25%",
                 maxUnavailable: rolling.maxUnavailable ?? "25%",
-                minAvailable: replicas - 1,
+                maxLostPods: 1,
             };
             const recreate = spec.strategy?.type === "Recreate";
             const violations = recreate
@@ -236,7 +298,7 @@ export function checkResources(resources: ResourceView[]): Finding[] {
                           fix: "use RollingUpdate with maxUnavailable 0",
                       },
                   ]
-                : checkRollout(plan);
+                : checkRolloutRange(plan);
             for (const v of violations.filter((x) => x.rule in POLICIES)) {
                 findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
             }
@@ -257,6 +319,9 @@ export function checkResources(resources: ResourceView[]): Finding[] {
     }
 
     for (const ingress of resources.filter(isAlb)) {
+        for (const v of checkAlbHealthCheck(albHealthCheckOf(ingress))) {
+            findings.push(finding("alb-health-check-accepted", ingress, `${v.message}; fix: ${v.fix}`));
+        }
         const a: Record<string, string> = meta(ingress).annotations ?? {};
         const targetType = a[`${ALB_PREFIX}target-type`] ?? "instance";
         if (targetType !== "ip") {
@@ -271,6 +336,15 @@ export function checkResources(resources: ResourceView[]): Finding[] {
                     `namespace ${namespaceOf(ingress)} lacks the label ${READINESS_GATE}: enabled`,
                 ),
             );
+        }
+    }
+    for (const role of resources.filter((r) => r.type === "aws:iam/role:Role")) {
+        // A preview shows the physical name the provider chose; the offline model has only the logical name.
+        const physical = role.props.name;
+        const violations =
+            typeof physical === "string" ? checkNameLength("iamRole", physical, false) : checkNameLength("iamRole", role.name, true);
+        for (const v of violations) {
+            findings.push(finding("aws-name-length", role, `${v.message}; fix: ${v.fix} (use a shorter stack name)`));
         }
     }
     return findings;

@@ -1,4 +1,10 @@
-// Does the app fit the node group at its largest? Pure: no Pulumi import.
+// Do the stack's pods fit the nodes it really has? Pure: no Pulumi import.
+//
+// Nothing scales the managed node group (no autoscaler moves `desiredSize`), so the capacity the
+// pods get is `desiredSize` nodes. A pod that does not fit stays Pending; a Deployment with a
+// Pending pod has a PodDisruptionBudget that allows no disruption, and then every node drain and
+// node group update fails. So the check places every pod the stack runs, the platform's own
+// included, on nodes of the size they really are.
 
 /**
  * Instance shapes the capacity check knows: vCPUs, memory, and max pods with the VPC CNI
@@ -13,12 +19,24 @@ export const INSTANCE_SPECS: Record<string, { vcpu: number; memoryGiB: number; m
 };
 
 /**
+ * Share of an instance's nominal memory the kernel and hypervisor keep, so the kubelet never
+ * reports it: Karpenter's `vmMemoryOverheadPercent` default, 0.075 (karpenter-provider-aws settings).
+ */
+export const VM_MEMORY_OVERHEAD = 0.075;
+
+/** What one pod asks of a node. */
+export interface PodRequests {
+    cpuMillicores: number;
+    memoryMiB: number;
+}
+
+/**
  * Allocatable capacity per node by the EKS AMI's kube-reserved formula (amazon-eks-ami
  * bootstrap): CPU 6% of the first core, 1% of the second, 0.5% of cores 3-4, 0.25% beyond;
- * memory 255 MiB + 11 MiB per max pod, plus the 100 MiB hard eviction threshold. Nominal memory
- * is used, so the figure is a few percent optimistic: the check warns, it does not block.
+ * memory 255 MiB + 11 MiB per max pod, plus the 100 MiB hard eviction threshold, taken from the
+ * memory the kubelet sees (nominal less {@link VM_MEMORY_OVERHEAD}).
  */
-export function allocatable(instanceType: string): { cpuMillicores: number; memoryMiB: number } | undefined {
+export function allocatable(instanceType: string): (PodRequests & { pods: number }) | undefined {
     const spec = INSTANCE_SPECS[instanceType];
     if (spec === undefined) {
         return undefined;
@@ -28,51 +46,100 @@ export function allocatable(instanceType: string): { cpuMillicores: number; memo
     for (let core = 0; core < spec.vcpu; core++) {
         reservedCpu += shares[core] ?? 2.5;
     }
+    const visibleMemory = Math.floor(spec.memoryGiB * 1024 * (1 - VM_MEMORY_OVERHEAD));
     const reservedMemory = 255 + 11 * spec.maxPods + 100;
-    return { cpuMillicores: spec.vcpu * 1000 - reservedCpu, memoryMiB: spec.memoryGiB * 1024 - reservedMemory };
+    return { cpuMillicores: spec.vcpu * 1000 - reservedCpu, memoryMiB: visibleMemory - reservedMemory, pods: spec.maxPods };
 }
 
-/** What one replica asks of a node: the app container plus its Istio sidecar. */
-export interface PodRequests {
-    cpuMillicores: number;
-    memoryMiB: number;
+/** Pods of one workload, all alike. */
+export interface PodGroup {
+    /** Workload, e.g. `istio-system/istiod`. */
+    name: string;
+    replicas: number;
+    requests: PodRequests;
+    /** Where the requests come from (chart file and version, or this program's choice). */
+    source: string;
 }
 
 export interface CapacityInput {
     instanceType: string;
-    maxNodes: number;
-    maxReplicas: number;
-    pod: PodRequests;
-    /** What the platform's own pods (addons, DaemonSets) take from the group, per node. */
-    reservedPerNode: PodRequests;
+    nodes: number;
+    /** One pod of each on every node. */
+    daemonSets: PodGroup[];
+    /** Everything else the scheduler must place. */
+    pods: PodGroup[];
+    /** Pods created after those (e.g. an HPA scaling out): placed in what `pods` leave free. */
+    later?: PodGroup[];
 }
 
 export interface CapacityVerdict {
     fits: boolean;
     /** Human summary with the numbers, or why it could not be judged. */
     summary: string;
-    needed: PodRequests;
-    available?: PodRequests;
+    /** What every pod asks, DaemonSets counted once per node. */
+    requested: PodRequests & { pods: number };
+    /** What the nodes offer. */
+    allocatable?: PodRequests & { pods: number };
+    /** Pods that find no node, by workload. */
+    pending: { name: string; count: number }[];
 }
 
-/** Compares the app at its HPA maximum with the node group at its maximum size. */
+/**
+ * Places every pod on `nodes` nodes, largest first, each on the first node with room (first-fit
+ * decreasing): optimistic like any packing (the scheduler also spreads), but it catches what a sum
+ * hides, such as a 2 GiB istiod that fits the cluster's total but no single node's remainder.
+ */
 export function checkCapacity(c: CapacityInput): CapacityVerdict {
-    const needed = { cpuMillicores: c.maxReplicas * c.pod.cpuMillicores, memoryMiB: c.maxReplicas * c.pod.memoryMiB };
+    const perNodeDaemons = c.daemonSets.reduce(
+        (acc, d) => ({
+            cpuMillicores: acc.cpuMillicores + d.requests.cpuMillicores,
+            memoryMiB: acc.memoryMiB + d.requests.memoryMiB,
+            pods: acc.pods + 1,
+        }),
+        { cpuMillicores: 0, memoryMiB: 0, pods: 0 },
+    );
+    const expand = (groups: PodGroup[]) =>
+        groups.flatMap((g) => Array.from({ length: g.replicas }, () => ({ name: g.name, ...g.requests })));
+    const first = expand(c.pods);
+    const then = expand(c.later ?? []);
+    const singles = [...first, ...then];
+    const requested = {
+        cpuMillicores: c.nodes * perNodeDaemons.cpuMillicores + singles.reduce((s, p) => s + p.cpuMillicores, 0),
+        memoryMiB: c.nodes * perNodeDaemons.memoryMiB + singles.reduce((s, p) => s + p.memoryMiB, 0),
+        pods: c.nodes * perNodeDaemons.pods + singles.length,
+    };
     const node = allocatable(c.instanceType);
     if (node === undefined) {
         return {
-            fits: true,
-            needed,
-            summary: `no allocatable figures for ${c.instanceType}; capacity not checked (known: ${Object.keys(INSTANCE_SPECS).join(", ")})`,
+            fits: false,
+            requested,
+            pending: [],
+            summary: `no allocatable figures for ${c.instanceType}: add it to INSTANCE_SPECS in rules/capacity.ts (known: ${Object.keys(INSTANCE_SPECS).join(", ")})`,
         };
     }
-    const available = {
-        cpuMillicores: c.maxNodes * (node.cpuMillicores - c.reservedPerNode.cpuMillicores),
-        memoryMiB: c.maxNodes * (node.memoryMiB - c.reservedPerNode.memoryMiB),
-    };
-    const fits = needed.cpuMillicores <= available.cpuMillicores && needed.memoryMiB <= available.memoryMiB;
+    const free = Array.from({ length: c.nodes }, () => ({
+        cpuMillicores: node.cpuMillicores - perNodeDaemons.cpuMillicores,
+        memoryMiB: node.memoryMiB - perNodeDaemons.memoryMiB,
+        pods: node.pods - perNodeDaemons.pods,
+    }));
+    const pending = new Map<string, number>();
+    const largestFirst = (pods: typeof singles) => [...pods].sort((a, b) => b.cpuMillicores - a.cpuMillicores || b.memoryMiB - a.memoryMiB);
+    for (const pod of [...largestFirst(first), ...largestFirst(then)]) {
+        const target = free.find((f) => f.cpuMillicores >= pod.cpuMillicores && f.memoryMiB >= pod.memoryMiB && f.pods >= 1);
+        if (target === undefined) {
+            pending.set(pod.name, (pending.get(pod.name) ?? 0) + 1);
+            continue;
+        }
+        target.cpuMillicores -= pod.cpuMillicores;
+        target.memoryMiB -= pod.memoryMiB;
+        target.pods -= 1;
+    }
+    const total = { cpuMillicores: c.nodes * node.cpuMillicores, memoryMiB: c.nodes * node.memoryMiB, pods: c.nodes * node.pods };
+    const fits = pending.size === 0 && free.every((f) => f.cpuMillicores >= 0 && f.memoryMiB >= 0 && f.pods >= 0);
+    const pendingList = [...pending].map(([name, count]) => ({ name, count }));
     const summary =
-        `${c.maxReplicas} replicas × (${c.pod.cpuMillicores}m CPU, ${c.pod.memoryMiB}Mi) = ${needed.cpuMillicores}m, ${needed.memoryMiB}Mi ` +
-        `${fits ? "fits" : "does NOT fit"} ${c.maxNodes} × ${c.instanceType} (${available.cpuMillicores}m, ${available.memoryMiB}Mi after platform pods)`;
-    return { fits, needed, available, summary };
+        `${requested.pods} pods requesting ${requested.cpuMillicores}m CPU, ${requested.memoryMiB}Mi ` +
+        `${fits ? "fit" : "do NOT fit"} ${c.nodes} × ${c.instanceType} (allocatable ${total.cpuMillicores}m, ${total.memoryMiB}Mi, ${total.pods} pods)` +
+        (pendingList.length > 0 ? `; Pending: ${pendingList.map((p) => `${p.count} × ${p.name}`).join(", ")}` : "");
+    return { fits, summary, requested, allocatable: total, pending: pendingList };
 }

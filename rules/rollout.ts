@@ -33,7 +33,10 @@ export function checkRollout(r: RolloutPlan): Violation[] {
             rule: "rollout-keeps-ready-floor",
             fields: ["maxUnavailable", "replicas"],
             message: `maxUnavailable ${String(r.maxUnavailable)} lets ready pods drop to ${r.replicas - unavailable} of ${r.replicas}, below the floor of ${r.minAvailable}`,
-            fix: `set maxUnavailable to at most ${Math.max(0, r.replicas - r.minAvailable)} (0 keeps full capacity; surge instead)`,
+            fix:
+                typeof r.maxUnavailable === "string"
+                    ? `set maxUnavailable to a number of pods, at most ${Math.max(0, r.replicas - r.minAvailable)} (a percentage grows with the replicas; 0 keeps full capacity: surge instead)`
+                    : `set maxUnavailable to at most ${Math.max(0, r.replicas - r.minAvailable)} (0 keeps full capacity; surge instead)`,
         });
     }
     if (surge + unavailable === 0) {
@@ -53,4 +56,35 @@ export function checkRollout(r: RolloutPlan): Violation[] {
         });
     }
     return violations;
+}
+
+/** A rollout shape over the replica range an HPA may choose. */
+export interface RolloutRange {
+    /** Fewest replicas (the HPA minimum, or the fixed count). */
+    minReplicas: number;
+    /** Most replicas (the HPA maximum, or the fixed count). */
+    maxReplicas: number;
+    maxSurge: IntOrPercent;
+    maxUnavailable: IntOrPercent;
+    /** Ready pods a rollout or a drain may take away at any replica count. */
+    maxLostPods: number;
+}
+
+/**
+ * {@link checkRollout} at every replica count the workload can run at: a percentage that is safe
+ * at the HPA minimum ("25%" of 4 is 1 pod) can take several ready pods away at its maximum
+ * ("25%" of 12 is 3). Each rule is reported once, at the smallest replica count that breaks it.
+ */
+export function checkRolloutRange(r: RolloutRange): Violation[] {
+    const found = new Map<string, Violation>();
+    for (let replicas = r.minReplicas; replicas <= r.maxReplicas; replicas++) {
+        const plan = { replicas, maxSurge: r.maxSurge, maxUnavailable: r.maxUnavailable, minAvailable: replicas - r.maxLostPods };
+        for (const v of checkRollout(plan)) {
+            if (!found.has(v.rule)) {
+                const at = r.minReplicas === r.maxReplicas ? v : { ...v, message: `at ${replicas} replicas: ${v.message}` };
+                found.set(v.rule, at);
+            }
+        }
+    }
+    return [...found.values()];
 }

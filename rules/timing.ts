@@ -25,12 +25,24 @@ export const DEREGISTRATION_PROPAGATION_SECONDS = 15;
  */
 export const SHUTDOWN_ANNOTATION = "zero-downtime-eks.io/shutdown-seconds";
 
+/** Istio's per-pod proxy config annotation (istio.io docs, "Annotations": proxy.istio.io/config), a ProxyConfig in JSON. */
+export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
+
+/** Istio's default terminationDrainDuration (istio/istio pkg/config/mesh/mesh.go, DefaultProxyConfig: 5 s). */
+export const ISTIO_DEFAULT_DRAIN_SECONDS = 5;
+
 /** The timing of one workload behind an ALB, in seconds. */
 export interface TimingBudget {
     /** preStop sleep: the pod keeps serving after it starts terminating. */
     preStopSeconds: number;
     /** The app's own graceful shutdown after SIGTERM (finish in-flight requests). */
     shutdownSeconds: number;
+    /**
+     * The Istio sidecar's drain after the app has exited: with native sidecars the kubelet stops the
+     * proxy after the app container, and pilot-agent then waits `terminationDrainDuration` before
+     * Envoy exits (istio/istio pkg/envoy/agent.go). 0 for pods without a sidecar.
+     */
+    meshDrainSeconds: number;
     /** Pod terminationGracePeriodSeconds. */
     terminationGracePeriodSeconds: number;
     /** ALB target group deregistration_delay.timeout_seconds. */
@@ -78,12 +90,13 @@ export function checkTiming(t: TimingBudget): Violation[] {
             fix: `set preStopSeconds to at least ${preStopNeeded}`,
         });
     }
-    const graceNeeded = t.preStopSeconds + t.shutdownSeconds;
+    const graceNeeded = t.preStopSeconds + t.shutdownSeconds + t.meshDrainSeconds;
     if (t.terminationGracePeriodSeconds < graceNeeded) {
+        const drain = t.meshDrainSeconds > 0 ? ` + sidecar drain ${t.meshDrainSeconds}s` : "";
         violations.push({
             rule: "grace-covers-prestop-and-shutdown",
-            fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds"],
-            message: `termination grace ${t.terminationGracePeriodSeconds}s is shorter than preStop ${t.preStopSeconds}s + app shutdown ${t.shutdownSeconds}s: the kubelet kills the pod mid-request`,
+            fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds", "meshDrainSeconds"],
+            message: `termination grace ${t.terminationGracePeriodSeconds}s is shorter than preStop ${t.preStopSeconds}s + app shutdown ${t.shutdownSeconds}s${drain}: the kubelet kills the pod mid-request`,
             fix: `set terminationGracePeriodSeconds to at least ${graceNeeded}`,
         });
     }
@@ -113,8 +126,12 @@ export function budgetRows(t: TimingBudget): { step: string; seconds: number }[]
         { step: "load balancer stops routing (propagation + health checks)", seconds: requiredPreStopSeconds(t) },
         { step: "preStop sleep", seconds: t.preStopSeconds },
         { step: "app shutdown", seconds: t.shutdownSeconds },
+        { step: "sidecar drain (Istio terminationDrainDuration)", seconds: t.meshDrainSeconds },
         { step: "termination grace", seconds: t.terminationGracePeriodSeconds },
         { step: "ALB deregistration delay", seconds: t.deregistrationDelaySeconds },
-        { step: "margin (grace − preStop − shutdown)", seconds: t.terminationGracePeriodSeconds - t.preStopSeconds - t.shutdownSeconds },
+        {
+            step: "margin (grace − preStop − shutdown − sidecar drain)",
+            seconds: t.terminationGracePeriodSeconds - t.preStopSeconds - t.shutdownSeconds - t.meshDrainSeconds,
+        },
     ];
 }

@@ -1,3 +1,5 @@
+import { DEFAULT_KUBERNETES_VERSION } from "../components/versions";
+
 // Every default of the program lives here, per environment. A stack file overrides any of them;
 // nothing else in the code base supplies a fallback value.
 
@@ -36,13 +38,17 @@ export const ADDON_DEFAULTS = {
 
 /**
  * Termination timing of the Istio ingress gateway pods behind the ALB (seed 001's numbers, which
- * measured zero 5xx on rollout): the ALB health-checks every 5 s and marks a target unhealthy
- * after 2 failures; the pod keeps serving 40 s after it starts terminating, long enough for the
- * controller to deregister it and the ALB to stop routing new requests to it; in-flight requests
- * get the 30 s deregistration delay (ALB default 300 s); grace covers preStop plus Envoy's drain.
+ * measured zero 5xx on rollout): the ALB health-checks every 5 s, waits 3 s for an answer (the
+ * ELB API needs the timeout below the interval; the controller would send 5 otherwise) and marks
+ * a target unhealthy after 2 failures; the pod keeps serving 40 s after it starts terminating,
+ * long enough for the controller to deregister it and the ALB to stop routing new requests to it;
+ * in-flight requests get the 30 s deregistration delay (ALB default 300 s); grace covers preStop
+ * plus Envoy's drain. `drainSeconds` is the mesh-wide terminationDrainDuration: every sidecar
+ * drains for it too, so every meshed workload's grace must cover it.
  */
 export const GATEWAY_TIMING = {
     healthCheckIntervalSeconds: 5,
+    healthCheckTimeoutSeconds: 3,
     healthyThreshold: 2,
     unhealthyThreshold: 2,
     preStopSeconds: 40,
@@ -97,14 +103,19 @@ export const APP_DEFAULTS = {
         targetCpuUtilization: 60,
     },
     timing: {
-        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust.
+        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust. In the mesh the
+        // sidecar then drains for GATEWAY_TIMING.drainSeconds (20 s) after the app exits, so grace is
+        // 40 + 20 + 20 = 80 plus a 10 s margin.
         preStopSeconds: 40,
         shutdownSeconds: 20,
-        terminationGracePeriodSeconds: 70,
+        terminationGracePeriodSeconds: 90,
         // The ALB default is 300 s; 30 s is enough for the requests this app serves (LBC docs example).
         deregistrationDelaySeconds: 30,
         // Seed 001 asked for 3 s, but the ELB API accepts 5-300 s (CreateTargetGroup HealthCheckIntervalSeconds).
         healthCheckIntervalSeconds: 5,
+        // Below the interval, as the ELB API requires (the controller sends 5 when unset: refused with
+        // a 5 s interval), and above the readiness probe's 2 s timeout so the ALB is no stricter than the kubelet.
+        healthCheckTimeoutSeconds: 3,
         healthyThreshold: 2,
         unhealthyThreshold: 2,
     },
@@ -126,31 +137,41 @@ export interface EnvironmentDefaults {
         minSize: number;
         desiredSize: number;
         maxSize: number;
+        logRetentionDays: number;
+        protect: boolean;
     };
 }
 
 const shared = {
     cidrBlock: "10.0.0.0/16",
-    // EKS standard support for 1.34 runs to Dec 2026 (docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
-    version: "1.34",
+    // The newest EKS version, in standard support until 2027-08-02 (components/versions.ts).
+    version: DEFAULT_KUBERNETES_VERSION,
     // The seeds' clusters (001, 004) ran on m5.large: 2 vCPU, 8 GiB, 29 pods with the VPC CNI.
     instanceType: "m5.large",
 };
+
+function sized(minSize: number, desiredSize: number, maxSize: number) {
+    return { version: shared.version, instanceType: shared.instanceType, minSize, desiredSize, maxSize };
+}
 
 export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     dev: {
         // One NAT gateway: cheaper, and an AZ outage taking dev's egress down is acceptable.
         network: { cidrBlock: shared.cidrBlock, availabilityZoneCount: 2, natGateways: "single" },
-        cluster: { version: shared.version, instanceType: shared.instanceType, minSize: 2, desiredSize: 2, maxSize: 4 },
+        // Three nodes: every pod the stack runs (istiod alone asks 2 × 500m) needs 4.3 vCPU of requests and
+        // two m5.large offer 3.6 allocatable (the synth report lists each pod). Nothing scales the group
+        // yet, so min = desired. A month of logs is enough to debug dev.
+        cluster: { ...sized(3, 3, 4), logRetentionDays: 30, protect: false },
     },
     staging: {
         network: { cidrBlock: shared.cidrBlock, availabilityZoneCount: 2, natGateways: "single" },
-        cluster: { version: shared.version, instanceType: shared.instanceType, minSize: 2, desiredSize: 2, maxSize: 6 },
+        cluster: { ...sized(3, 3, 6), logRetentionDays: 90, protect: false },
     },
     prod: {
         // A NAT gateway per AZ so one AZ failing does not cut the others' egress (ECR pulls, AWS APIs).
         network: { cidrBlock: shared.cidrBlock, availabilityZoneCount: 3, natGateways: "onePerAz" },
         // Three nodes so every AZ has one and zone topology spread can be satisfied.
-        cluster: { version: shared.version, instanceType: shared.instanceType, minSize: 3, desiredSize: 3, maxSize: 12 },
+        // A year of control-plane (audit) logs; protect: the cluster, its secrets key and its logs survive a stray destroy.
+        cluster: { ...sized(3, 3, 12), logRetentionDays: 365, protect: true },
     },
 };

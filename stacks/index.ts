@@ -1,6 +1,6 @@
 // The one place the program touches Pulumi configuration.
 import * as pulumi from "@pulumi/pulumi";
-import { Settings, parseSettings } from "./settings";
+import { Settings, parseSettings, todayUtc } from "./settings";
 import { SettingsError } from "./validate";
 
 export * from "./settings";
@@ -16,6 +16,8 @@ export function loadSettings(): Settings {
             project: pulumi.getProject(),
             stack: pulumi.getStack(),
             config: pulumi.runtime.allConfig(),
+            // Version support is judged on the day of the deployment (UTC, as the EKS calendar).
+            today: todayUtc(),
         });
     } catch (err) {
         if (err instanceof SettingsError) {

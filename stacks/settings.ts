@@ -1,8 +1,19 @@
 // Reads the whole stack configuration once, validates all of it, and returns one typed settings
 // object. Nothing else in the program reads configuration.
-import { checkRollout } from "../rules/rollout";
+import { checkRolloutRange } from "../rules/rollout";
 import { checkTiming, Violation } from "../rules/timing";
-import { CapacityVerdict, checkCapacity } from "../rules/capacity";
+import {
+    ELBV2_TARGET_GROUP,
+    LOG_RETENTION_DAYS,
+    NODE_GROUP_SCALING,
+    checkAlbHealthCheck,
+    checkNodeGroupScaling,
+} from "../rules/aws-limits";
+import { checkKubernetesVersion } from "../rules/versions";
+import { ACCESS_POLICIES, AccessGrant, AccessLevel } from "../components/cluster-access";
+import { KUBERNETES_SUPPORT, VERSIONS } from "../components/versions";
+import { RESERVED_NAMESPACES } from "../components/addons/names";
+import { StackCapacity, stackCapacity } from "./capacity";
 import {
     ADDON_DEFAULTS,
     APP_DEFAULTS,
@@ -38,6 +49,12 @@ export interface ClusterSettings {
     desiredSize: number;
     maxSize: number;
     publicAccessCidrs: string[];
+    /** IAM principals with Kubernetes access (EKS access entries). */
+    access: AccessGrant[];
+    /** Days CloudWatch keeps the control-plane logs. */
+    logRetentionDays: number;
+    /** Protect the cluster, its secrets key and its log group from `pulumi destroy`. */
+    protect: boolean;
 }
 
 export interface AddonsSettings {
@@ -77,8 +94,10 @@ export interface Settings {
     cluster: ClusterSettings;
     addons: AddonsSettings;
     app: AppSettings;
-    /** Advisories that do not stop a deployment (e.g. capacity); printed as warnings. */
+    /** Advisories that do not stop a deployment (e.g. capacity at the HPA maximum); printed as warnings. */
     warnings: string[];
+    /** Every pod of the stack placed on its nodes (the synth report prints it). */
+    capacity: StackCapacity;
     /** Tags put on every AWS resource that takes tags. */
     tags: Record<string, string>;
 }
@@ -88,18 +107,19 @@ export interface ConfigInput {
     project: string;
     stack: string;
     config: Record<string, string>;
+    /** The day of the deployment, `YYYY-MM-DD`: which Kubernetes versions EKS still supports depends on it. */
+    today: string;
 }
 
-// Kubernetes minors EKS offers (standard or extended support) as of 2026-11; see
-// docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html. Widen when EKS does.
-const KUBERNETES_MINOR = { min: 29, max: 37 };
 // EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric
 // (docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html).
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-// Managed node groups allow up to 450 nodes per group (EKS service quotas); far beyond this program's use.
-const MAX_NODES = 450;
+// At least one node: the platform's own pods need somewhere to run (the API itself accepts 0).
+const MIN_NODES = 1;
+// An IAM role or user ARN (IAM user guide, "IAM identifiers": arn:partition:iam::account:role/path/name).
+const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 const SECTIONS = ["environment", "network", "cluster", "addons", "app"] as const;
 // DNS-1123 label: Kubernetes names of namespaces, Services and Deployments.
@@ -107,12 +127,12 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 // An image reference pinned by tag or digest; `latest` is refused separately.
 const IMAGE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+\/[a-z0-9._/-]+)?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const PATH = /^\/[A-Za-z0-9._~/-]*$/;
-// Istio's default sidecar requests (istiod values global.proxy.resources), part of every meshed pod's footprint.
-const SIDECAR_REQUESTS = { cpuMillicores: 100, memoryMiB: 128 };
-// Requests of the platform's own pods per node, budgeted before the app (aws-node, kube-proxy,
-// ebs/efs-free; addons spread across nodes): a rough per-node share for the capacity warning.
-const PLATFORM_REQUESTS_PER_NODE = { cpuMillicores: 350, memoryMiB: 600 };
 const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
+
+/** Today in UTC, `YYYY-MM-DD`, the form the EKS calendar uses. */
+export function todayUtc(): string {
+    return new Date().toISOString().slice(0, 10);
+}
 
 /** Decodes one config value the way the Pulumi CLI encodes it: objects and lists as JSON text. */
 function decode(raw: string | undefined): unknown {
@@ -174,21 +194,12 @@ function readCluster(section: Section, input: ConfigInput, env: Environment): Cl
     if (!CLUSTER_NAME.test(name)) {
         section.problem("name", name, "a valid EKS cluster name; the stack name does not make one, so set this key");
     }
-    const version = section.string("version", d.version, /^1\.\d+$/, 'a Kubernetes minor version as a string, e.g. "1.34"');
-    const minor = Number(version.split(".")[1]);
-    if (minor < KUBERNETES_MINOR.min || minor > KUBERNETES_MINOR.max) {
-        section.problem("version", version, `a version EKS offers, from "1.${KUBERNETES_MINOR.min}" to "1.${KUBERNETES_MINOR.max}"`);
-    }
+    const version = section.string("version", d.version, /^1\.\d+$/, 'a Kubernetes minor version as a string, e.g. "1.36"');
     const instanceType = section.string("instanceType", d.instanceType, INSTANCE_TYPE, 'an EC2 instance type, e.g. "m5.large"');
-    const minSize = section.int("minSize", d.minSize, 1, MAX_NODES);
-    const desiredSize = section.int("desiredSize", d.desiredSize, 1, MAX_NODES);
-    const maxSize = section.int("maxSize", d.maxSize, 1, MAX_NODES);
-    if (minSize > desiredSize) {
-        section.problem("minSize", minSize, `at most desiredSize (${desiredSize})`);
-    }
-    if (desiredSize > maxSize) {
-        section.problem("desiredSize", desiredSize, `at most maxSize (${maxSize})`);
-    }
+    const minSize = section.int("minSize", d.minSize, MIN_NODES, NODE_GROUP_SCALING.maxNodes);
+    const desiredSize = section.int("desiredSize", d.desiredSize, MIN_NODES, NODE_GROUP_SCALING.maxNodes);
+    const maxSize = section.int("maxSize", d.maxSize, MIN_NODES, NODE_GROUP_SCALING.maxNodes);
+    reportViolations(section, checkNodeGroupScaling({ minSize, desiredSize, maxSize }), {});
     const cidrs = section.cidrList("publicAccessCidrs", undefined);
     if (cidrs === undefined && !section.has("publicAccessCidrs")) {
         section.problem("publicAccessCidrs", undefined, 'the CIDRs allowed to reach the Kubernetes API, e.g. ["203.0.113.0/24"]');
@@ -196,8 +207,89 @@ function readCluster(section: Section, input: ConfigInput, env: Environment): Cl
     if (env === "prod" && cidrs?.includes("0.0.0.0/0")) {
         section.problem("publicAccessCidrs", cidrs, "prod to restrict the API endpoint: list your VPN or CI egress CIDRs, not 0.0.0.0/0");
     }
+    const access = readAccess(section);
+    const logRetentionDays = section.int("logRetentionDays", d.logRetentionDays, 1, 3653);
+    if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+        section.problem("logRetentionDays", logRetentionDays, `one of the retentions CloudWatch accepts: ${LOG_RETENTION_DAYS.join(", ")}`);
+    }
+    const protect = section.bool("protect", d.protect);
     section.rejectUnknown();
-    return { name, version, instanceType, minSize, desiredSize, maxSize, publicAccessCidrs: cidrs ?? [] };
+    return {
+        name,
+        version,
+        instanceType,
+        minSize,
+        desiredSize,
+        maxSize,
+        publicAccessCidrs: cidrs ?? [],
+        access,
+        logRetentionDays,
+        protect,
+    };
+}
+
+/** `cluster.access`: a list of `{ principalArn, policy, namespaces? }`, every bad entry named by index. */
+function readAccess(section: Section): AccessGrant[] {
+    const raw = section.take("access");
+    if (raw === undefined) {
+        return [];
+    }
+    if (!Array.isArray(raw)) {
+        section.problem(
+            "access",
+            raw,
+            'a list of {principalArn, policy, namespaces?}, e.g. [{principalArn: "arn:aws:iam::123456789012:role/ci", policy: "cluster-admin"}]',
+        );
+        return [];
+    }
+    const grants: AccessGrant[] = [];
+    const seen = new Set<string>();
+    const policies = Object.keys(ACCESS_POLICIES) as AccessLevel[];
+    raw.forEach((value, i) => {
+        const item = section.child(`access[${i}]`, value);
+        const principalArn = item.string(
+            "principalArn",
+            "",
+            PRINCIPAL_ARN,
+            'an IAM role or user ARN, e.g. "arn:aws:iam::123456789012:role/ci-deployer"',
+        );
+        if (!item.has("principalArn")) {
+            item.problem("principalArn", undefined, "the ARN of the IAM role or user to grant access to");
+        } else if (seen.has(principalArn)) {
+            item.problem("principalArn", principalArn, "each principal once (EKS allows one access entry per principal)");
+        }
+        seen.add(principalArn);
+        const policy = item.oneOf("policy", "view", policies);
+        if (!item.has("policy")) {
+            item.problem("policy", undefined, `one of ${policies.map((p) => JSON.stringify(p)).join(", ")}`);
+        }
+        const namespaces = item.take("namespaces");
+        let scoped: string[] | undefined;
+        if (namespaces !== undefined) {
+            if (
+                !Array.isArray(namespaces) ||
+                namespaces.length === 0 ||
+                namespaces.some((n) => typeof n !== "string" || !DNS_LABEL.test(n))
+            ) {
+                item.problem(
+                    "namespaces",
+                    namespaces,
+                    'a non-empty list of namespace names, e.g. ["team-a"]; leave it out for the whole cluster',
+                );
+            } else if (policy === "cluster-admin") {
+                item.problem(
+                    "namespaces",
+                    namespaces,
+                    'no namespaces with policy "cluster-admin" (it is cluster-wide); use "admin" for namespace administrators',
+                );
+            } else {
+                scoped = namespaces as string[];
+            }
+        }
+        item.rejectUnknown();
+        grants.push({ principalArn, policy, ...(scoped ? { namespaces: scoped } : {}) });
+    });
+    return grants;
 }
 
 function readAddons(section: Section, defaultTarget: string): AddonsSettings {
@@ -264,20 +356,30 @@ function intOrPercent(section: Section, name: string, fallback: number | string)
     return fallback;
 }
 
-/** Maps rule violations to problems on the config keys the rule reads. */
-function reportViolations(section: Section, violations: Violation[], keyOf: Record<string, string>): void {
+/**
+ * Maps rule violations to problems. Each is reported against the first key of the rule the stack
+ * set itself (the one the user changed), or the rule's first key when all are defaults; the others
+ * are named as "see also". Fields with no config key (e.g. a platform constant) are left out.
+ */
+function reportViolations(section: Section, violations: Violation[], keyOf: Record<string, string | null>): void {
     for (const v of violations) {
-        const keys = v.fields.map((f) => section.path(keyOf[f] ?? f));
+        const relative = v.fields.map((f) => (f in keyOf ? keyOf[f] : f)).filter((k): k is string => k !== null);
+        const blamed = relative.find((k) => section.hasPath(k)) ?? relative[0];
+        const others = relative.filter((k) => k !== blamed).map((k) => section.path(k));
         section.report({
-            key: keys[0],
+            key: section.path(blamed),
             given: v.message,
-            expected: `${v.fix} [rule ${v.rule}; see also ${keys.slice(1).join(", ") || "-"}]`,
+            expected: `${v.fix} [rule ${v.rule}; see also ${others.join(", ") || "-"}]`,
         });
     }
 }
 
-const TIMING_KEYS: Record<string, string> = {
+const TIMING_KEYS: Record<string, string | null> = {
     preStopSeconds: "timing.preStopSeconds",
+    healthCheckTimeoutSeconds: "timing.healthCheckTimeoutSeconds",
+    healthyThreshold: "timing.healthyThreshold",
+    // The sidecar's drain is the mesh-wide default, not a key of the app.
+    meshDrainSeconds: null,
     shutdownSeconds: "timing.shutdownSeconds",
     terminationGracePeriodSeconds: "timing.terminationGracePeriodSeconds",
     deregistrationDelaySeconds: "timing.deregistrationDelaySeconds",
@@ -289,6 +391,8 @@ const TIMING_KEYS: Record<string, string> = {
     maxSurge: "rollout.maxSurge",
     maxUnavailable: "rollout.maxUnavailable",
     replicas: "replicas",
+    minReplicas: "replicas",
+    maxReplicas: "autoscaling.maxReplicas",
 };
 
 function readApp(section: Section): AppSettings {
@@ -296,6 +400,13 @@ function readApp(section: Section): AppSettings {
     const enabled = section.bool("enabled", d.enabled);
     const name = section.string("name", d.name, DNS_LABEL, "a DNS label: lowercase letters, digits and '-', at most 52 characters");
     const namespace = section.string("namespace", d.namespace, DNS_LABEL, "a DNS label: lowercase letters, digits and '-'");
+    if (RESERVED_NAMESPACES.includes(namespace)) {
+        section.problem(
+            "namespace",
+            namespace,
+            `a namespace of the app's own: ${RESERVED_NAMESPACES.join(", ")} are created by Kubernetes, EKS or the platform's addons (creating one again fails with AlreadyExists)`,
+        );
+    }
     const image = readImage(section, "image", d.image);
     const port = section.int("port", d.port, 1024, 65535);
     const replicas = section.int("replicas", d.replicas, 2, 100);
@@ -361,11 +472,12 @@ function readApp(section: Section): AppSettings {
         preStopSeconds: ti.int("preStopSeconds", d.timing.preStopSeconds, 0, 600),
         shutdownSeconds: ti.int("shutdownSeconds", d.timing.shutdownSeconds, 0, 600),
         terminationGracePeriodSeconds: ti.int("terminationGracePeriodSeconds", d.timing.terminationGracePeriodSeconds, 1, 3600),
-        // ELB API ranges (CreateTargetGroup / target group attributes).
-        deregistrationDelaySeconds: ti.int("deregistrationDelaySeconds", d.timing.deregistrationDelaySeconds, 0, 3600),
-        healthCheckIntervalSeconds: ti.int("healthCheckIntervalSeconds", d.timing.healthCheckIntervalSeconds, 5, 300),
-        healthyThreshold: ti.int("healthyThreshold", d.timing.healthyThreshold, 2, 10),
-        unhealthyThreshold: ti.int("unhealthyThreshold", d.timing.unhealthyThreshold, 2, 10),
+        // ELB API ranges (rules/aws-limits.ts); the interval/timeout constraint is checked with the rules.
+        deregistrationDelaySeconds: elb(ti, "deregistrationDelaySeconds", d.timing.deregistrationDelaySeconds),
+        healthCheckIntervalSeconds: elb(ti, "healthCheckIntervalSeconds", d.timing.healthCheckIntervalSeconds),
+        healthCheckTimeoutSeconds: elb(ti, "healthCheckTimeoutSeconds", d.timing.healthCheckTimeoutSeconds),
+        healthyThreshold: elb(ti, "healthyThreshold", d.timing.healthyThreshold),
+        unhealthyThreshold: elb(ti, "unhealthyThreshold", d.timing.unhealthyThreshold),
     };
     ti.rejectUnknown();
 
@@ -393,11 +505,6 @@ function readApp(section: Section): AppSettings {
     bg.rejectUnknown();
     section.rejectUnknown();
 
-    if (enabled) {
-        reportViolations(section, checkTiming({ ...timing, ...probes, minReadySeconds: rollout.minReadySeconds }), TIMING_KEYS);
-        // The floor: a rollout or a drain never takes more than one ready pod away.
-        reportViolations(section, checkRollout({ replicas, ...rollout, minAvailable: replicas - 1 }), TIMING_KEYS);
-    }
     return {
         enabled,
         name,
@@ -416,24 +523,101 @@ function readApp(section: Section): AppSettings {
     };
 }
 
-/** The app at its HPA maximum (sidecar included when meshed) against the node group at its largest. */
-export function appCapacity(app: AppSettings, cluster: ClusterSettings, meshed: boolean): CapacityVerdict {
-    const sidecar = meshed ? SIDECAR_REQUESTS : { cpuMillicores: 0, memoryMiB: 0 };
-    return checkCapacity({
-        instanceType: cluster.instanceType,
-        maxNodes: cluster.maxSize,
-        maxReplicas: (app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas) * (app.blueGreen.enabled ? 2 : 1),
-        pod: { cpuMillicores: app.resources.cpuMillicores + sidecar.cpuMillicores, memoryMiB: app.resources.memoryMiB + sidecar.memoryMiB },
-        reservedPerNode: PLATFORM_REQUESTS_PER_NODE,
-    });
+/** A number the ELB API takes, within its documented range. */
+function elb(section: Section, name: keyof typeof ELBV2_TARGET_GROUP, fallback: number): number {
+    const range = ELBV2_TARGET_GROUP[name];
+    return section.int(name, fallback, range.min, range.max);
 }
 
-/** Warns when the app at its largest cannot fit the node group at its largest. */
-function capacityWarnings(app: AppSettings, cluster: ClusterSettings, meshed: boolean, prefix: string): string[] {
-    const capacity = appCapacity(app, cluster, meshed);
-    return capacity.fits
-        ? []
-        : [`capacity: ${capacity.summary}; raise ${prefix}cluster.maxSize or lower ${prefix}app.autoscaling.maxReplicas`];
+/**
+ * The rules that need more than the app section: the sidecar's drain (when Istio is on), the ALB
+ * the app gets (only without Istio), and the replica range the HPA may choose.
+ */
+function checkApp(section: Section, app: AppSettings, addons: AddonsSettings): void {
+    if (!app.enabled) {
+        return;
+    }
+    const meshed = addons.istio.enabled;
+    const meshDrainSeconds = meshed ? addons.istio.gatewayTiming.drainSeconds : 0;
+    reportViolations(
+        section,
+        checkTiming({ ...app.timing, ...app.probes, minReadySeconds: app.rollout.minReadySeconds, meshDrainSeconds }),
+        TIMING_KEYS,
+    );
+    reportViolations(section, checkAlbHealthCheck(app.timing), TIMING_KEYS);
+    // The floor: a rollout or a drain never takes more than one ready pod away, at any replica count.
+    reportViolations(
+        section,
+        checkRolloutRange({
+            minReplicas: app.replicas,
+            maxReplicas: app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas,
+            maxSurge: app.rollout.maxSurge,
+            maxUnavailable: app.rollout.maxUnavailable,
+            maxLostPods: 1,
+        }),
+        TIMING_KEYS,
+    );
+    const istioKey = (k: string) => `${section.key.slice(0, section.key.lastIndexOf(":") + 1)}addons.istio.${k}`;
+    if (meshed && section.hasPath("ingress.scheme") && app.ingress.scheme !== addons.istio.ingressScheme) {
+        // With Istio the app is reached through the platform's entrypoint ALB; its own scheme would be ignored.
+        section.problem(
+            "ingress.scheme",
+            app.ingress.scheme,
+            `no app scheme while Istio is on: the app is reached through the platform's entrypoint, whose scheme is ${istioKey("ingressScheme")} (${addons.istio.ingressScheme}); set that key instead`,
+        );
+    }
+    if (app.blueGreen.enabled && !meshed) {
+        // The controller injects readiness gates only into pods created while a target group selects them
+        // (docs/deploy/pod_readiness_gate.md): the idle color has none, and switching the Service selector
+        // swaps every ALB target at once, new ones still `initial`, old ones `draining`.
+        section.problem(
+            "blueGreen.enabled",
+            true,
+            `false while ${istioKey("enabled")} is false: blue/green switches through the mesh; on a bare ALB the switch drops requests`,
+        );
+    }
+}
+
+/** Refuses a Kubernetes version EKS no longer supports or a pinned component does not; warns about extended support. */
+function checkVersion(section: Section, cluster: ClusterSettings, addons: AddonsSettings, today: string, warnings: string[]): void {
+    const ranges = addons.istio.enabled ? [{ component: `Istio ${VERSIONS.istio.version}`, ...VERSIONS.istio.kubernetes }] : [];
+    const verdict = checkKubernetesVersion(cluster.version, today, KUBERNETES_SUPPORT, ranges);
+    reportViolations(section, verdict.violations, {});
+    warnings.push(...verdict.warnings.map((w) => `${section.path("version")}: ${w}`));
+}
+
+/**
+ * Places every pod of the stack on `desiredSize` nodes. The platform at rest must fit: a Pending
+ * pod makes its PDB allow no disruption, so drains and node group updates fail. The app at its HPA
+ * maximum that does not fit is a warning: nothing adds nodes yet, so those pods would wait.
+ */
+function checkStackCapacity(
+    section: Section,
+    cluster: ClusterSettings,
+    addons: AddonsSettings,
+    app: AppSettings,
+    warnings: string[],
+): StackCapacity {
+    const capacity = stackCapacity(cluster, addons, app);
+    if (capacity.atMinimum.allocatable === undefined) {
+        section.problem("instanceType", cluster.instanceType, capacity.atMinimum.summary);
+    } else if (!capacity.atMinimum.fits) {
+        const needed = capacity.nodesNeeded;
+        section.report({
+            key: section.path("desiredSize"),
+            given: `${cluster.desiredSize}, on which the stack's own pods do not fit: ${capacity.atMinimum.summary}`,
+            expected:
+                needed === undefined
+                    ? "a larger instanceType: no node count fits these pods"
+                    : `at least ${needed} (and maxSize at least ${needed}), a larger instanceType, or fewer addons/replicas`,
+        });
+    } else if (app.enabled && !capacity.atPeak.fits) {
+        const key = section.path("desiredSize").replace(/cluster\.desiredSize$/, "app.autoscaling.maxReplicas");
+        warnings.push(
+            `capacity at the HPA maximum: ${capacity.atPeak.summary}; nothing adds nodes, so those pods stay Pending: raise ${section.path("desiredSize")} or lower ${key}`,
+        );
+    }
+    return capacity;
 }
 
 /**
@@ -461,7 +645,8 @@ export function parseSettings(input: ConfigInput): Settings {
     };
     const network = readNetwork(section("network"), environment);
     const cluster = readCluster(section("cluster"), input, environment);
-    const app = readApp(section("app"));
+    const appSection = section("app");
+    const app = readApp(appSection);
     const addons = readAddons(section("addons"), `http://${app.name}.${app.namespace}.svc.cluster.local`);
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
@@ -470,8 +655,13 @@ export function parseSettings(input: ConfigInput): Settings {
             expected: `false while ${prefix}addons.loadBalancerController.enabled is false: the app is reached through an ALB`,
         });
     }
-    const warnings = app.enabled ? capacityWarnings(app, cluster, addons.istio.enabled, prefix) : [];
-    if (problems.length > 0) {
+    const warnings: string[] = [];
+    const clusterSection = section("cluster");
+    checkVersion(clusterSection, cluster, addons, input.today, warnings);
+    checkApp(appSection, app, addons);
+    // Capacity is judged only on valid settings: a bad value has been replaced by its default above.
+    const capacity = problems.length === 0 ? checkStackCapacity(clusterSection, cluster, addons, app, warnings) : undefined;
+    if (problems.length > 0 || capacity === undefined) {
         throw new SettingsError(problems);
     }
     return {
@@ -484,6 +674,7 @@ export function parseSettings(input: ConfigInput): Settings {
         addons,
         app,
         warnings,
+        capacity,
         tags: { project: input.project, stack: input.stack, environment, "managed-by": "pulumi" },
     };
 }

@@ -196,6 +196,23 @@ export class Section {
         return ok ? (value as string[]) : fallback;
     }
 
+    /** A section for a value found below this one, e.g. one entry of a list: `cluster.access[0]`. */
+    child(suffix: string, value: unknown): Section {
+        return new Section(this.path(suffix), value, this.problems);
+    }
+
+    /** True when the stack set the key at a dotted path below this section, e.g. `timing.preStopSeconds`. */
+    hasPath(dotted: string): boolean {
+        let value: unknown = this.raw;
+        for (const part of dotted.split(".")) {
+            if (!isPlainObject(value)) {
+                return false;
+            }
+            value = value[part];
+        }
+        return value !== undefined;
+    }
+
     /** A nested section, e.g. `app.probes`. */
     section(name: string): Section {
         return new Section(this.path(name), this.take(name), this.problems);

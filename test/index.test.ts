@@ -9,6 +9,7 @@ const CONTRACT: Record<string, RegExp | "subnets"> = {
     clusterName: /^zero-downtime-eks-/,
     kubeconfig: new RegExp(`^${SECRET.replace(/[[\]]/g, "\\$&")}$`),
     oidcProviderArn: /^arn:aws:iam::\d{12}:oidc-provider\/oidc\.eks\./,
+    // [#11.4] README's form, without https://; the mocks return pulumi-eks's real oidcProviderUrl (with the scheme).
     oidcProviderUrl: /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com\/id\/[0-9A-F]+$/,
     vpcId: /^vpc-/,
     publicSubnetIds: "subnets",

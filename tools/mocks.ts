@@ -22,6 +22,10 @@ export interface RecordedResource {
     /** Names of the resources this one waits for on create and outlives on delete. */
     dependsOn: string[];
     inputs: Record<string, unknown>;
+    /** Set (true) only when the resource is protected from deletion. */
+    protect?: true;
+    /** Name of the explicit provider the resource (or, for a remote component, its AWS children) uses. */
+    provider?: string;
 }
 
 export interface SynthResult {
@@ -119,43 +123,166 @@ function plain(value: unknown): unknown {
     return value;
 }
 
+/** An invoke the mocks do not know: the program asked AWS something nobody modelled. */
+export class UnknownInvokeError extends Error {}
+
+/**
+ * Results of the invokes the program makes, in the shape the provider returns. Anything else
+ * throws: echoing the inputs back (Pulumi's default) would hide a lookup nobody modelled.
+ */
+export function mockInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+    switch (token) {
+        case "aws:eks/getAddonVersion:getAddonVersion": {
+            // pulumi-aws eks/getAddonVersion.d.ts GetAddonVersionResult: addonName, id, kubernetesVersion,
+            // mostRecent, region, version. EKS add-on versions look like `v1.19.2-eksbuild.1`
+            // (DescribeAddonVersions); the number here is a stand-in, the format is EKS's.
+            const minor = Number(String(inputs.kubernetesVersion).split(".")[1]);
+            return {
+                ...inputs,
+                id: String(inputs.addonName),
+                region,
+                version: `v1.${minor}.0-eksbuild.1`,
+            };
+        }
+        default:
+            throw new UnknownInvokeError(
+                `the mocks do not know the invoke ${token} (inputs ${JSON.stringify(inputs)}): add its real result shape to mockInvoke in tools/mocks.ts, with its source`,
+            );
+    }
+}
+
 /** Outputs of a remote (multi-language) component or a provider-computed field, as AWS would return them. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+export function mockState(type: string, name: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
     const id = shortHash(`${type}/${name}`);
     switch (type) {
         case "awsx:ec2:Vpc": {
+            // pulumi-awsx schema.json (v3.8.0, same 17 outputs in the installed 3.9.0 ec2/vpc.d.ts): every
+            // output is required; resource-typed ones come back as the resources' own outputs.
             const azs = Number(inputs.numberOfAvailabilityZones ?? 3);
-            const subnets = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}${i}${id.slice(0, 8)}`);
-            return { vpcId: `vpc-${id}`, publicSubnetIds: subnets("a"), privateSubnetIds: subnets("b") };
+            const subnet = (kind: string, i: number) => ({ id: `subnet-${kind}${i}${id.slice(0, 8)}`, vpcId: `vpc-${id}` });
+            const publicSubnets = Array.from({ length: azs }, (_, i) => subnet("a", i));
+            const privateSubnets = Array.from({ length: azs }, (_, i) => subnet("b", i));
+            const strategy = (inputs.natGateways as { strategy?: string } | undefined)?.strategy;
+            const natCount = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+            const natGateways = Array.from({ length: natCount }, (_, i) => ({ id: `nat-${i}${id.slice(0, 16)}` }));
+            return {
+                vpc: { id: `vpc-${id}`, cidrBlock: inputs.cidrBlock, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:vpc/vpc-${id}` },
+                vpcId: `vpc-${id}`,
+                subnets: [...publicSubnets, ...privateSubnets],
+                publicSubnets,
+                privateSubnets,
+                isolatedSubnets: [],
+                publicSubnetIds: publicSubnets.map((x) => x.id),
+                privateSubnetIds: privateSubnets.map((x) => x.id),
+                isolatedSubnetIds: [],
+                routeTables: [],
+                routeTableAssociations: [],
+                routes: [],
+                internetGateway: { id: `igw-${id}` },
+                natGateways,
+                eips: natGateways.map((_, i) => ({ id: `eipalloc-${i}${id.slice(0, 16)}` })),
+                subnetLayout: [{ type: "Public" }, { type: "Private" }],
+                vpcEndpoints: [],
+            };
         }
         case "eks:index:Cluster": {
-            const issuer = `oidc.eks.${region}.amazonaws.com/id/${id.toUpperCase()}`;
-            const clusterName = typeof inputs.name === "string" ? inputs.name : name;
+            // pulumi-eks v4.3.0 nodejs/eks/cluster/cluster.ts: `oidcProviderUrl` is the cluster's
+            // identities[0].oidcs[0].issuer, WITH https:// (terraform-provider-aws cluster_test.go checks
+            // ^https://); `oidcIssuer` is the same without the scheme; `oidcProviderArn` is the IAM OIDC
+            // provider's ARN. Kubeconfig from generateKubeconfig() in the same file. Outputs from
+            // provider/cmd/pulumi-resource-eks/schema.json; `awsProvider` is in the schema but never set
+            // by the provider (cmd/provider/cluster.ts), so it is left out here too.
+            const issuerHost = `oidc.eks.${region}.amazonaws.com/id/${id.toUpperCase()}`;
+            const clusterName = typeof inputs.name === "string" ? inputs.name : `${name}-eksCluster-${id.slice(0, 7)}`;
+            const endpoint = `https://${id.toUpperCase()}.gr7.${region}.eks.amazonaws.com`;
+            const certificateData = Buffer.from(`mock CA of ${clusterName}`).toString("base64");
+            const clusterSecurityGroupId = `sg-${id}`;
+            const eksCluster = {
+                name: clusterName,
+                arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}`,
+                endpoint,
+                version: inputs.version,
+                status: "ACTIVE",
+                certificateAuthority: { data: certificateData },
+                identities: [{ oidcs: [{ issuer: `https://${issuerHost}` }] }],
+                vpcConfig: { clusterSecurityGroupId, vpcId: inputs.vpcId, endpointPrivateAccess: true, endpointPublicAccess: true },
+            };
             const kubeconfig = {
                 apiVersion: "v1",
+                clusters: [{ cluster: { server: endpoint, "certificate-authority-data": certificateData }, name: "kubernetes" }],
+                contexts: [{ context: { cluster: "kubernetes", user: "aws" }, name: "aws" }],
+                "current-context": "aws",
                 kind: "Config",
-                clusters: [{ name: clusterName, cluster: { server: `https://${id}.gr7.${region}.eks.amazonaws.com` } }],
-                users: [{ name: "aws", user: { exec: { command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName] } } }],
+                users: [
+                    {
+                        name: "aws",
+                        user: {
+                            exec: {
+                                apiVersion: "client.authentication.k8s.io/v1beta1",
+                                command: "aws",
+                                args: ["--region", region, "eks", "get-token", "--cluster-name", clusterName, "--output", "json"],
+                                env: [{ name: "KUBERNETES_EXEC_INFO", value: '{"apiVersion": "client.authentication.k8s.io/v1beta1"}' }],
+                            },
+                        },
+                    },
+                ],
             };
             return {
+                autoModeNodeRoleName: "",
+                clusterIngressRuleId: "",
+                clusterSecurityGroupId,
+                core: { cluster: eksCluster, endpoint, vpcId: inputs.vpcId, tags: inputs.tags },
+                defaultNodeGroupAsgName: "",
+                eksCluster,
+                fargateProfileId: "",
+                fargateProfileStatus: "",
+                instanceRoles: [],
                 kubeconfig,
                 kubeconfigJson: JSON.stringify(kubeconfig),
-                oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
-                oidcProviderUrl: issuer,
-                oidcIssuer: `https://${issuer}`,
-                eksCluster: { name: clusterName, version: inputs.version, vpcConfig: { clusterSecurityGroupId: `sg-${id}` } },
+                nodeSecurityGroupId: clusterSecurityGroupId,
+                oidcIssuer: issuerHost,
+                oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuerHost}`,
+                oidcProviderUrl: `https://${issuerHost}`,
+            };
+        }
+        case "eks:index:ManagedNodeGroup": {
+            // pulumi-eks v4.3.0 schema.json: outputs nodeGroup (aws:eks/nodeGroup:NodeGroup) and
+            // placementGroupName ("" without EFA). NodeGroup id is `<cluster>:<node group>` and its ARN
+            // `arn:aws:eks:<region>:<account>:nodegroup/<cluster>/<node group>/<uuid>` (terraform-provider-aws
+            // eks_node_group docs and node_group_test.go).
+            const clusterName = typeof inputs.cluster === "string" ? inputs.cluster : "cluster";
+            const nodeGroupName = `${name}-${id.slice(0, 8)}`;
+            return {
+                nodeGroup: {
+                    id: `${clusterName}:${nodeGroupName}`,
+                    arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:nodegroup/${clusterName}/${nodeGroupName}/${id.slice(0, 8)}-${id.slice(8, 12)}`,
+                    nodeGroupName,
+                    status: "ACTIVE",
+                    resources: [
+                        { autoscalingGroups: [{ name: `eks-${nodeGroupName}-${id.slice(0, 8)}` }], remoteAccessSecurityGroupId: "" },
+                    ],
+                },
+                placementGroupName: "",
             };
         }
         case "kubernetes:networking.k8s.io/v1:Ingress":
-            // The controller writes the ALB's DNS name into the Ingress status once the ALB exists.
+            // The controller writes the ALB's DNS name into the Ingress status once the ALB exists; the API
+            // server gives every object a UID.
             return {
                 ...inputs,
+                metadata: { ...(inputs.metadata as Record<string, unknown>), uid: uuidOf(id) },
                 status: {
                     loadBalancer: { ingress: [{ hostname: `k8s-${id.slice(0, 8)}-${id.slice(8, 16)}.${region}.elb.amazonaws.com` }] },
                 },
             };
-        case "eks:index:ManagedNodeGroup":
-            return { nodeGroup: { nodeGroupName: `${name}-${id.slice(0, 8)}` } };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            // EC2 CreateLaunchTemplate: IDs `lt-` + 17 hex; a new template's latest version is 1.
+            return {
+                ...inputs,
+                arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:launch-template/lt-${id}`,
+                latestVersion: 1,
+                defaultVersion: 1,
+            };
         default: {
             const [, module] = type.split(":");
             const service = module.split("/")[0];
@@ -168,12 +295,36 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     }
 }
 
+/** A UUID-shaped identifier (Kubernetes metadata.uid) derived from a hash. */
+function uuidOf(hash: string): string {
+    const h = crypto.createHash("sha256").update(hash).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
 type MonitorLike = { registerResource: (req: RegisterRequest, cb: unknown) => Promise<void> };
 interface RegisterRequest {
     getType(): string;
     getName(): string;
     getParent(): string;
     getDependenciesList(): string[];
+    getProtect(): boolean | undefined;
+    getProvider(): string;
+    getProvidersMap(): { get(key: string): string | undefined };
+}
+
+function withProvider(name: string | undefined): { provider?: string } {
+    return name === undefined ? {} : { provider: name };
+}
+
+/** Name of the provider in a provider reference (`<urn>::<id>`). */
+function providerName(ref: string | undefined): string | undefined {
+    if (!ref) {
+        return undefined;
+    }
+    const urn = ref.slice(0, ref.lastIndexOf("::"));
+    const name = urnName(urn);
+    // Default providers are the engine's own, not the program's.
+    return name.startsWith("default") ? undefined : name;
 }
 
 async function resolve(value: pulumi.Output<unknown>): Promise<{ value: unknown; secret: boolean }> {
@@ -200,7 +351,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
             return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, region) };
         },
         call(args) {
-            return args.inputs as Record<string, unknown>;
+            return mockInvoke(args.token, args.inputs as Record<string, unknown>, region);
         },
     };
     await pulumi.runtime.setMocks(mocks, project, options.stack, false);
@@ -222,6 +373,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
             parent: req.getParent() ? urnName(req.getParent()) : null,
             dependsOn: [...new Set(req.getDependenciesList().map(urnName))].sort(),
             inputs: inputsByUrnName.get(`${req.getType()}::${req.getName()}`) ?? {},
+            ...(req.getProtect() === true ? { protect: true as const } : {}),
+            ...withProvider(providerName(req.getProvider()) ?? providerName(req.getProvidersMap().get("aws"))),
         });
     };
 

@@ -1,10 +1,13 @@
 // The synth report: per workload the timing budget and verdict, the capacity check, NAT gateways
 // and an estimate of the stack's fixed monthly cost, plus the policy findings. Written next to
 // resources.json as report.json and report.md.
-import { Settings, appCapacity } from "../stacks";
+import { Settings } from "../stacks";
+import { StackCapacity } from "../stacks/capacity";
 import { budgetRows, checkTiming } from "../rules/timing";
-import { CapacityVerdict } from "../rules/capacity";
+import { AdmittedKind, Webhook, WebhookGraph, checkWebhookOrdering } from "../rules/webhooks";
 import { Finding, ResourceView, budgetOf, checkResources, workloads } from "../policy/checks";
+import { READINESS_GATE_LABEL } from "../components/lifecycle";
+import { VERSIONS } from "../components/versions";
 import { RecordedResource } from "./mocks";
 import prices from "./prices.json";
 
@@ -17,7 +20,7 @@ export interface Report {
         budget: { step: string; seconds: number }[];
         verdict: "safe" | "unsafe";
     }[];
-    capacity: CapacityVerdict;
+    capacity: StackCapacity;
     natGateways: number;
     cost:
         | { asOf: string; region: string; lines: { item: string; count: number; monthly: number }[]; monthlyTotal: number }
@@ -58,15 +61,102 @@ function cost(settings: Settings, nat: number, albs: number): Report["cost"] {
     };
 }
 
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const [GATE_KEY, GATE_VALUE] = Object.entries(READINESS_GATE_LABEL)[0];
+
+/** True when `from` waits for `to`, directly or through other resources. */
+export function waitsFor(resources: RecordedResource[], from: string, to: string): boolean {
+    const byName = new Map(resources.map((r) => [r.name, r]));
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+        for (const dep of byName.get(stack.pop() as string)?.dependsOn ?? []) {
+            if (dep === to) {
+                return true;
+            }
+            if (!seen.has(dep)) {
+                seen.add(dep);
+                stack.push(dep);
+            }
+        }
+    }
+    return false;
+}
+
+/**
+ * The webhooks the program's Helm releases install, read from their values with the chart's
+ * defaults where a value is unset, and everything that creates Pods or Services.
+ */
+export function webhookGraph(resources: RecordedResource[]): WebhookGraph {
+    const webhooks: Webhook[] = [];
+    const releases = resources.filter((r) => r.type === RELEASE);
+    type LbcValues = { enableServiceMutatorWebhook?: boolean; podMutatorWebhookConfig?: { failurePolicy?: string } };
+    const values = (r: RecordedResource) => (r.inputs.values ?? {}) as LbcValues;
+    for (const r of releases.filter((x) => x.inputs.chart === VERSIONS.loadBalancerController.chart)) {
+        const v = values(r);
+        // Chart 3.5.0 values.yaml: enableServiceMutatorWebhook true (failurePolicy Fail, every namespace);
+        // podMutatorWebhookConfig.failurePolicy Ignore; templates/webhook.yaml selects namespaces by the gate label.
+        if (v.enableServiceMutatorWebhook !== false) {
+            webhooks.push({
+                owner: r.name,
+                purpose: "load balancer controller Service webhook",
+                failurePolicy: "Fail",
+                kinds: ["Service"],
+            });
+        }
+        webhooks.push({
+            owner: r.name,
+            purpose: "load balancer controller pod webhook (readiness gates)",
+            failurePolicy: v.podMutatorWebhookConfig?.failurePolicy === "Fail" ? "Fail" : "Ignore",
+            kinds: ["Pod"],
+            namespaceLabel: { key: GATE_KEY, value: GATE_VALUE },
+        });
+    }
+    for (const r of releases.filter((x) => x.inputs.chart === "istiod")) {
+        // istio-discovery templates/mutatingwebhook.yaml (1.30): failurePolicy Fail, namespaces labelled istio-injection=enabled.
+        webhooks.push({
+            owner: r.name,
+            purpose: "Istio sidecar injector",
+            failurePolicy: "Fail",
+            kinds: ["Pod"],
+            namespaceLabel: { key: "istio-injection", value: "enabled" },
+        });
+    }
+    const namespaceOf = (r: RecordedResource) =>
+        String(
+            r.type === RELEASE ? r.inputs.namespace : ((r.inputs.metadata as Record<string, unknown> | undefined)?.namespace ?? "default"),
+        );
+    const kindsOf: Record<string, AdmittedKind[]> = {
+        [RELEASE]: ["Pod", "Service"],
+        "kubernetes:apps/v1:Deployment": ["Pod"],
+        "kubernetes:apps/v1:DeploymentPatch": ["Pod"],
+        "kubernetes:core/v1:Service": ["Service"],
+    };
+    const creators = resources
+        .filter((r) => r.type in kindsOf)
+        .map((r) => ({ name: r.name, namespace: namespaceOf(r), kinds: kindsOf[r.type] }));
+    const namespaceLabels: Record<string, Record<string, string>> = {};
+    for (const ns of resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")) {
+        const metadata = (ns.inputs.metadata ?? {}) as { name?: string; labels?: Record<string, string> };
+        namespaceLabels[String(metadata.name)] = metadata.labels ?? {};
+    }
+    return { webhooks, creators, namespaceLabels, waitsFor: (from, to) => waitsFor(resources, from, to) };
+}
+
 export function buildReport(stack: string, settings: Settings, resources: RecordedResource[]): Report {
     const all = views(resources);
     const nat = natGateways(resources);
     const albs = all.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress").length;
-    const capacity = appCapacity(settings.app, settings.cluster, settings.addons.istio.enabled);
+    const ordering: Finding[] = checkWebhookOrdering(webhookGraph(resources)).map((v) => ({
+        policy: v.rule,
+        enforcement: "mandatory",
+        resource: v.resource,
+        message: `${v.message}; fix: ${v.fix}`,
+    }));
     return {
         stack,
-        workloads: workloads(all).map(({ deployment, ingress }) => {
-            const budget = budgetOf(deployment, ingress);
+        workloads: workloads(all).map(({ deployment, ingress, meshDrainSeconds }) => {
+            const budget = budgetOf(deployment, ingress, meshDrainSeconds);
             const metadata = deployment.props.metadata as { name: string; namespace: string };
             return {
                 name: metadata.name,
@@ -76,10 +166,10 @@ export function buildReport(stack: string, settings: Settings, resources: Record
                 verdict: checkTiming(budget).length === 0 ? "safe" : "unsafe",
             };
         }),
-        capacity,
+        capacity: settings.capacity,
         natGateways: nat,
         cost: cost(settings, nat, albs),
-        findings: checkResources(all),
+        findings: [...checkResources(all), ...ordering],
     };
 }
 
@@ -90,7 +180,23 @@ export function renderMarkdown(r: Report): string {
         out.push(`### ${w.namespace}/${w.name} (${w.behind === "alb" ? "ALB target" : "behind the mesh gateway"}): **${w.verdict}**`, "");
         out.push("| step | seconds |", "|---|---|", ...w.budget.map((b) => `| ${b.step} | ${b.seconds} |`), "");
     }
-    out.push("## Capacity", "", `${r.capacity.fits ? "Fits" : "**Does not fit**"}: ${r.capacity.summary}`, "");
+    const c = r.capacity;
+    out.push(
+        "## Capacity at desiredSize",
+        "",
+        "Nothing scales the node group, so the pods get `desiredSize` nodes. Every pod the stack runs:",
+        "",
+        "| workload | pods | CPU each | memory each | source |",
+        "|---|---|---|---|---|",
+        ...[...c.pods.daemonSets, ...c.pods.pods].map(
+            (p) => `| ${p.name} | ${p.replicas} | ${p.requests.cpuMillicores}m | ${p.requests.memoryMiB}Mi | ${p.source} |`,
+        ),
+        "",
+        `At rest (app at its HPA minimum): ${c.atMinimum.fits ? "fits" : "**does not fit**"}: ${c.atMinimum.summary}`,
+        "",
+        `At the HPA maximum: ${c.atPeak.fits ? "fits" : "**does not fit**"}: ${c.atPeak.summary}`,
+        "",
+    );
     out.push("## Fixed monthly cost", "", `NAT gateways: ${r.natGateways}`, "");
     if ("unavailable" in r.cost) {
         out.push(r.cost.unavailable, "");

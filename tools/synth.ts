@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { PROJECT_DIR, RecordedResource, SynthResult, StackFileError, projectName, readStackConfig, synthesize } from "./mocks";
 import { Report, buildReport, renderMarkdown } from "./report";
-import { parseSettings } from "../stacks/settings";
+import { parseSettings, todayUtc } from "../stacks/settings";
 
 /** Kubernetes object as the cluster would receive it. */
 export interface Manifest {
@@ -103,7 +103,7 @@ async function main(): Promise<number> {
         const config = readStackConfig(args.stack, args.stackDir);
         const result = await synthesize({ stack: args.stack, config });
         // The program accepted this config, so parsing it again cannot fail.
-        const settings = parseSettings({ project: projectName(), stack: args.stack, config });
+        const settings = parseSettings({ project: projectName(), stack: args.stack, config, today: todayUtc() });
         const report = buildReport(args.stack, settings, result.resources);
         const written = writeSynth(result, report, args.out);
         console.log(`synth: stack ${args.stack}: ${result.resources.length} resources`);

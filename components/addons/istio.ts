@@ -3,11 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { albAnnotations } from "../alb";
+import { ISTIO, requestsOf } from "../footprints";
 
-export const ISTIO_NAMESPACE = "istio-system";
-export const GATEWAY_NAMESPACE = "istio-ingress";
-/** Gateway name: the chart names the Deployment and Service after it and labels pods `istio: ingressgateway`. */
-export const GATEWAY_NAME = "istio-ingressgateway";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from "./names";
+
+export { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE };
+/** Pod-template annotation whose change rolls the gateway once its ALB target group exists. */
+export const GATES_ANNOTATION = "zero-downtime-eks.io/target-group-binding-of";
 /** The shared Istio `Gateway` that apps bind their VirtualServices to, as `<namespace>/<name>`. */
 export const SHARED_GATEWAY = `${GATEWAY_NAMESPACE}/platform`;
 // The gateway's readiness endpoint, the one istiod's gateway injection template probes
@@ -19,6 +21,8 @@ const GATEWAY_READY_PATH = "/healthz/ready";
 export interface GatewayTiming {
     /** ALB health check interval. */
     healthCheckIntervalSeconds: number;
+    /** ALB health check timeout, below the interval. */
+    healthCheckTimeoutSeconds: number;
     /** Consecutive successes before a target is healthy. */
     healthyThreshold: number;
     /** Consecutive failures before a target is unhealthy. */
@@ -27,7 +31,7 @@ export interface GatewayTiming {
     preStopSeconds: number;
     /** ALB deregistration delay for in-flight requests. */
     deregistrationDelaySeconds: number;
-    /** Envoy's drain after SIGTERM. */
+    /** Envoy's drain after SIGTERM: the mesh-wide terminationDrainDuration, so every sidecar's too. */
     drainSeconds: number;
     /** Pod termination grace period. */
     terminationGracePeriodSeconds: number;
@@ -104,7 +108,11 @@ export class Istio extends pulumi.ComponentResource {
                         },
                     },
                     pdb: { minAvailable: 1 },
-                    autoscaleMin: 2,
+                    // Two replicas: the chart renders istiod's PDB only above one (templates/poddisruptionbudget.yaml).
+                    autoscaleMin: ISTIO.istiod.replicas,
+                    // The chart's defaults, set here so the capacity model counts what is deployed (footprints.ts).
+                    resources: { requests: requestsOf(ISTIO.istiod.requests) },
+                    global: { proxy: { resources: { requests: requestsOf(ISTIO.sidecar.requests) } } },
                 },
             },
             // CRDs come from base; istiod's pods need nodes.
@@ -143,7 +151,8 @@ export class Istio extends pulumi.ComponentResource {
                     name: GATEWAY_NAME,
                     // The ALB targets pod IPs (target-type ip); no cloud load balancer for this Service.
                     service: { type: "ClusterIP" },
-                    autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 60 },
+                    autoscaling: { enabled: true, minReplicas: ISTIO.gateway.replicas, maxReplicas: 6, targetCPUUtilizationPercentage: 60 },
+                    resources: { requests: requestsOf(ISTIO.gateway.requests) },
                     podDisruptionBudget: { minAvailable: 1 },
                     terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                     lifecycle: { preStop: preStopSleep(timing.preStopSeconds, args.kubernetesVersion) },
@@ -184,7 +193,7 @@ export class Istio extends pulumi.ComponentResource {
             `${name}-alb`,
             {
                 metadata: {
-                    name: "platform-entrypoint",
+                    name: ENTRYPOINT_INGRESS,
                     namespace: GATEWAY_NAMESPACE,
                     annotations: albAnnotations({
                         scheme: args.ingressScheme,
@@ -206,6 +215,21 @@ export class Istio extends pulumi.ComponentResource {
                 // controller is still there to delete the ALB, its target groups and security groups.
                 dependsOn: [args.loadBalancerController, gateway],
             },
+        );
+
+        // Readiness gates are injected only into pods created once a TargetGroupBinding selects their
+        // Service (docs/deploy/pod_readiness_gate.md), and the controller creates that binding while it
+        // reconciles the Ingress, after the gateway's first pods exist. So, once the Ingress has its ALB,
+        // roll the gateway: its new pods get their gates. The annotation carries the Ingress's UID, so
+        // the roll happens once, and again only if the Ingress (and its binding) is replaced.
+        new k8s.apps.v1.DeploymentPatch(
+            `${name}-gateway-gates`,
+            {
+                metadata: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+                spec: { template: { metadata: { annotations: { [GATES_ANNOTATION]: this.ingress.metadata.uid } } } },
+            },
+            // After the Ingress is ready (its target group binding exists); see above.
+            { parent: this, dependsOn: [this.ingress] },
         );
 
         this.ingressGatewayService = `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`;

@@ -4,11 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
+import { LOAD_BALANCER_CONTROLLER, requestsOf } from "../footprints";
 import { irsaTrustPolicy } from "./irsa";
 
-/** Namespace and service account the controller runs as; the IRSA `:sub` condition names exactly these. */
-export const LBC_NAMESPACE = "kube-system";
-export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT } from "./names";
+
+export { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT };
 
 /**
  * The controller's official IAM policy for the pinned version, kept byte-for-byte as published
@@ -28,13 +29,13 @@ export interface LoadBalancerControllerArgs {
     vpcId: pulumi.Input<string>;
     /** ARN of the cluster's IAM OIDC provider. */
     oidcProviderArn: pulumi.Input<string>;
-    /** Issuer URL of the OIDC provider (without `https://`). */
-    oidcProviderUrl: pulumi.Input<string>;
+    /** Issuer of the OIDC provider without `https://` (pulumi-eks `oidcIssuer`). */
+    oidcIssuer: pulumi.Input<string>;
     /** Controller replicas. */
     replicas: number;
     /** Resource the install waits for: the node group, so the pods can schedule. */
     nodesReady: pulumi.Resource;
-    /** Tags for the IAM role and policy. */
+    /** Tags for the IAM role and policy, and for every AWS resource the controller creates (its `defaultTags`). */
     tags: Record<string, string>;
 }
 
@@ -53,7 +54,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             {
                 description: "AWS Load Balancer Controller (IRSA)",
                 assumeRolePolicy: pulumi
-                    .all([args.oidcProviderArn, args.oidcProviderUrl])
+                    .all([args.oidcProviderArn, args.oidcIssuer])
                     .apply(([arn, url]) => JSON.stringify(irsaTrustPolicy(arn, url, LBC_NAMESPACE, LBC_SERVICE_ACCOUNT))),
                 tags: args.tags,
             },
@@ -92,6 +93,27 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     },
                     // A node drain must never take both replicas at once: the webhook injects readiness gates.
                     podDisruptionBudget: { maxUnavailable: 1 },
+                    // The chart's default is `{}` (BestEffort: evicted first under node pressure); this pod
+                    // injects readiness gates and deregisters targets, so it gets requests (footprints.ts).
+                    // No CPU limit: a throttled controller deregisters late.
+                    resources: {
+                        requests: requestsOf(LOAD_BALANCER_CONTROLLER.requests),
+                        limits: { memory: `${LOAD_BALANCER_CONTROLLER.memoryLimitMiB}Mi` },
+                    },
+                    // The controller tags every ALB, target group and security group it creates (values.yaml `defaultTags`).
+                    defaultTags: args.tags,
+                    // Off: the Service mutator webhook (chart default on, failurePolicy Fail, every Service
+                    // CREATE: templates/webhook.yaml) only sets the loadBalancerClass of `type: LoadBalancer`
+                    // Services, and this platform creates none (every entrypoint is an ALB Ingress). On, it
+                    // races: istiod's and metrics-server's Services are created in parallel with the
+                    // controller, before its pods serve the webhook, and fail at random
+                    // (kubernetes-sigs/aws-load-balancer-controller#4140).
+                    enableServiceMutatorWebhook: false,
+                    // Fail closed: the pod webhook (chart default Ignore) only sees namespaces labelled for
+                    // readiness gates (templates/webhook.yaml namespaceSelector); there, a pod created while
+                    // the controller is down would start without its gate and take ALB traffic before its
+                    // target is healthy. docs/deploy/pod_readiness_gate.md recommends Fail.
+                    podMutatorWebhookConfig: { failurePolicy: "Fail" },
                     // Webhook certificate churn: the chart generates a new CA and cert on every render
                     // (genCA in _helpers.tpl) unless it can `lookup` the existing Secret. A Release runs a
                     // real `helm upgrade` against the cluster, where lookup works, so keepTLSSecret reuses

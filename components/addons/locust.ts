@@ -3,8 +3,11 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
+import { LOCUST, requestsOf } from "../footprints";
 
-export const LOCUST_NAMESPACE = "locust";
+import { LOCUST_NAMESPACE } from "./names";
+
+export { LOCUST_NAMESPACE };
 // The chart names its Service after the release when the release name contains "locust" (templates/_helpers.tpl).
 export const LOCUST_RELEASE = "locust";
 /** Locust's web UI port (chart values service.port). */
@@ -73,11 +76,24 @@ export class Locust extends pulumi.ComponentResource {
                         locust_host: args.targetHost,
                         headless: false,
                     },
-                    master: { resources: { requests: { cpu: "200m", memory: "256Mi" }, limits: { memory: "512Mi" } } },
+                    master: {
+                        resources: {
+                            requests: requestsOf(LOCUST.master.requests),
+                            limits: { memory: `${LOCUST.master.memoryLimitMiB}Mi` },
+                        },
+                    },
                     worker: {
                         // The HPA scales on CPU utilization, which needs CPU requests.
-                        hpa: { enabled: true, minReplicas: 1, maxReplicas: args.maxWorkers, targetCPUUtilizationPercentage: 40 },
-                        resources: { requests: { cpu: "500m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+                        hpa: {
+                            enabled: true,
+                            minReplicas: LOCUST.worker.minReplicas,
+                            maxReplicas: args.maxWorkers,
+                            targetCPUUtilizationPercentage: 40,
+                        },
+                        resources: {
+                            requests: requestsOf(LOCUST.worker.requests),
+                            limits: { memory: `${LOCUST.worker.memoryLimitMiB}Mi` },
+                        },
                     },
                     // The UI stays inside the cluster: no LoadBalancer, no Ingress; reach it with port-forward.
                     service: { type: "ClusterIP" },

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
+import { METRICS_SERVER, requestsOf } from "../footprints";
 
 export interface MetricsServerArgs {
     /** Resource the install waits for: the node group, so the pods can schedule. */
@@ -22,7 +23,12 @@ export class MetricsServer extends pulumi.ComponentResource {
                 repositoryOpts: { repo: pin.repo },
                 // Keys from kubernetes-sigs/metrics-server charts/metrics-server/values.yaml (3.13.1).
                 // Two replicas and a PDB: HPAs go blind (and stop scaling) while metrics are unavailable.
-                values: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+                // Requests as the chart's default, set here so the capacity model counts what is deployed.
+                values: {
+                    replicas: METRICS_SERVER.replicas,
+                    podDisruptionBudget: { enabled: true, minAvailable: 1 },
+                    resources: { requests: requestsOf(METRICS_SERVER.requests) },
+                },
             },
             // Pods need nodes to schedule on.
             { parent: this, dependsOn: [args.nodesReady] },

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
-import { SHUTDOWN_ANNOTATION } from "../../rules/timing";
+import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing";
 import { albAnnotations } from "../alb";
 
 export type Color = "blue" | "green";
@@ -50,6 +50,7 @@ export interface ZeroDowntimeServiceArgs {
         terminationGracePeriodSeconds: number;
         deregistrationDelaySeconds: number;
         healthCheckIntervalSeconds: number;
+        healthCheckTimeoutSeconds: number;
         healthyThreshold: number;
         unhealthyThreshold: number;
     };
@@ -61,6 +62,11 @@ export interface ZeroDowntimeServiceArgs {
     kubernetesVersion: string;
     /** Whether pods get Istio sidecars (and a DestinationRule). */
     mesh: boolean;
+    /**
+     * Seconds the sidecar drains after the app exits (the mesh's terminationDrainDuration); written on
+     * each pod as its proxy config so the manifest shows the whole termination budget. Ignored without mesh.
+     */
+    meshDrainSeconds: number;
     /** Path from the load balancer to the app. */
     exposure: Exposure;
     /** Resources that must exist first: the load balancer controller (webhooks, Ingress), istiod (sidecar injection). */
@@ -89,7 +95,12 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: ns,
-                    labels: { ...READINESS_GATE_LABEL, ...(args.mesh ? { "istio-injection": "enabled" } : {}) },
+                    // Readiness gates only where the ALB targets these pods: the label also puts the namespace under
+                    // the controller's fail-closed pod webhook, which a meshed app behind the gateway does not need.
+                    labels: {
+                        ...(args.exposure.kind === "alb" ? READINESS_GATE_LABEL : {}),
+                        ...(args.mesh ? { "istio-injection": "enabled" } : {}),
+                    },
                 },
             },
             // The controller's webhook and istiod's injector must exist before any pod of this namespace is created.
@@ -248,7 +259,15 @@ function deploymentSpec(
             rollingUpdate: { maxSurge: args.rollout.maxSurge, maxUnavailable: args.rollout.maxUnavailable },
         },
         template: {
-            metadata: { labels: podLabels, annotations: { [SHUTDOWN_ANNOTATION]: String(args.timing.shutdownSeconds) } },
+            metadata: {
+                labels: podLabels,
+                annotations: {
+                    [SHUTDOWN_ANNOTATION]: String(args.timing.shutdownSeconds),
+                    ...(args.mesh
+                        ? { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ terminationDrainDuration: `${args.meshDrainSeconds}s` }) }
+                        : {}),
+                },
+            },
             spec: {
                 terminationGracePeriodSeconds: args.timing.terminationGracePeriodSeconds,
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },

@@ -53,6 +53,7 @@ function compliant(): ResourceView[] {
                     annotations: {
                         "alb.ingress.kubernetes.io/target-type": "ip",
                         "alb.ingress.kubernetes.io/healthcheck-interval-seconds": "5",
+                        "alb.ingress.kubernetes.io/healthcheck-timeout-seconds": "3",
                         "alb.ingress.kubernetes.io/target-group-attributes": "deregistration_delay.timeout_seconds=30",
                     },
                 },
@@ -120,6 +121,50 @@ const VIOLATIONS: { policy: string; mutate: Mutation; says: RegExp }[] = [
         policy: "readiness-detects-before-rollout-step",
         mutate: (rs) => (byName(rs, "api").spec.minReadySeconds = 0),
         says: /minReadySeconds to at least 10/,
+    },
+    {
+        policy: "alb-health-check-accepted",
+        // [#11.1] Interval 5 and no timeout: the controller sends its default 5, which the ELB API refuses.
+        mutate: (rs) => delete byName(rs, "api-ingress").metadata.annotations["alb.ingress.kubernetes.io/healthcheck-timeout-seconds"],
+        says: /timeout 5s is not below the 5s interval.*at most 4/,
+    },
+    {
+        policy: "alb-health-check-accepted",
+        mutate: (rs) => (byName(rs, "api-ingress").metadata.annotations["alb.ingress.kubernetes.io/healthy-threshold-count"] = "11"),
+        says: /from 2 to 10/,
+    },
+    {
+        policy: "rollout-keeps-ready-floor",
+        // [#11.19] 25% is one pod at the HPA's 3 to 7 but two at 8.
+        mutate: (rs) => {
+            byName(rs, "api").spec.strategy.rollingUpdate.maxUnavailable = "25%";
+            byName(rs, "api-hpa").spec.maxReplicas = 8;
+        },
+        says: /at 8 replicas/,
+    },
+    {
+        policy: "grace-covers-prestop-and-shutdown",
+        // [#11.10] A meshed namespace: the sidecar drains Istio's default 5 s after the app's 30 + 10.
+        mutate: (rs) => {
+            byName(rs, "ns").metadata.labels["istio-injection"] = "enabled";
+            byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 44;
+        },
+        says: /sidecar drain 5s.*at least 45/,
+    },
+    {
+        policy: "grace-covers-prestop-and-shutdown",
+        // [#11.10] The pod's own proxy config names the drain.
+        mutate: (rs) => {
+            byName(rs, "ns").metadata.labels["istio-injection"] = "enabled";
+            byName(rs, "api").spec.template.metadata.annotations["proxy.istio.io/config"] = '{"terminationDrainDuration":"20s"}';
+            byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 59;
+        },
+        says: /sidecar drain 20s.*at least 60/,
+    },
+    {
+        policy: "aws-name-length",
+        mutate: (rs) => rs.push({ type: "aws:iam/role:Role", name: `${"a-very-long-stack-name".repeat(2)}-cluster-node-role`, props: {} }),
+        says: /is 70 characters; AWS accepts 64/,
     },
     {
         policy: "pdb-for-multi-replica",

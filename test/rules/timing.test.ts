@@ -7,6 +7,7 @@ const SAFE: TimingBudget = {
     preStopSeconds: 40,
     shutdownSeconds: 20,
     terminationGracePeriodSeconds: 70,
+    meshDrainSeconds: 0,
     deregistrationDelaySeconds: 30,
     healthCheckIntervalSeconds: 5,
     unhealthyThreshold: 2,
@@ -29,6 +30,12 @@ const CASES: { rule: string; pass: Partial<TimingBudget>; fail: Partial<TimingBu
         pass: { terminationGracePeriodSeconds: 60 },
         fail: { terminationGracePeriodSeconds: 59 },
         fix: /at least 60/,
+    },
+    {
+        rule: "grace-covers-prestop-and-shutdown",
+        pass: { terminationGracePeriodSeconds: 80, meshDrainSeconds: 20 },
+        fail: { terminationGracePeriodSeconds: 79, meshDrainSeconds: 20 },
+        fix: /at least 80/,
     },
     {
         rule: "deregistration-within-grace",
@@ -74,12 +81,29 @@ describe("timing rules", () => {
         ]);
     });
 
-    it("the shipped defaults pass: the app's, and the ingress gateway's termination", () => {
+    it("[#11.10] seed 001's 40 s preStop, 20 s shutdown and 70 s grace break the rule once the sidecar drains 20 s", () => {
+        const v = checkTiming({ ...SAFE, meshDrainSeconds: 20 }).find((x) => x.rule === "grace-covers-prestop-and-shutdown");
+        assert.ok(v);
+        assert.match(v.message, /sidecar drain 20s/);
+        assert.match(v.fix, /at least 80/);
+    });
+
+    it("[#11.10] the shipped defaults pass: the app's in the mesh (sidecar drain included), and the ingress gateway's termination", () => {
         const app = APP_DEFAULTS;
-        assert.deepEqual(checkTiming({ ...app.timing, ...app.probes, minReadySeconds: app.rollout.minReadySeconds }), []);
+        assert.deepEqual(
+            checkTiming({
+                ...app.timing,
+                ...app.probes,
+                minReadySeconds: app.rollout.minReadySeconds,
+                meshDrainSeconds: GATEWAY_TIMING.drainSeconds,
+            }),
+            [],
+        );
         const gateway = checkTiming({
             ...GATEWAY_TIMING,
-            shutdownSeconds: GATEWAY_TIMING.drainSeconds,
+            // The gateway is Envoy itself: no app shutdown, then its drain.
+            shutdownSeconds: 0,
+            meshDrainSeconds: GATEWAY_TIMING.drainSeconds,
             readinessPeriodSeconds: 1,
             readinessFailureThreshold: 1,
             minReadySeconds: 1,

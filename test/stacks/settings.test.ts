@@ -4,6 +4,8 @@ import { ConfigInput, PROJECT, SettingsError, parseSettings } from "../../stacks
 import { DEFAULTS } from "../../stacks/defaults";
 
 const P = `${PROJECT}:`;
+// The day the EKS calendar is read on: fixed, so a test means the same thing next year.
+const TODAY = "2026-12-01";
 const OPEN_API = { publicAccessCidrs: ["0.0.0.0/0"] };
 const OFFICE_API = { publicAccessCidrs: ["203.0.113.0/24"] };
 
@@ -17,7 +19,7 @@ function input(stack: string, config: Record<string, unknown> = {}): ConfigInput
             flat[k] = typeof v === "string" ? v : JSON.stringify(v);
         }
     }
-    return { project: PROJECT, stack, config: flat };
+    return { project: PROJECT, stack, config: flat, today: TODAY };
 }
 
 function problemsOf(i: ConfigInput): SettingsError["problems"] {
@@ -66,7 +68,7 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
     { case: "section not a map", config: { [`${P}network`]: "big" }, key: `${P}network`, expected: /object/ },
     { case: "version not a minor", config: cluster({ version: "1.34.2" }), key: `${P}cluster.version`, expected: /minor/ },
     { case: "version as a number", config: cluster({ version: 1.3 }), key: `${P}cluster.version`, expected: /minor/ },
-    { case: "version EKS does not offer", config: cluster({ version: "1.20" }), key: `${P}cluster.version`, expected: /EKS offers/ },
+    { case: "version EKS does not offer", config: cluster({ version: "1.20" }), key: `${P}cluster.version`, expected: /"1\.36"/ },
     {
         case: "instance type malformed",
         config: cluster({ instanceType: "m5large" }),
@@ -77,13 +79,13 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         case: "minSize above desiredSize",
         config: cluster({ minSize: 3, desiredSize: 2 }),
         key: `${P}cluster.minSize`,
-        expected: /desiredSize \(2\)/,
+        expected: /minSize to at most 2/,
     },
     {
         case: "desiredSize above maxSize",
         config: cluster({ desiredSize: 5, maxSize: 4 }),
         key: `${P}cluster.desiredSize`,
-        expected: /maxSize \(4\)/,
+        expected: /desiredSize to at most 4/,
     },
     { case: "zero nodes", config: cluster({ minSize: 0 }), key: `${P}cluster.minSize`, expected: /1 to 450/ },
     { case: "negative max", config: cluster({ maxSize: -1 }), key: `${P}cluster.maxSize`, expected: /1 to 450/ },
@@ -156,28 +158,28 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /at least 25/,
     },
     {
-        case: "grace shorter than preStop + shutdown",
-        config: app({ timing: { terminationGracePeriodSeconds: 50 } }),
+        case: "grace shorter than preStop + shutdown + the sidecar's drain",
+        config: app({ timing: { terminationGracePeriodSeconds: 79 } }),
         key: `${P}app.timing.terminationGracePeriodSeconds`,
-        expected: /at least 60/,
+        expected: /at least 80/,
     },
     {
         case: "ALB default deregistration delay",
         config: app({ timing: { deregistrationDelaySeconds: 300 } }),
         key: `${P}app.timing.deregistrationDelaySeconds`,
-        expected: /at most 70/,
+        expected: /at most 90/,
     },
     {
         case: "readiness slower than the rollout step",
         config: app({ rollout: { minReadySeconds: 5 } }),
-        key: `${P}app.probes.readinessPeriodSeconds`,
+        key: `${P}app.rollout.minReadySeconds`,
         expected: /minReadySeconds to at least 10/,
     },
     {
         case: "rollout drops half the ready pods",
         config: app({ rollout: { maxUnavailable: "50%" } }),
         key: `${P}app.rollout.maxUnavailable`,
-        expected: /at most 1/,
+        expected: /a number of pods, at most 1/,
     },
     {
         case: "rollout that cannot progress",
@@ -237,6 +239,120 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         key: `${P}app.enabled`,
         expected: /ALB/,
     },
+    // Issue 11's defects, each named by the key that decides it.
+    {
+        case: "[#11.1] health-check timeout not below the interval (the controller's default 5 with interval 5)",
+        config: app({ timing: { healthCheckTimeoutSeconds: 5 } }),
+        key: `${P}app.timing.healthCheckTimeoutSeconds`,
+        expected: /healthCheckTimeoutSeconds to at most 4/,
+    },
+    {
+        case: "[#11.1] health-check timeout below the ELB API's 2 s",
+        config: app({ timing: { healthCheckTimeoutSeconds: 1 } }),
+        key: `${P}app.timing.healthCheckTimeoutSeconds`,
+        expected: /2 to 120/,
+    },
+    {
+        case: "[#11.1] a longer interval the user set is blamed, not the timeout left at its default",
+        config: app({ timing: { healthCheckIntervalSeconds: 3 } }),
+        key: `${P}app.timing.healthCheckIntervalSeconds`,
+        expected: /5 to 300/,
+    },
+    {
+        case: "[#11.5] access: principal not an IAM ARN",
+        config: cluster({ access: [{ principalArn: "ci-role", policy: "cluster-admin" }] }),
+        key: `${P}cluster.access[0].principalArn`,
+        expected: /IAM role or user ARN/,
+    },
+    {
+        case: "[#11.5] access: unknown policy",
+        config: cluster({ access: [{ principalArn: "arn:aws:iam::123456789012:role/ci", policy: "root" }] }),
+        key: `${P}cluster.access[0].policy`,
+        expected: /"cluster-admin", "admin", "edit", "view"/,
+    },
+    {
+        case: "[#11.5] access: cluster-admin limited to namespaces",
+        config: cluster({ access: [{ principalArn: "arn:aws:iam::123456789012:role/ci", policy: "cluster-admin", namespaces: ["a"] }] }),
+        key: `${P}cluster.access[0].namespaces`,
+        expected: /cluster-wide/,
+    },
+    {
+        case: "[#11.5] access: the same principal twice",
+        config: cluster({
+            access: [
+                { principalArn: "arn:aws:iam::123456789012:role/ci", policy: "view" },
+                { principalArn: "arn:aws:iam::123456789012:role/ci", policy: "edit", namespaces: ["a"] },
+            ],
+        }),
+        key: `${P}cluster.access[1].principalArn`,
+        expected: /each principal once/,
+    },
+    {
+        case: "[#11.5] access: a typo in an entry",
+        config: cluster({ access: [{ principalArn: "arn:aws:iam::123456789012:role/ci", policy: "view", namespace: ["a"] }] }),
+        key: `${P}cluster.access[0].namespace`,
+        expected: /known keys/,
+    },
+    {
+        case: "[#11.5] access: not a list",
+        config: cluster({ access: "arn:aws:iam::123456789012:role/ci" }),
+        key: `${P}cluster.access`,
+        expected: /a list of/,
+    },
+    {
+        case: "[#11.6] blue/green without Istio",
+        config: { ...addons({ istio: { enabled: false } }), ...app({ blueGreen: { enabled: true } }) },
+        key: `${P}app.blueGreen.enabled`,
+        expected: /addons\.istio\.enabled is false/,
+    },
+    {
+        case: "[#11.11] a version past EKS extended support (1.31 ended 2026-11-26)",
+        config: cluster({ version: "1.31" }),
+        key: `${P}cluster.version`,
+        expected: /"1\.32", "1\.33", "1\.34", "1\.35", "1\.36"/,
+    },
+    {
+        case: "[#11.11] a version EKS does not have yet",
+        config: cluster({ version: "1.37" }),
+        key: `${P}cluster.version`,
+        expected: /"1\.36"/,
+    },
+    {
+        case: "[#11.14] a retention CloudWatch refuses",
+        config: cluster({ logRetentionDays: 10 }),
+        key: `${P}cluster.logRetentionDays`,
+        expected: /1, 3, 5, 7, 14, 30/,
+    },
+    ...["default", "kube-system", "locust", "istio-system", "istio-ingress"].map((namespace) => ({
+        case: `[#11.17] app namespace ${namespace}, which Kubernetes or an addon creates`,
+        config: app({ namespace }),
+        key: `${P}app.namespace`,
+        expected: /AlreadyExists/,
+    })),
+    {
+        case: "[#11.18] an internal app scheme while Istio decides the entrypoint",
+        config: app({ ingress: { scheme: "internal" } }),
+        key: `${P}app.ingress.scheme`,
+        expected: /zero-downtime-eks:addons\.istio\.ingressScheme \(internet-facing\)/,
+    },
+    {
+        case: "[#11.19] 25% unavailable is one pod at 4 replicas but two at 8, within the HPA's 12",
+        config: app({ rollout: { maxUnavailable: "25%" } }),
+        key: `${P}app.rollout.maxUnavailable`,
+        expected: /a number of pods, at most 1/,
+    },
+    {
+        case: "[#11.19] raising the HPA maximum is what breaks the floor: that key is blamed",
+        config: app({ replicas: 2, rollout: { maxUnavailable: "50%" } }),
+        key: `${P}app.rollout.maxUnavailable`,
+        expected: /at most 1/,
+    },
+    {
+        case: "[#11.19] a longer health-check interval is blamed for the preStop it no longer covers",
+        config: app({ timing: { healthCheckIntervalSeconds: 15 } }),
+        key: `${P}app.timing.healthCheckIntervalSeconds`,
+        expected: /preStopSeconds to at least 45/,
+    },
     { case: "stack name is no environment", stack: "feature-x", config: {}, key: `${P}environment`, expected: /"dev"/ },
 ];
 
@@ -274,17 +390,45 @@ describe("settings: every bad configuration is named by key, value and expectati
     });
 });
 
-describe("settings: capacity is a warning, not an error", () => {
-    it("an HPA maximum the node group cannot hold is warned about with both keys", () => {
-        const s = parseSettings(input("dev", app({ resources: { cpuMillicores: 1000 }, autoscaling: { maxReplicas: 40 } })));
+describe("settings: capacity at desiredSize", () => {
+    it("[#11.3] the HPA maximum beyond desiredSize is a warning naming both keys and the Pending pods", () => {
+        const s = parseSettings(input("dev", app({ autoscaling: { maxReplicas: 40 } })));
         assert.equal(s.warnings.length, 1);
-        assert.match(s.warnings[0], /does NOT fit/);
-        assert.match(s.warnings[0], /zero-downtime-eks:cluster\.maxSize/);
+        assert.match(s.warnings[0], /do NOT fit 3 × m5\.large/);
+        assert.match(s.warnings[0], /Pending: \d+ × web\/web$|Pending: \d+ × web\/web;/);
+        assert.match(s.warnings[0], /zero-downtime-eks:cluster\.desiredSize/);
         assert.match(s.warnings[0], /zero-downtime-eks:app\.autoscaling\.maxReplicas/);
     });
 
-    it("the defaults fit", () => {
-        assert.deepEqual(parseSettings(input("dev")).warnings, []);
+    it("[#11.3] the defaults' pods at rest fit every environment's desiredSize", () => {
+        for (const env of ["dev", "staging", "prod"]) {
+            const s = parseSettings(input(env));
+            assert.equal(s.capacity.atMinimum.fits, true, `${env}: ${s.capacity.atMinimum.summary}`);
+        }
+    });
+
+    it("[#11.3] two m5.large cannot hold the stack's own pods: an error on desiredSize with the node count that fits", () => {
+        // 4 app pods × 350m + istiod 2 × 500m + the rest: about 4.5 vCPU of requests; two m5.large allocate 3.86.
+        const problems = problemsOf(input("dev", cluster({ minSize: 2, desiredSize: 2 })));
+        const hit = problems.find((p) => p.key === `${P}cluster.desiredSize`);
+        assert.ok(hit, problems.map((p) => p.key).join(", "));
+        assert.match(hit.given, /do NOT fit 2 × m5\.large/);
+        assert.match(hit.expected, /at least 3/);
+    });
+
+    it("[#11.3] without Istio and Locust, two m5.large hold the platform and the app", () => {
+        const s = parseSettings(
+            input("dev", {
+                ...cluster({ minSize: 2, desiredSize: 2 }),
+                ...addons({ istio: { enabled: false }, locust: { enabled: false } }),
+            }),
+        );
+        assert.equal(s.capacity.atMinimum.fits, true, s.capacity.atMinimum.summary);
+    });
+
+    it("an instance type the model has no figures for is refused, not waved through", () => {
+        const problems = problemsOf(input("dev", cluster({ instanceType: "x9.huge" })));
+        assert.match(problems.find((p) => p.key === `${P}cluster.instanceType`)?.expected ?? "", /INSTANCE_SPECS/);
     });
 });
 
@@ -293,7 +437,8 @@ describe("settings: defaults per environment, overridable per stack", () => {
         it(`${env} gets its environment's defaults`, () => {
             const s = parseSettings(input(env));
             assert.deepEqual(s.network, DEFAULTS[env].network);
-            const { name, publicAccessCidrs, ...sizes } = s.cluster;
+            const { name, publicAccessCidrs, access, ...sizes } = s.cluster;
+            assert.deepEqual(access, []);
             assert.deepEqual(sizes, DEFAULTS[env].cluster);
             assert.equal(name, `${PROJECT}-${env}`);
             assert.ok(publicAccessCidrs.length > 0);
@@ -307,7 +452,7 @@ describe("settings: defaults per environment, overridable per stack", () => {
         assert.deepEqual([prod.network.availabilityZoneCount, prod.network.natGateways], [3, "onePerAz"]);
         assert.ok(prod.cluster.maxSize > dev.cluster.maxSize);
         assert.equal(dev.cluster.instanceType, "m5.large");
-        assert.equal(dev.cluster.desiredSize, 2);
+        assert.equal(dev.cluster.desiredSize, 3);
     });
 
     it("a stack file overrides the defaults of the environment it names", () => {

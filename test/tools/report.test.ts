@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseSettings } from "../../stacks";
+import { parseSettings, todayUtc } from "../../stacks";
 import { buildReport, renderMarkdown } from "../../tools/report";
 import { PROJECT_DIR, projectName, readStackConfig } from "../../tools/mocks";
 import prices from "../../tools/prices.json";
@@ -16,12 +16,12 @@ async function devReport(mutate?: (deployment: any) => void) {
     const resources = structuredClone(result.resources);
     const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
     mutate?.(deployment?.inputs);
-    const settings = parseSettings({ project: projectName(), stack: "dev", config: readStackConfig("dev") });
+    const settings = parseSettings({ project: projectName(), stack: "dev", config: readStackConfig("dev"), today: todayUtc() });
     return buildReport("dev", settings, resources);
 }
 
 describe("synth report", () => {
-    it("dev: the app's budget is safe, capacity fits, one NAT gateway, cost from the dated price table", async () => {
+    it("dev: the app's budget is safe, the pods at rest fit three nodes, one NAT gateway, cost from the dated price table", async () => {
         const r = await devReport();
         assert.deepEqual(
             r.workloads.map((w) => [w.namespace, w.name, w.verdict]),
@@ -29,18 +29,23 @@ describe("synth report", () => {
         );
         const rows = Object.fromEntries(r.workloads[0].budget.map((b) => [b.step, b.seconds]));
         assert.equal(rows["preStop sleep"], 40);
-        assert.equal(rows["termination grace"], 70);
-        assert.equal(r.capacity.fits, true);
+        assert.equal(rows["termination grace"], 90);
+        assert.equal(rows["sidecar drain (Istio terminationDrainDuration)"], 20);
+        assert.equal(r.capacity.atMinimum.fits, true);
         assert.equal(r.natGateways, 1);
         assert.ok(!("unavailable" in r.cost));
         const seoul = prices.regions["ap-northeast-2"];
         const expected =
-            (seoul.eksControlPlaneHour + 2 * seoul.instanceHour["m5.large"] + seoul.natGatewayHour + seoul.albHour) * prices.hoursPerMonth;
+            (seoul.eksControlPlaneHour + 3 * seoul.instanceHour["m5.large"] + seoul.natGatewayHour + seoul.albHour) * prices.hoursPerMonth;
         assert.ok(Math.abs(r.cost.monthlyTotal - expected) < 0.05, `${r.cost.monthlyTotal} vs ${expected}`);
         assert.deepEqual(r.findings, []);
         const md = renderMarkdown(r);
         assert.match(md, /### web\/web .*\*\*safe\*\*/);
         assert.match(md, /\| \*\*total\*\* \| \| \*\*\d+\.\d{2}\*\* \|/);
+        // [#11.3] Every pod is listed with its source; the platform's own pods included.
+        assert.match(md, /\| istio-system\/istiod \| 2 \| 500m \| 2048Mi \| istio\/istio /);
+        assert.match(md, /\| kube-system\/aws-node \| 3 \| 50m \| 0Mi \| aws\/amazon-vpc-cni-k8s /);
+        assert.match(md, /At rest \(app at its HPA minimum\): fits: 22 pods requesting 4550m CPU/);
     });
 
     it("flags a workload whose preStop was dropped: unsafe verdict and a mandatory finding with the fix", async () => {
@@ -71,5 +76,37 @@ describe("synth report", () => {
         assert.match(bad.stderr, /set preStopSeconds to at least 25/);
         assert.match(bad.stderr, /grace-covers-prestop-and-shutdown/);
         assert.match(bad.stderr, /zero-downtime-eks:app\.timing\.preStopSeconds/);
+    });
+
+    it("[#11.2] the webhook model: with the controller's Service webhook on (chart default), releases created beside it are mandatory findings", async () => {
+        const result = await synth("dev");
+        const resources = structuredClone(result.resources);
+        const lbc = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.name === "aws-load-balancer-controller");
+        delete (lbc?.inputs.values as any).enableServiceMutatorWebhook;
+        const settings = parseSettings({ project: projectName(), stack: "dev", config: readStackConfig("dev"), today: todayUtc() });
+        const findings = buildReport("dev", settings, resources).findings.filter((f) => f.policy === "webhook-before-objects");
+        const offenders = findings.map((f) => f.resource);
+        assert.ok(offenders.includes("dev-metrics-server-chart"), offenders.join(", "));
+        assert.ok(offenders.includes("dev-istio-istiod"), offenders.join(", "));
+        assert.ok(findings.every((f) => f.enforcement === "mandatory"));
+        // As shipped (webhook off), nothing races.
+        assert.deepEqual((await devReport()).findings, []);
+    });
+
+    it("[#11.9] the webhook model: a pod in a readiness-gate namespace created before the controller is a finding", async () => {
+        const result = await synth("dev", { "zero-downtime-eks:addons": { istio: { enabled: false } } });
+        const resources = structuredClone(result.resources);
+        const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
+        const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && r.parent === "dev-app");
+        // Cut the app's wait for the controller (namespace → release).
+        (namespace as any).dependsOn = [];
+        (deployment as any).dependsOn = [];
+        const settings = parseSettings({ project: projectName(), stack: "dev", config: readStackConfig("dev"), today: todayUtc() });
+        const findings = buildReport("dev", settings, resources).findings.filter((f) => f.policy === "webhook-before-objects");
+        assert.deepEqual(
+            findings.map((f) => f.resource),
+            [deployment?.name],
+        );
+        assert.match(findings[0].message, /failurePolicy Fail/);
     });
 });

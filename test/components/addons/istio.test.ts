@@ -73,9 +73,35 @@ describe("Istio", () => {
         assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/scheme"], "internal");
     });
 
-    it("old clusters get an exec preStop instead of the sleep action", async () => {
-        const result = await synth("dev", { "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], version: "1.29" } });
+    it("[#11.1] the entrypoint ALB's health check: 5 s interval, 3 s timeout (below it, as the ELB API requires)", async () => {
+        const a = (only(await synth("dev"), INGRESS).inputs as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
+        assert.equal(a["alb.ingress.kubernetes.io/healthcheck-interval-seconds"], "5");
+        assert.equal(a["alb.ingress.kubernetes.io/healthcheck-timeout-seconds"], "3");
+    });
+
+    it("[#11.9] once the Ingress has its ALB (and target group binding), the gateway rolls so its pods get readiness gates", async () => {
+        const result = await synth("dev");
+        const patch = only(result, "kubernetes:apps/v1:DeploymentPatch");
+        const ingress = only(result, INGRESS);
+        assert.ok(patch.dependsOn.includes(ingress.name), "the roll waits for the Ingress");
+        const inputs = patch.inputs as any;
+        assert.deepEqual(inputs.metadata, { name: "istio-ingressgateway", namespace: "istio-ingress" });
+        const annotations = inputs.spec.template.metadata.annotations;
+        // The Ingress's UID (mocked as the API server would assign one): the roll happens once per Ingress.
+        assert.match(
+            annotations["zero-downtime-eks.io/target-group-binding-of"],
+            /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        );
+    });
+
+    it("[#11.3] istiod, the gateway and every sidecar request what the capacity model counts (the charts' defaults, set explicitly)", async () => {
+        const result = await synth("dev");
+        const istiod = valuesOf(release(result, "istiod"));
+        assert.deepEqual(istiod.resources.requests, { cpu: "500m", memory: "2048Mi" });
+        assert.equal(istiod.autoscaleMin, 2);
+        assert.deepEqual(istiod.global.proxy.resources.requests, { cpu: "100m", memory: "128Mi" });
         const gateway = valuesOf(release(result, "istio-ingressgateway"));
-        assert.deepEqual(gateway.lifecycle.preStop, { exec: { command: ["sleep", String(GATEWAY_TIMING.preStopSeconds)] } });
+        assert.deepEqual(gateway.resources.requests, { cpu: "100m", memory: "128Mi" });
+        assert.equal(gateway.autoscaling.minReplicas, 2);
     });
 });

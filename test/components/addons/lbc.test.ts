@@ -71,6 +71,26 @@ describe("AWS Load Balancer Controller", () => {
         assert.equal(values.keepTLSSecret, true, "webhook certificate reused across upgrades");
     });
 
+    it("[#11.2] the Service mutator webhook is off: this platform creates no LoadBalancer Service, and on it races every Service", async () => {
+        const values = valuesOf(release(await synth("dev"), "aws-load-balancer-controller"));
+        assert.equal(values.enableServiceMutatorWebhook, false);
+        const services = (await synth("dev")).resources.filter(
+            (r) => r.type === "kubernetes:core/v1:Service" && (r.inputs.spec as { type?: string }).type === "LoadBalancer",
+        );
+        assert.deepEqual(services, []);
+    });
+
+    it("[#11.9] the pod webhook fails closed (chart default Ignore) in the namespaces labelled for readiness gates", async () => {
+        const values = valuesOf(release(await synth("dev"), "aws-load-balancer-controller"));
+        assert.deepEqual(values.podMutatorWebhookConfig, { failurePolicy: "Fail" });
+        assert.equal(values.webhookNamespaceSelectors, undefined, "the chart's default selector: the readiness-gate label");
+    });
+
+    it("[#11.13] the controller has requests (chart default {} is BestEffort) and no CPU limit", async () => {
+        const values = valuesOf(release(await synth("dev"), "aws-load-balancer-controller"));
+        assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "128Mi" } });
+    });
+
     it("the controller starts only once its IAM permissions are attached", async () => {
         const result = await synth("dev");
         const attachment = only(result, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "-lbc-policy");

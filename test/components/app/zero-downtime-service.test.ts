@@ -26,10 +26,22 @@ const pod = (r: RecordedResource) => spec(r).template.spec;
 const container = (r: RecordedResource) => pod(r).containers[0];
 
 describe("ZeroDowntimeService", () => {
-    it("namespace is labelled for sidecar injection and readiness gates", async () => {
+    it("[#11.9] behind the gateway: the namespace is labelled for sidecar injection only (not under the controller's fail-closed pod webhook)", async () => {
         const labels = (appResource(await synth("dev"), T.ns).inputs.metadata as any).labels;
-        assert.equal(labels["istio-injection"], "enabled");
-        assert.equal(labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
+        assert.deepEqual(labels, { "istio-injection": "enabled" });
+    });
+
+    it("[#11.9] an ALB target: the namespace is labelled for readiness gates", async () => {
+        const labels = (appResource(await synth("dev", NO_MESH), T.ns).inputs.metadata as any).labels;
+        assert.deepEqual(labels, { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
+    });
+
+    it("[#11.10] meshed pods carry the sidecar's 20 s drain as their proxy config; grace 90 s covers 40 + 20 + 20", async () => {
+        const d = appResource(await synth("dev"), T.deploy);
+        assert.equal(spec(d).template.metadata.annotations["proxy.istio.io/config"], '{"terminationDrainDuration":"20s"}');
+        assert.equal(pod(d).terminationGracePeriodSeconds, 90);
+        const bare = appResource(await synth("dev", NO_MESH), T.deploy);
+        assert.equal(spec(bare).template.metadata.annotations["proxy.istio.io/config"], undefined);
     });
 
     for (const mode of [
@@ -83,16 +95,10 @@ describe("ZeroDowntimeService", () => {
         assert.deepEqual(c.livenessProbe.httpGet, { path: "/healthz", port: "http" });
     });
 
-    const PRESTOP = [
-        { version: "1.34", preStop: { sleep: { seconds: 40 } } },
-        { version: "1.29", preStop: { exec: { command: ["sleep", "40"] } } },
-    ];
-    for (const c of PRESTOP) {
-        it(`preStop on Kubernetes ${c.version}: ${Object.keys(c.preStop)[0]}, grace 70 s`, async () => {
-            const result = await synth("dev", { "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], version: c.version } });
-            const d = appResource(result, T.deploy);
-            assert.deepEqual(container(d).lifecycle.preStop, c.preStop);
-            assert.equal(pod(d).terminationGracePeriodSeconds, 70);
+    for (const version of ["1.32", "1.36"]) {
+        it(`preStop on Kubernetes ${version}: the sleep action, 40 s`, async () => {
+            const result = await synth("dev", { "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], version } });
+            assert.deepEqual(container(appResource(result, T.deploy)).lifecycle.preStop, { sleep: { seconds: 40 } });
         });
     }
 
@@ -119,6 +125,8 @@ describe("ZeroDowntimeService", () => {
         assert.equal(a["alb.ingress.kubernetes.io/scheme"], "internal");
         assert.equal(a["alb.ingress.kubernetes.io/healthcheck-path"], "/ready");
         assert.equal(a["alb.ingress.kubernetes.io/healthcheck-interval-seconds"], "5");
+        // [#11.1] Always sent: without it the controller sends 5, which the ELB API refuses with a 5 s interval.
+        assert.equal(a["alb.ingress.kubernetes.io/healthcheck-timeout-seconds"], "3");
         assert.equal(a["alb.ingress.kubernetes.io/unhealthy-threshold-count"], "2");
         assert.equal(a["alb.ingress.kubernetes.io/target-group-attributes"], "deregistration_delay.timeout_seconds=30");
         assert.equal(ingress.spec.ingressClassName, "alb");
@@ -165,6 +173,8 @@ describe("ZeroDowntimeService", () => {
     for (const active of COLORS) {
         it(`blue/green: two Deployments, the Service selects ${active}`, async () => {
             const result = await synth("dev", {
+                // Two colors double the app's pods: four m5.large hold them.
+                "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], desiredSize: 4, maxSize: 4 },
                 [APP]: {
                     blueGreen: { enabled: true, activeColor: active, images: { green: "nginxinc/nginx-unprivileged:1.29.3-alpine" } },
                 },

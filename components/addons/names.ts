@@ -1,0 +1,30 @@
+// Names the addons give the Kubernetes objects they create, shared with config validation (which
+// refuses them as app namespaces), the capacity model and verify. Pure: no Pulumi import.
+
+/** Namespace and service account the load balancer controller runs as; its IRSA `:sub` condition names exactly these. */
+export const LBC_NAMESPACE = "kube-system";
+export const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+export const ISTIO_NAMESPACE = "istio-system";
+export const GATEWAY_NAMESPACE = "istio-ingress";
+/** Gateway name: the chart names the Deployment and Service after it and labels pods `istio: ingressgateway`. */
+export const GATEWAY_NAME = "istio-ingressgateway";
+/** The ALB Ingress in front of the ingress gateway, the platform's entrypoint. */
+export const ENTRYPOINT_INGRESS = "platform-entrypoint";
+
+export const LOCUST_NAMESPACE = "locust";
+
+/**
+ * Namespaces an app may not take: created by Kubernetes itself (kubernetes.io/docs/concepts/overview/
+ * working-with-objects/namespaces: default, kube-system, kube-public, kube-node-lease) or by this
+ * platform's addons. Creating one again fails `pulumi up` with AlreadyExists after the cluster is built.
+ */
+export const RESERVED_NAMESPACES = [
+    "default",
+    "kube-system",
+    "kube-public",
+    "kube-node-lease",
+    ISTIO_NAMESPACE,
+    GATEWAY_NAMESPACE,
+    LOCUST_NAMESPACE,
+];

@@ -1,0 +1,90 @@
+// What each pod the platform runs asks of a node, with the file each number was read from. The
+// components hand these same numbers to their charts, so the capacity model (rules/capacity.ts)
+// and what the scheduler sees cannot drift apart. Pure: no Pulumi import.
+
+/** CPU and memory requests of one pod (all its containers, native sidecars included). */
+export interface Requests {
+    cpuMillicores: number;
+    memoryMiB: number;
+}
+
+/** Requests as a Kubernetes `resources.requests` map. */
+export function requestsOf(r: Requests): { cpu: string; memory: string } {
+    return { cpu: `${r.cpuMillicores}m`, memory: `${r.memoryMiB}Mi` };
+}
+
+/** Adds the requests of containers that share a pod. */
+export function plus(a: Requests, b: Requests): Requests {
+    return { cpuMillicores: a.cpuMillicores + b.cpuMillicores, memoryMiB: a.memoryMiB + b.memoryMiB };
+}
+
+export const NO_REQUESTS: Requests = { cpuMillicores: 0, memoryMiB: 0 };
+
+/** EKS's own DaemonSets: one pod on every node, whatever the stack runs. */
+export const EKS_DAEMONSETS: { name: string; requests: Requests; source: string }[] = [
+    {
+        name: "kube-proxy",
+        requests: { cpuMillicores: 100, memoryMiB: 0 },
+        source: "EKS kube-proxy manifest (eksctl pkg/addons/default: requests cpu 100m, no memory request)",
+    },
+    {
+        name: "aws-node",
+        // aws-node 25m + aws-eks-nodeagent 25m; no memory requests.
+        requests: { cpuMillicores: 50, memoryMiB: 0 },
+        source: "aws/amazon-vpc-cni-k8s config/master/aws-k8s-cni.yaml (v1.23.1)",
+    },
+];
+
+/** CoreDNS as EKS installs it: two replicas whatever the cluster size. */
+export const COREDNS = {
+    replicas: 2,
+    requests: { cpuMillicores: 100, memoryMiB: 70 },
+    source: "EKS CoreDNS manifest (eksctl pkg/addons/default/assets/coredns-1.36.json); EKS user guide: two replicas by default",
+};
+
+/**
+ * The load balancer controller. The chart sets no requests (`resources: {}`), which makes it
+ * BestEffort: first evicted under node pressure, while it injects readiness gates and deregisters
+ * targets. These are the values.yaml's own commented example (aws-load-balancer-controller chart 3.5.0).
+ */
+export const LOAD_BALANCER_CONTROLLER = {
+    requests: { cpuMillicores: 100, memoryMiB: 128 },
+    memoryLimitMiB: 128,
+    source: "aws-load-balancer-controller chart 3.5.0 values.yaml (commented example)",
+};
+
+/** metrics-server: the chart's default requests (charts/metrics-server/values.yaml, 3.13.1). */
+export const METRICS_SERVER = {
+    // Two replicas and a PDB: HPAs go blind (and stop scaling) while metrics are unavailable.
+    replicas: 2,
+    requests: { cpuMillicores: 100, memoryMiB: 200 },
+    source: "kubernetes-sigs/metrics-server charts/metrics-server/values.yaml (3.13.1)",
+};
+
+/** Istio's pods: the charts' default requests at the pinned version (istio/istio manifests/charts, 1.30). */
+export const ISTIO = {
+    istiod: {
+        // autoscaleMin 2: the chart renders istiod's PDB only above one replica (templates/poddisruptionbudget.yaml).
+        replicas: 2,
+        requests: { cpuMillicores: 500, memoryMiB: 2048 },
+        source: "istio/istio manifests/charts/istio-control/istio-discovery/values.yaml resources.requests (1.30)",
+    },
+    gateway: {
+        replicas: 2,
+        requests: { cpuMillicores: 100, memoryMiB: 128 },
+        source: "istio/istio manifests/charts/gateway/values.yaml resources.requests (1.30)",
+    },
+    /** The istio-proxy container injected into every meshed pod. */
+    sidecar: {
+        requests: { cpuMillicores: 100, memoryMiB: 128 },
+        source: "istio/istio istio-discovery values.yaml global.proxy.resources.requests (1.30)",
+    },
+};
+
+/** Locust: the chart sets none (`master.resources: {}`), so these are ours (deliveryhero stable/locust 0.35.0). */
+export const LOCUST = {
+    master: { requests: { cpuMillicores: 200, memoryMiB: 256 }, memoryLimitMiB: 512 },
+    // The worker HPA scales on CPU utilization, which needs CPU requests; one process per core.
+    worker: { minReplicas: 1, requests: { cpuMillicores: 500, memoryMiB: 256 }, memoryLimitMiB: 512 },
+    source: "zero-downtime-eks (the chart's values.yaml sets no requests)",
+};
