@@ -5,7 +5,8 @@ import { UsageError, USAGE, parseArgs } from "./verify/args";
 import { ClusterAccessError } from "./verify/cluster";
 import { KubeClusterClient, loadKubeConfig } from "./verify/kube";
 import { InputError, exitCode, runVerify, summarize, systemClock } from "./verify/run";
-import { loadStack, planFor } from "./verify/stack";
+import { loadStack, planFor, withHost } from "./verify/stack";
+import { resolveTarget } from "./verify/target";
 
 const PREFIX = "verify:";
 
@@ -38,10 +39,15 @@ async function main(argv: string[]): Promise<number> {
             return 0;
         }
         const settings = loadStack(args.stack, args.stackDir);
-        const plan = planFor(settings, args);
+        const stackPlan = planFor(settings, args);
         const kc = loadKubeConfig(args);
         const client = new KubeClusterClient(kc);
-        console.log(`${PREFIX} stack ${settings.stack}, app ${plan.app.namespace}/${plan.app.name}, cluster ${client.server}`);
+        // Read before anything changes: the load goes through the ALB unless --host says otherwise.
+        const target = await resolveTarget(client, stackPlan.target);
+        const plan = withHost(stackPlan, target.host);
+        console.log(
+            `${PREFIX} stack ${settings.stack}, app ${plan.app.namespace}/${plan.app.name}, cluster ${client.server}, load against ${target.host} (${target.route})`,
+        );
         // A kubeconfig from `pulumi stack output kubeconfig` or `aws eks update-kubeconfig` names the EKS cluster.
         const current = JSON.stringify([kc.getCurrentContext(), kc.getCurrentCluster(), kc.getCurrentUser()]);
         if (!current.includes(settings.cluster.name)) {

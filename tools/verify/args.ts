@@ -8,7 +8,7 @@ export interface VerifyArgs {
     stackDir?: string;
     kubeconfig?: string;
     context?: string;
-    /** Base URL Locust loads; defaults to the stack's addons.locust.targetHost. */
+    /** Base URL Locust loads; defaults to the app's public URL through its ALB, read from the Ingress in front of it. */
     host?: string;
     users: number;
     spawnRate: number;
@@ -48,7 +48,10 @@ const TEXT_FLAGS: Record<string, TextFlag> = {
     "--stack-dir": { key: "stackDir", meaning: "directory holding Pulumi.<stack>.yaml" },
     "--kubeconfig": { key: "kubeconfig", meaning: "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)" },
     "--context": { key: "context", meaning: "kubeconfig context (default: the current one)" },
-    "--host": { key: "host", meaning: "URL Locust loads (default: the stack's addons.locust.targetHost)" },
+    "--host": {
+        key: "host",
+        meaning: "URL Locust loads (default: http:// + the ALB hostname of the Ingress in front of the app, read from the cluster)",
+    },
 };
 const ALIASES: Record<string, string> = { "-s": "--stack", "-h": "--help" };
 const BLUE_GREEN = "--blue-green";

@@ -28,6 +28,11 @@ export interface ServiceState {
     selector: Record<string, string>;
 }
 
+export interface IngressState {
+    /** status.loadBalancer.ingress[0].hostname: the DNS name of the load balancer, once it is provisioned. */
+    hostname?: string;
+}
+
 export type JobPhase = "pending" | "running" | "succeeded" | "failed";
 
 export interface JobState {
@@ -53,6 +58,7 @@ export interface ClusterClient {
     getService(namespace: string, name: string): Promise<ServiceState | undefined>;
     /** Merges `selector` into the Service's selector. */
     patchServiceSelector(namespace: string, name: string, selector: Record<string, string>): Promise<void>;
+    getIngress(namespace: string, name: string): Promise<IngressState | undefined>;
     /** Pods matching the labels that have not finished, terminating ones included. */
     countPods(namespace: string, selector: Record<string, string>): Promise<number>;
     /** Data keys of a ConfigMap. */
@@ -67,6 +73,32 @@ export interface ClusterClient {
 
 /** The cluster cannot be used at all: unreachable, credentials refused, no kubeconfig. Bad input, not a failed verification. */
 export class ClusterAccessError extends Error {}
+
+/** The API server answered a request with an HTTP error (other than "access denied"); `code` is its status. */
+export class ApiError extends Error {
+    constructor(
+        readonly code: number,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/**
+ * Runs reads made before verify changed anything. An error answer from the API server then (HTTP 500,
+ * etcd timing out) means the cluster cannot be used right now: a ClusterAccessError, bad input with
+ * one line, not a failed proof, since nothing was changed and nothing needs restoring.
+ */
+export async function beforeAnyChange<T>(server: string, read: () => Promise<T>): Promise<T> {
+    try {
+        return await read();
+    } catch (err) {
+        if (err instanceof ApiError) {
+            throw new ClusterAccessError(`cannot use the Kubernetes API at ${server}: ${err.message.split("\n")[0]}; nothing was changed`);
+        }
+        throw err;
+    }
+}
 
 /** Renders a label map the way kubectl's `-l` takes it. */
 export function labelSelector(labels: Record<string, string>): string {

@@ -3,7 +3,17 @@
 // ClusterAccessError (cannot use the cluster at all) or an Error with one readable line.
 import * as fs from "fs";
 import * as k8s from "@kubernetes/client-node";
-import { ClusterAccessError, ClusterClient, DeploymentPatch, DeploymentState, HpaState, JobState, labelSelector } from "./cluster";
+import {
+    ApiError,
+    ClusterAccessError,
+    ClusterClient,
+    DeploymentPatch,
+    DeploymentState,
+    HpaState,
+    IngressState,
+    JobState,
+    labelSelector,
+} from "./cluster";
 
 // The field manager recorded for verify's changes, next to Pulumi's in managedFields.
 const FIELD_MANAGER = "npm-run-verify";
@@ -101,6 +111,7 @@ export class KubeClusterClient implements ClusterClient {
     private readonly autoscaling: k8s.AutoscalingV2Api;
     private readonly core: k8s.CoreV1Api;
     private readonly batch: k8s.BatchV1Api;
+    private readonly networking: k8s.NetworkingV1Api;
 
     constructor(kc: k8s.KubeConfig) {
         this.server = kc.getCurrentCluster()?.server ?? "(no server)";
@@ -108,6 +119,7 @@ export class KubeClusterClient implements ClusterClient {
         this.autoscaling = kc.makeApiClient(k8s.AutoscalingV2Api);
         this.core = kc.makeApiClient(k8s.CoreV1Api);
         this.batch = kc.makeApiClient(k8s.BatchV1Api);
+        this.networking = kc.makeApiClient(k8s.NetworkingV1Api);
     }
 
     /** Runs one API call; `what` names it in errors ("read Deployment web/web"). */
@@ -212,6 +224,13 @@ export class KubeClusterClient implements ClusterClient {
         );
     }
 
+    async getIngress(namespace: string, name: string): Promise<IngressState | undefined> {
+        const ingress = await this.read(`read Ingress ${namespace}/${name}`, () =>
+            this.networking.readNamespacedIngress({ namespace, name }, PLAIN),
+        );
+        return ingress === undefined ? undefined : { hostname: ingress.status?.loadBalancer?.ingress?.[0]?.hostname || undefined };
+    }
+
     async countPods(namespace: string, selector: Record<string, string>): Promise<number> {
         const pods = await this.call(`list pods ${labelSelector(selector)} in ${namespace}`, () =>
             this.core.listNamespacedPod({ namespace, labelSelector: labelSelector(selector) }, PLAIN),
@@ -287,16 +306,6 @@ export class KubeClusterClient implements ClusterClient {
         await this.read(`delete Job ${namespace}/${name}`, () =>
             this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }, PLAIN),
         );
-    }
-}
-
-/** An HTTP error other than "access denied", with its status code. */
-class ApiError extends Error {
-    constructor(
-        readonly code: number,
-        message: string,
-    ) {
-        super(message);
     }
 }
 

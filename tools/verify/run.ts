@@ -2,7 +2,7 @@
 // put back the way it was found whatever happens (a step failing, Ctrl-C). Talks to the cluster only
 // through ClusterClient and to time only through Clock, so the tests drive it with fakes.
 import { setTimeout as sleep } from "timers/promises";
-import { ClusterClient, DeploymentState, HpaState, JobState } from "./cluster";
+import { ClusterClient, DeploymentState, HpaState, JobState, beforeAnyChange } from "./cluster";
 import { COLOR_LABEL } from "../../components/app/zero-downtime-service";
 import {
     FAILURES_FILE,
@@ -97,7 +97,7 @@ const SETTLE_TIMEOUT_S = 900;
 const WARMUP_MARGIN_S = 5;
 
 /** Seconds from a phase's start until its disruption begins: all users spawned, plus a margin. */
-export function warmupSeconds(load: Omit<LoadShape, "seconds">): number {
+export function warmupSeconds(load: Pick<LoadShape, "users" | "spawnRate">): number {
     return Math.ceil(load.users / load.spawnRate) + WARMUP_MARGIN_S;
 }
 
@@ -455,12 +455,13 @@ const DISRUPTIONS: Record<Exclude<PhaseName, "baseline">, (run: Run, phase: Phas
 };
 
 /**
- * Runs the plan. Throws InputError or ClusterAccessError before changing anything when the app cannot
- * be verified; after that, always returns an Outcome, having restored the app and deleted its Jobs.
+ * Runs the plan. Throws InputError or ClusterAccessError (an API error answer included) before changing
+ * anything when the app cannot be verified; after that, always returns an Outcome, having restored the
+ * app and deleted its Jobs.
  */
 export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
     const { client, log } = deps;
-    const target = await discover(client, plan);
+    const target = await beforeAnyChange(client.server, () => discover(client, plan));
     const { namespace } = plan.app;
     const found = target.hpa
         ? `HPA minReplicas ${target.hpa.minReplicas}, maxReplicas ${target.hpa.maxReplicas}`

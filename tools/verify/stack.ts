@@ -1,16 +1,30 @@
 // From a stack name to what verify needs: the stack file read and validated exactly as `pulumi up`
 // and `npm run synth` read it, then the app's coordinates and the load to run.
+import * as fs from "fs";
 import { PROJECT_DIR, StackFileError, projectName, readStackConfig } from "../mocks";
-import { Settings, parseSettings } from "../../stacks/settings";
+import { Settings, parseSettings, todayUtc } from "../../stacks/settings";
 import { SettingsError } from "../../stacks/validate";
 import { VerifyArgs } from "./args";
 import { PhaseName } from "./report";
 import { InputError, Plan, warmupSeconds } from "./run";
+import { TargetSource, targetSource } from "./target";
+
+function isDirectory(dir: string): boolean {
+    try {
+        return fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    } catch {
+        return false;
+    }
+}
 
 /** The validated settings of a stack; an unknown stack or a bad stack file is an InputError. */
 export function loadStack(stack: string, stackDir = PROJECT_DIR): Settings {
+    // readStackConfig lists the directory to name the known stacks; a missing one would be a stack trace.
+    if (!isDirectory(stackDir)) {
+        throw new InputError(`--stack-dir ${stackDir} is not a directory`);
+    }
     try {
-        return parseSettings({ project: projectName(), stack, config: readStackConfig(stack, stackDir) });
+        return parseSettings({ project: projectName(), stack, config: readStackConfig(stack, stackDir), today: todayUtc() });
     } catch (err) {
         if (err instanceof StackFileError) {
             throw new InputError(err.message);
@@ -28,8 +42,14 @@ export function loadStack(stack: string, stackDir = PROJECT_DIR): Settings {
     }
 }
 
+/** A Plan before the cluster is read: where the load goes is still a TargetSource (resolveTarget). */
+export interface StackPlan extends Omit<Plan, "load"> {
+    load: Omit<Plan["load"], "host">;
+    target: TargetSource;
+}
+
 /** The plan for a stack and the command line; refuses stacks that have nothing verify could run against. */
-export function planFor(settings: Settings, args: VerifyArgs): Plan {
+export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
     const key = (name: string) => `${settings.project}:${name}`;
     const { app, addons } = settings;
     if (!app.enabled) {
@@ -43,7 +63,8 @@ export function planFor(settings: Settings, args: VerifyArgs): Plan {
     if (args.blueGreen && !app.blueGreen.enabled) {
         throw new InputError(`--blue-green needs ${key("app.blueGreen.enabled")} in stack ${settings.stack}`);
     }
-    const load = { users: args.users, spawnRate: args.spawnRate, host: args.host ?? addons.locust.targetHost };
+    // Not addons.locust.targetHost (the in-cluster Service): the ALB in front of the app, unless --host says otherwise.
+    const load = { users: args.users, spawnRate: args.spawnRate };
     // The disruption must start on steady load and leave most of the phase to watch its effects.
     const warmup = warmupSeconds(load);
     if (warmup * 2 > args.durationSeconds) {
@@ -55,9 +76,15 @@ export function planFor(settings: Settings, args: VerifyArgs): Plan {
     return {
         app: { namespace: app.namespace, name: app.name, blueGreen: app.blueGreen.enabled },
         load,
+        target: targetSource(settings, args.host),
         baselineSeconds: args.baselineSeconds,
         durationSeconds: args.durationSeconds,
         scaleInTo: args.scaleInTo,
         phases,
     };
+}
+
+/** The Plan runVerify takes, once the target's host is known. */
+export function withHost({ target: _target, ...plan }: StackPlan, host: string): Plan {
+    return { ...plan, load: { ...plan.load, host } };
 }

@@ -84,5 +84,7 @@ describe("verify arguments", () => {
         ]) {
             assert.match(USAGE, new RegExp(`^  ${flag} `, "m"));
         }
+        assert.match(USAGE, /^ {2}--host +URL Locust loads \(default: http:\/\/ \+ the ALB hostname of the Ingress in front of the app/m);
+        assert.doesNotMatch(USAGE, /targetHost/);
     });
 });

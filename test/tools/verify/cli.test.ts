@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../../tools/mocks";
@@ -9,19 +11,69 @@ import { PROJECT_DIR } from "../../../tools/mocks";
 // Nothing listens on port 1 of the loopback address: the connection is refused at once.
 const UNREACHABLE = "https://127.0.0.1:1";
 
+const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+const VERIFY = path.join(PROJECT_DIR, "tools", "verify.ts");
+// A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
+const ENV = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
+
 function runVerify(...args: string[]) {
-    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
     const started = Date.now();
-    // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
-    const env = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
-    const run = spawnSync(tsx, [path.join(PROJECT_DIR, "tools", "verify.ts"), ...args], {
-        encoding: "utf8",
-        cwd: PROJECT_DIR,
-        env,
-        timeout: 60_000,
-    });
+    const run = spawnSync(TSX, [VERIFY, ...args], { encoding: "utf8", cwd: PROJECT_DIR, env: ENV, timeout: 60_000 });
     return { ...run, seconds: (Date.now() - started) / 1000 };
 }
+
+/** Like runVerify, without blocking this process: for a stand-in API server that must answer meanwhile. */
+function runVerifyAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(TSX, [VERIFY, ...args], { cwd: PROJECT_DIR, env: ENV, timeout: 60_000 });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+}
+
+/** A kubeconfig for `server`, written to a fresh temporary directory. */
+function writeKubeconfig(server: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-kc-"));
+    const kubeconfig = path.join(dir, "kubeconfig.yaml");
+    fs.writeFileSync(
+        kubeconfig,
+        [
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "  - name: nowhere",
+            // Plain HTTP: client-node allows it only with TLS verification off.
+            `    cluster: { server: "${server}", insecure-skip-tls-verify: true }`,
+            "users:",
+            "  - name: nobody",
+            "    user: { token: not-a-real-token }",
+            "contexts:",
+            "  - name: nowhere",
+            "    context: { cluster: nowhere, user: nobody }",
+            "current-context: nowhere",
+        ].join("\n"),
+    );
+    return kubeconfig;
+}
+
+/** A stand-in API server on the loopback address: `answer` gives the status and body of each GET path. */
+async function apiServer(answer: (url: string) => { status: number; body: unknown }): Promise<{ url: string; close: () => void }> {
+    const server = http.createServer((req, res) => {
+        const { status, body } = answer(req.url ?? "");
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+const ENTRYPOINT_PATH = "/apis/networking.k8s.io/v1/namespaces/istio-ingress/ingresses/platform-entrypoint";
+const ALB = "k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com";
+const status = (code: number, message: string) => ({ status: code, body: { kind: "Status", status: "Failure", message, code } });
 
 /** The one line a bad input gets on stderr. */
 function errorLine(run: { stderr: string }): string {
@@ -33,26 +85,7 @@ function errorLine(run: { stderr: string }): string {
 
 describe("npm run verify: bad input is one line and exit code 2", () => {
     it("no cluster reachable: fails fast, naming the server", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-kc-"));
-        const kubeconfig = path.join(dir, "kubeconfig.yaml");
-        fs.writeFileSync(
-            kubeconfig,
-            [
-                "apiVersion: v1",
-                "kind: Config",
-                "clusters:",
-                "  - name: nowhere",
-                `    cluster: { server: "${UNREACHABLE}" }`,
-                "users:",
-                "  - name: nobody",
-                "    user: { token: not-a-real-token }",
-                "contexts:",
-                "  - name: nowhere",
-                "    context: { cluster: nowhere, user: nobody }",
-                "current-context: nowhere",
-            ].join("\n"),
-        );
-        const run = runVerify("--stack", "dev", "--kubeconfig", kubeconfig);
+        const run = runVerify("--stack", "dev", "--kubeconfig", writeKubeconfig(UNREACHABLE));
         assert.equal(run.status, 2, run.stderr);
         assert.match(errorLine(run), /^verify: cannot use the Kubernetes API at https:\/\/127\.0\.0\.1:1 .*ECONNREFUSED/);
         assert.ok(run.seconds < 30, `took ${run.seconds} s`);
@@ -77,5 +110,63 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
         const missing = runVerify("--users", "10");
         assert.equal(missing.status, 2);
         assert.match(errorLine(missing), /^verify: --stack is required/);
+    });
+
+    it("a --stack-dir that does not exist", () => {
+        const run = runVerify("--stack", "dev", "--stack-dir", path.join(os.tmpdir(), "zde-verify-no-such-dir"));
+        assert.equal(run.status, 2, run.stderr);
+        assert.match(errorLine(run), /^verify: --stack-dir .*zde-verify-no-such-dir is not a directory$/);
+    });
+
+    it("an API server answering HTTP 500 while verify inspects the app: nothing was changed, so exit 2", async () => {
+        const api = await apiServer((url) =>
+            url.startsWith(ENTRYPOINT_PATH)
+                ? {
+                      status: 200,
+                      body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname: ALB }] } } },
+                  }
+                : status(500, "etcdserver: request timed out"),
+        );
+        try {
+            const run = await runVerifyAsync("--stack", "dev", "--kubeconfig", writeKubeconfig(api.url));
+            assert.equal(run.status, 2, run.stderr);
+            assert.equal(
+                errorLine(run),
+                `verify: cannot use the Kubernetes API at ${api.url}: read Service web/web: HTTP 500: etcdserver: request timed out; nothing was changed`,
+            );
+            // The load goes through the ALB in front of the app, and the startup line says so.
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    `^verify: stack dev, app web/web, cluster ${api.url}, load against http://${ALB} \\(through the ALB of Ingress istio-ingress/platform-entrypoint\\)$`,
+                    "m",
+                ),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("the ALB's Ingress has no hostname yet, or the API answers HTTP 500 to its read: one line naming it", async () => {
+        let answer = { status: 200, body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: {} } } as unknown };
+        const api = await apiServer((url) => (url.startsWith(ENTRYPOINT_PATH) ? answer : status(404, "not found")));
+        try {
+            const kubeconfig = writeKubeconfig(api.url);
+            const pending = await runVerifyAsync("--stack", "dev", "--kubeconfig", kubeconfig);
+            assert.equal(pending.status, 2, pending.stderr);
+            assert.match(
+                errorLine(pending),
+                /^verify: Ingress istio-ingress\/platform-entrypoint has no ALB hostname yet .*or pass --host <url>$/,
+            );
+            answer = status(500, "etcdserver: leader changed");
+            const failing = await runVerifyAsync("--stack", "dev", "--kubeconfig", kubeconfig);
+            assert.equal(failing.status, 2, failing.stderr);
+            assert.match(
+                errorLine(failing),
+                /^verify: cannot use the Kubernetes API at .*: read Ingress istio-ingress\/platform-entrypoint: HTTP 500: etcdserver: leader changed; nothing was changed$/,
+            );
+        } finally {
+            api.close();
+        }
     });
 });

@@ -4,10 +4,19 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { V1Job } from "@kubernetes/client-node";
-import { ClusterClient, DeploymentPatch, DeploymentState, HpaState, JobState, ServiceState } from "../../../tools/verify/cluster";
+import {
+    ClusterClient,
+    DeploymentPatch,
+    DeploymentState,
+    HpaState,
+    IngressState,
+    JobState,
+    ServiceState,
+} from "../../../tools/verify/cluster";
 import { FAILURES_FILE, JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, STATS_FILE, beginMarker, endMarker } from "../../../tools/verify/job";
 import { PhaseName } from "../../../tools/verify/report";
 import { Clock, InterruptedError } from "../../../tools/verify/run";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../../components/addons/istio";
 
 export const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "locust");
 export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), "utf8");
@@ -64,6 +73,8 @@ export class FakeCluster implements ClusterClient {
     readonly deployments = new Map<string, FakeDeployment>();
     readonly hpas = new Map<string, HpaState>();
     readonly services = new Map<string, ServiceState>();
+    /** The app's own Ingress and the Istio entrypoint, each with its ALB's hostname. */
+    readonly ingresses = new Map<string, IngressState>();
     readonly jobs = new Map<string, { created: number; seconds: number; phase: PhaseName; deleted: boolean }>();
     readonly createdJobs: V1Job[] = [];
     /** Throw from a method: return an Error for the calls that should fail. */
@@ -88,6 +99,10 @@ export class FakeCluster implements ClusterClient {
             }
         }
         this.services.set(`${ns}/${name}`, { selector: options.activeColor ? { ...labels, version: options.activeColor } : labels });
+        this.ingresses.set(`${ns}/${name}`, { hostname: `k8s-${ns}-${name}-0123456789.ap-northeast-2.elb.amazonaws.com` });
+        this.ingresses.set(`${GATEWAY_NAMESPACE}/${ENTRYPOINT_INGRESS}`, {
+            hostname: "k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com",
+        });
     }
 
     get namespace(): string {
@@ -182,6 +197,12 @@ export class FakeCluster implements ClusterClient {
             Object.assign(svc.selector, selector);
         }
         return Promise.resolve();
+    }
+
+    getIngress(namespace: string, name: string): Promise<IngressState | undefined> {
+        this.record("getIngress", namespace, name);
+        const ingress = this.ingresses.get(`${namespace}/${name}`);
+        return Promise.resolve(ingress ? { ...ingress } : undefined);
     }
 
     countPods(namespace: string, selector: Record<string, string>): Promise<number> {

@@ -4,7 +4,7 @@ import { describe, it, before, after } from "node:test";
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import { ClusterAccessError } from "../../../tools/verify/cluster";
+import { ApiError, ClusterAccessError } from "../../../tools/verify/cluster";
 import { locustJob } from "../../../tools/verify/job";
 import { KubeClusterClient, loadKubeConfig } from "../../../tools/verify/kube";
 import * as fs from "node:fs";
@@ -97,6 +97,34 @@ describe("KubeClusterClient", () => {
         });
         assert.equal(await client.getService("web", "nope"), undefined);
         assert.equal(await client.getHpa("web", "nope"), undefined);
+    });
+
+    it("reads the ALB hostname from an Ingress's status; none yet, and a missing Ingress, are undefined", async () => {
+        const path = "/apis/networking.k8s.io/v1/namespaces/istio-ingress/ingresses/platform-entrypoint";
+        const hostname = "k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com";
+        reset(at("GET", path, 200, { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname }] } } }));
+        assert.deepEqual(await client.getIngress("istio-ingress", "platform-entrypoint"), { hostname });
+        assert.deepEqual(
+            seen.map((s) => [s.method, s.url]),
+            [["GET", path]],
+        );
+        reset(at("GET", path, 200, { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: {} } }));
+        assert.deepEqual(await client.getIngress("istio-ingress", "platform-entrypoint"), { hostname: undefined });
+        reset();
+        assert.equal(await client.getIngress("istio-ingress", "platform-entrypoint"), undefined);
+    });
+
+    it("an HTTP error answer other than 401/403/404 is an ApiError with its code and one line", async () => {
+        reset(
+            at("GET", "/api/v1/namespaces/web/services/web", 500, { kind: "Status", message: "etcdserver: request timed out", code: 500 }),
+        );
+        await assert.rejects(
+            client.getService("web", "web"),
+            (err: Error) =>
+                err instanceof ApiError &&
+                err.code === 500 &&
+                err.message === "read Service web/web: HTTP 500: etcdserver: request timed out",
+        );
     });
 
     it("patches as JSON merge patches under its own field manager", async () => {

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { ApiError, ClusterAccessError } from "../../../tools/verify/cluster";
 import { InputError, Outcome, Plan, exitCode, runVerify, summarize } from "../../../tools/verify/run";
 import { FakeCluster, FakeClock, FakeOptions, fixture, jobLog } from "./fake-cluster";
 
@@ -263,4 +264,35 @@ describe("verify refuses to start, changing nothing", () => {
             assert.deepEqual(h.cluster.mutations(), []);
         });
     }
+});
+
+describe("verify refuses to start on API errors, changing nothing", () => {
+    // Nothing was changed yet: a cluster-access problem (exit 2), not a failed proof (exit 1).
+    for (const method of ["getService", "getDeployment", "countPods", "getConfigMapKeys", "getHpa"]) {
+        it(`an HTTP 500 from ${method} while inspecting the app is a ClusterAccessError`, async () => {
+            const h = harness({ hpa: HPA });
+            h.cluster.failWith = (m) => (m === method ? new ApiError(500, `${m}: HTTP 500: etcdserver: request timed out`) : undefined);
+            await assert.rejects(
+                h.run(),
+                (err: Error) =>
+                    err instanceof ClusterAccessError &&
+                    err.message ===
+                        `cannot use the Kubernetes API at https://fake.example: ${method}: HTTP 500: etcdserver: request timed out; nothing was changed`,
+            );
+            assert.deepEqual(h.cluster.mutations(), []);
+        });
+    }
+
+    it("an HTTP 500 once the run has changed something still fails the run (exit 1) and restores the app", async () => {
+        const h = harness({ hpa: HPA });
+        let lowered = false;
+        h.cluster.after = (method, args) => {
+            lowered ||= method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2;
+        };
+        h.cluster.failWith = (method) => (lowered && method === "countPods" ? new ApiError(500, "list pods: HTTP 500: boom") : undefined);
+        const outcome = await h.run();
+        assert.equal(outcome.error, "list pods: HTTP 500: boom");
+        assert.equal(exitCode(outcome), 1);
+        assert.deepEqual(h.cluster.hpas.get("web/web"), HPA);
+    });
 });

@@ -6,40 +6,68 @@ import * as path from "node:path";
 import { parseArgs } from "../../../tools/verify/args";
 import { JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, LOCUST_IMAGE } from "../../../tools/verify/job";
 import { COLOR_LABEL, InputError } from "../../../tools/verify/run";
-import { loadStack, planFor } from "../../../tools/verify/stack";
+import { loadStack, planFor, withHost } from "../../../tools/verify/stack";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../../components/addons/istio";
 import { synth } from "../../harness";
 
 const args = (...extra: string[]) => parseArgs(["--stack", "dev", ...extra]);
 const inputError = (message: RegExp) => (err: Error) => err instanceof InputError && message.test(err.message);
 
 describe("verify reads the stack", () => {
-    it("takes the app's namespace, name and Locust's target from Pulumi.<stack>.yaml", () => {
+    it("takes the app's namespace and name from Pulumi.<stack>.yaml", () => {
         const plan = planFor(loadStack("dev"), args());
         assert.deepEqual(plan.app, { namespace: "web", name: "web", blueGreen: false });
-        assert.equal(plan.load.host, "http://web.web.svc.cluster.local");
         assert.deepEqual(plan.phases, ["baseline", "rollout-restart", "scale-in"]);
-        assert.equal(planFor(loadStack("dev"), args("--host", "http://alb.example")).load.host, "http://alb.example");
+    });
+
+    it("loads the app through the ALB by default, not addons.locust.targetHost: the Istio entrypoint's Ingress, or the app's own; --host overrides", () => {
+        const dev = loadStack("dev");
+        assert.equal(dev.addons.istio.enabled, true);
+        assert.deepEqual(planFor(dev, args()).target, { ingress: { namespace: GATEWAY_NAMESPACE, name: "platform-entrypoint" } });
+        const noIstio = { ...dev, addons: { ...dev.addons, istio: { ...dev.addons.istio, enabled: false } } };
+        assert.deepEqual(planFor(noIstio, args()).target, { ingress: { namespace: "web", name: "web" } });
+        const given = planFor(dev, args("--host", "http://web.web.svc.cluster.local"));
+        assert.deepEqual(given.target, { host: "http://web.web.svc.cluster.local" });
+        assert.equal(withHost(given, "http://web.web.svc.cluster.local").load.host, "http://web.web.svc.cluster.local");
+        assert.ok(!("target" in withHost(given, "http://x")));
     });
 
     it("follows the stack's own app settings", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-stack-"));
         const stackFile = fs.readFileSync(path.join(__dirname, "..", "..", "..", "Pulumi.dev.yaml"), "utf8");
-        const app = [
-            "    zero-downtime-eks:app:",
-            "        name: shop",
-            "        namespace: retail",
+        const write = (stack: string, lines: string[]) =>
+            fs.writeFileSync(
+                path.join(dir, `Pulumi.${stack}.yaml`),
+                `${stackFile}\n${lines.join("\n")}\n    zero-downtime-eks:environment: dev\n`,
+            );
+        const app = ["    zero-downtime-eks:app:", "        name: shop", "        namespace: retail"];
+        // Two colors double the app's pods; smaller ones keep them within dev's three nodes.
+        write("custom", [
+            ...app,
+            "        resources:",
+            "            cpuMillicores: 100",
             "        blueGreen:",
             "            enabled: true",
-        ];
-        fs.writeFileSync(path.join(dir, "Pulumi.custom.yaml"), `${stackFile}\n${app.join("\n")}\n    zero-downtime-eks:environment: dev\n`);
+        ]);
         const plan = planFor(loadStack("custom", dir), { ...args("--blue-green"), stack: "custom" });
         assert.deepEqual(plan.app, { namespace: "retail", name: "shop", blueGreen: true });
-        assert.equal(plan.load.host, "http://shop.retail.svc.cluster.local");
         assert.deepEqual(plan.phases.at(-1), "blue-green");
+        // Without Istio, the app's own Ingress fronts it.
+        write("no-mesh", [...app, "    zero-downtime-eks:addons:", "        istio:", "            enabled: false"]);
+        const noMesh = planFor(loadStack("no-mesh", dir), { ...args(), stack: "no-mesh" });
+        assert.deepEqual(noMesh.target, { ingress: { namespace: "retail", name: "shop" } });
     });
 
     it("an unknown stack is one clear line naming the known ones", () => {
         assert.throws(() => loadStack("nope"), inputError(/^No stack file Pulumi\.nope\.yaml; known stacks: dev, prod, staging$/));
+    });
+
+    it("a --stack-dir that does not exist (or is a file) is one line naming it", () => {
+        const missing = path.join(os.tmpdir(), "zde-verify-no-such-dir", "stacks");
+        assert.throws(() => loadStack("dev", missing), inputError(/^--stack-dir .*zde-verify-no-such-dir\/stacks is not a directory$/));
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-stack-")), "a-file");
+        fs.writeFileSync(file, "");
+        assert.throws(() => loadStack("dev", file), inputError(/a-file is not a directory$/));
     });
 
     it("a broken stack file is one line with every problem", () => {
@@ -70,9 +98,20 @@ describe("verify looks for what the stack creates", () => {
         hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
         service: "kubernetes:core/v1:Service",
         configMap: "kubernetes:core/v1:ConfigMap",
+        ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     };
     const named = (resources: { type: string; inputs: any }[], type: string, namespace: string) =>
         resources.filter((r) => r.type === type && r.inputs.metadata?.namespace === namespace).map((r) => r.inputs);
+
+    it("the Ingress whose ALB fronts the app: the Istio entrypoint with Istio on, the app's own without", async () => {
+        const ingresses = (result: { resources: { type: string; inputs: any }[] }) =>
+            result.resources.filter((r) => r.type === kinds.ingress).map((r) => `${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`);
+        const dev = loadStack("dev");
+        assert.deepEqual(ingresses(await synth("dev")), [`${GATEWAY_NAMESPACE}/${ENTRYPOINT_INGRESS}`]);
+        assert.deepEqual(planFor(dev, args()).target, { ingress: { namespace: GATEWAY_NAMESPACE, name: ENTRYPOINT_INGRESS } });
+        const noIstio = { "zero-downtime-eks:addons": { istio: { enabled: false } } };
+        assert.deepEqual(ingresses(await synth("dev", noIstio)), ["web/web"]);
+    });
 
     it("the locustfile ConfigMap the Job mounts, with the key its command runs", async () => {
         const result = await synth("dev");
@@ -102,7 +141,10 @@ describe("verify looks for what the stack creates", () => {
             ["web"],
         );
 
-        const bg = await synth("dev", { "zero-downtime-eks:app": { blueGreen: { enabled: true, activeColor: "green" } } });
+        const bg = await synth("dev", {
+            "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], desiredSize: 4, maxSize: 4 },
+            "zero-downtime-eks:app": { blueGreen: { enabled: true, activeColor: "green" } },
+        });
         assert.deepEqual(
             named(bg.resources, kinds.deployment, "web")
                 .map((i) => i.metadata.name)
