@@ -188,6 +188,9 @@ export class Cluster extends pulumi.ComponentResource {
                 instanceTypes: [args.instanceType],
                 // AL2023: EKS optimized AL2 AMIs end with Kubernetes 1.32 (EKS user guide, "AMI deprecation").
                 amiType: "AL2023_x86_64_STANDARD",
+                // With a launch template pulumi-eks leaves the version unset (nodes/nodegroup.ts), and the nodes
+                // would keep their first version through cluster upgrades; named, they follow the control plane.
+                version: args.version,
                 subnetIds: args.privateSubnetIds,
                 scalingConfig: { minSize: args.minSize, desiredSize: args.desiredSize, maxSize: args.maxSize },
                 // A new template version (its latestVersion) rolls the nodes through EKS's managed update, PDBs honoured.

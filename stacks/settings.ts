@@ -127,6 +127,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
 // An image reference pinned by tag or digest; `latest` is refused separately.
 const IMAGE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+\/[a-z0-9._/-]+)?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const PATH = /^\/[A-Za-z0-9._~/-]*$/;
+// Outlier detection never ejects more than half of an app's endpoints.
+const MAX_EJECTION_PERCENT = 50;
 const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 
 /** Today in UTC, `YYYY-MM-DD`, the form the EKS calendar uses. */
@@ -369,7 +371,8 @@ function reportViolations(section: Section, violations: Violation[], keyOf: Reco
         section.report({
             key: section.path(blamed),
             given: v.message,
-            expected: `${v.fix} [rule ${v.rule}; see also ${others.join(", ") || "-"}]`,
+            expected: others.length > 0 ? `${v.fix} (see also ${others.join(", ")})` : v.fix,
+            rule: v.rule,
         });
     }
 }
@@ -490,7 +493,8 @@ function readApp(section: Section): AppSettings {
         consecutive5xxErrors: od.int("consecutive5xxErrors", d.outlierDetection.consecutive5xxErrors, 1, 100),
         intervalSeconds: od.int("intervalSeconds", d.outlierDetection.intervalSeconds, 1, 300),
         baseEjectionSeconds: od.int("baseEjectionSeconds", d.outlierDetection.baseEjectionSeconds, 1, 3600),
-        maxEjectionPercent: od.int("maxEjectionPercent", d.outlierDetection.maxEjectionPercent, 1, 100),
+        // At most half: a bad rollout must not eject every endpoint (README "Timing"; seed 000 allowed 100).
+        maxEjectionPercent: od.int("maxEjectionPercent", d.outlierDetection.maxEjectionPercent, 1, MAX_EJECTION_PERCENT),
     };
     od.rejectUnknown();
 

@@ -8,8 +8,10 @@ export interface Problem {
     key: string;
     /** The value the stack gave, rendered for humans. */
     given: string;
-    /** What the key accepts. */
+    /** What the key accepts; for a broken rule, the fix. */
     expected: string;
+    /** The rule broken, when the problem is a rule's verdict (then `given` is its reason). */
+    rule?: string;
 }
 
 /** Raised when the configuration has one or more problems; carries all of them. */
@@ -22,7 +24,11 @@ export class SettingsError extends Error {
 
 /** Renders the problems as the report users see on `pulumi up` and `npm run synth`. */
 export function formatProblems(problems: Problem[]): string {
-    const lines = problems.map((p) => `  - ${p.key}: got ${p.given}; expected ${p.expected}`);
+    const lines = problems.map((p) =>
+        p.rule === undefined
+            ? `  - ${p.key}: got ${p.given}; expected ${p.expected}`
+            : `  - ${p.key}: ${p.given}; fix: ${p.expected} [rule ${p.rule}]`,
+    );
     const noun = problems.length === 1 ? "problem" : "problems";
     return `Invalid stack configuration (${problems.length} ${noun}):\n${lines.join("\n")}`;
 }

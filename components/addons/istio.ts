@@ -38,7 +38,7 @@ export interface GatewayTiming {
 }
 
 export interface IstioArgs {
-    /** Kubernetes version of the cluster, e.g. "1.34" (chooses the preStop form). */
+    /** Kubernetes version of the cluster, e.g. "1.36" (chooses the preStop form). */
     kubernetesVersion: string;
     /** Mesh-wide PeerAuthentication mode. */
     mtlsMode: "STRICT" | "PERMISSIVE";
@@ -91,7 +91,8 @@ export class Istio extends pulumi.ComponentResource {
                 name: "istiod",
                 namespace: ISTIO_NAMESPACE,
                 ...chart("istiod"),
-                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml (1.30.3).
+                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml (tag 1.30.3; the release-1.30 branch
+                // carries no chart change up to 1.30.5).
                 values: {
                     env: {
                         // Native sidecars (Kubernetes sidecar containers): the proxy starts before and stops
@@ -146,7 +147,7 @@ export class Istio extends pulumi.ComponentResource {
                 name: GATEWAY_NAME,
                 namespace: GATEWAY_NAMESPACE,
                 ...chart("gateway"),
-                // Keys from manifests/charts/gateway/values.yaml (1.30.3).
+                // Keys from manifests/charts/gateway/values.yaml (tag 1.30.3; no chart change on release-1.30 since).
                 values: {
                     name: GATEWAY_NAME,
                     // The ALB targets pod IPs (target-type ip); no cloud load balancer for this Service.

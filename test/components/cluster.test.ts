@@ -16,6 +16,7 @@ describe("cluster", () => {
             const nodes = only(result, NODES);
             assert.deepEqual(nodes.inputs.instanceTypes, ["m5.large"]);
             assert.equal(nodes.inputs.amiType, "AL2023_x86_64_STANDARD");
+            assert.equal(nodes.inputs.version, "1.36", "the nodes follow the control plane's version");
             assert.deepEqual(nodes.inputs.subnetIds, result.outputs.privateSubnetIds);
             assert.notDeepEqual(nodes.inputs.subnetIds, result.outputs.publicSubnetIds);
             assert.equal(nodes.inputs.cluster, only(result, EKS).name, "the node group joins this cluster");

@@ -353,6 +353,12 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         key: `${P}app.timing.healthCheckIntervalSeconds`,
         expected: /preStopSeconds to at least 45/,
     },
+    {
+        case: "outlier detection allowed to eject every endpoint (README promises a 50% cap)",
+        config: app({ outlierDetection: { maxEjectionPercent: 51 } }),
+        key: `${P}app.outlierDetection.maxEjectionPercent`,
+        expected: /1 to 50/,
+    },
     { case: "stack name is no environment", stack: "feature-x", config: {}, key: `${P}environment`, expected: /"dev"/ },
 ];
 
