@@ -37,5 +37,25 @@ export default tseslint.config(
             "@typescript-eslint/no-explicit-any": "off",
         },
     },
+    {
+        // verify/ talks to a live cluster and must start in under a second: it never loads Pulumi,
+        // and from the program it takes only the pure modules (names, versions, labels, settings).
+        files: ["verify/**/*.ts", "test/verify/**/*.ts"],
+        rules: {
+            "no-restricted-imports": [
+                "error",
+                {
+                    patterns: [
+                        { group: ["@pulumi/*"], message: "verify/ never imports Pulumi (README: Architecture)." },
+                        {
+                            regex: "components/(?!(versions|addons/names|app/labels)$)",
+                            message: "verify/ takes only pure component modules: versions, addons/names, app/labels.",
+                        },
+                        { regex: "/synth/", message: "verify/ does not use the synth engine (it loads Pulumi); use stacks/stack-file." },
+                    ],
+                },
+            ],
+        },
+    },
     prettier,
 );

@@ -57,8 +57,8 @@ export const GATEWAY_TIMING = {
     terminationGracePeriodSeconds: 70,
 };
 
-export const COLORS = ["blue", "green"] as const;
-export type Color = (typeof COLORS)[number];
+export { COLORS, Color } from "../components/app/labels";
+import { Color } from "../components/app/labels";
 
 /**
  * The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the seeds.

@@ -1,24 +1,31 @@
 // Shared by the tests: one synthesized result per stack and config, through the same harness as
-// `npm run synth` (tools/mocks.ts).
-import { RecordedResource, SynthResult, readStackConfig, synthesize } from "../tools/mocks";
+// `npm run synth` (synth/engine.ts).
+import { RecordedResource, SynthOptions, SynthResult, readStackConfig, synthesize } from "../synth/engine";
 
 const cache = new Map<string, Promise<SynthResult>>();
 
-/** Synthesizes a stack from its stack file, with structured config sections replaced by `overrides`. */
-export function synth(stack: string, overrides: Record<string, unknown> = {}): Promise<SynthResult> {
-    const key = JSON.stringify([stack, overrides]);
+/**
+ * The engine with a cache: one evaluation per stack and config in the whole test run (the tests
+ * share one process, test/all.mts). Runs are serialized: the Pulumi runtime is process-global.
+ */
+export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
+    const key = JSON.stringify([options.stack, options.config, options.projectDir]);
     let result = cache.get(key);
     if (result === undefined) {
-        const config = readStackConfig(stack);
-        for (const [k, v] of Object.entries(overrides)) {
-            config[k] = typeof v === "string" ? v : JSON.stringify(v);
-        }
-        // Runs are serialized: the Pulumi runtime is process-global.
         const previous = [...cache.values()].pop() ?? Promise.resolve();
-        result = previous.catch(() => undefined).then(() => synthesize({ stack, config }));
+        result = previous.catch(() => undefined).then(() => synthesize(options));
         cache.set(key, result);
     }
     return result;
+}
+
+/** Synthesizes a stack from its stack file, with structured config sections replaced by `overrides`. */
+export function synth(stack: string, overrides: Record<string, unknown> = {}): Promise<SynthResult> {
+    const config = readStackConfig(stack);
+    for (const [k, v] of Object.entries(overrides)) {
+        config[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    return cachedSynthesize({ stack, config });
 }
 
 /** The one resource of `type` whose name ends with `suffix`; fails loudly when there is not exactly one. */
@@ -66,4 +73,23 @@ export function release(result: SynthResult, releaseName: string): RecordedResou
 /** Values of a Helm release, typed loosely for deep assertions. */
 export function valuesOf(r: RecordedResource): any {
     return r.inputs.values;
+}
+
+/**
+ * Runs a CLI's main() in this process (a process start costs more than most cases) and returns its
+ * exit status and what it printed on stdout and stderr.
+ */
+export async function runMain(main: () => Promise<number>): Promise<{ status: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const saved = { log: console.log, error: console.error };
+    console.log = (...line: unknown[]) => void out.push(line.join(" "));
+    console.error = (...line: unknown[]) => void err.push(line.join(" "));
+    try {
+        const status = await main();
+        return { status, stdout: out.join("\n"), stderr: err.join("\n") };
+    } finally {
+        console.log = saved.log;
+        console.error = saved.error;
+    }
 }

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { SECRET } from "../tools/mocks";
+import { SECRET } from "../synth/engine";
 import { STACKS, synth } from "./harness";
 
 // The contract other teams read with StackReference (README "Stack outputs"): name → shape.

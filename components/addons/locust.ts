@@ -5,15 +5,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { LOCUST, requestsOf } from "../footprints";
 
-import { LOCUST_NAMESPACE } from "./names";
+import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE } from "./names";
 
-export { LOCUST_NAMESPACE };
+export { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE };
 // The chart names its Service after the release when the release name contains "locust" (templates/_helpers.tpl).
 export const LOCUST_RELEASE = "locust";
 /** Locust's web UI port (chart values service.port). */
 export const LOCUST_UI_PORT = 8089;
-/** The locustfile ConfigMap; the chart loads `<locust_locustfile_path>/<locust_locustfile>` from it, and so do verify's Jobs. */
-export const LOCUSTFILE_CONFIG_MAP = { name: "locustfile", key: "main.py" } as const;
 export const LOCUSTFILE = path.join(__dirname, "locustfile.py");
 
 export interface LocustArgs {

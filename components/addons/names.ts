@@ -13,6 +13,8 @@ export const GATEWAY_NAME = "istio-ingressgateway";
 export const ENTRYPOINT_INGRESS = "platform-entrypoint";
 
 export const LOCUST_NAMESPACE = "locust";
+/** The locustfile ConfigMap; the chart loads `<locust_locustfile_path>/<locust_locustfile>` from it, and so do verify's Jobs. */
+export const LOCUSTFILE_CONFIG_MAP = { name: "locustfile", key: "main.py" } as const;
 
 /**
  * Namespaces an app may not take: created by Kubernetes itself (kubernetes.io/docs/concepts/overview/

@@ -4,9 +4,9 @@ import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing";
 import { albAnnotations } from "../alb";
 
-export type Color = "blue" | "green";
-/** Pod label that tells blue from green; the Service selects on it. */
-export const COLOR_LABEL = "version";
+import { APP_LABEL, COLORS, COLOR_LABEL, Color } from "./labels";
+
+export { COLOR_LABEL, Color };
 
 /** How requests reach the app. */
 export type Exposure =
@@ -87,7 +87,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
 
     constructor(name: string, args: ZeroDowntimeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zero-downtime-eks:app:ZeroDowntimeService", name, {}, opts);
-        const labels = { "app.kubernetes.io/name": args.name };
+        const labels = { [APP_LABEL]: args.name };
         const ns = args.namespace;
 
         const namespace = new k8s.core.v1.Namespace(
@@ -109,7 +109,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
         // Namespaced objects wait for their namespace (the name alone creates no ordering) and go before it on delete.
         const inNamespace = { parent: this, dependsOn: [namespace] };
 
-        const colors: (Color | undefined)[] = args.blueGreen.enabled ? ["blue", "green"] : [undefined];
+        const colors: (Color | undefined)[] = args.blueGreen.enabled ? [...COLORS] : [undefined];
         const selector = args.blueGreen.enabled ? { ...labels, [COLOR_LABEL]: args.blueGreen.activeColor } : labels;
         const service = new k8s.core.v1.Service(
             `${name}-svc`,

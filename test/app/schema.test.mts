@@ -9,7 +9,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { DestinationRule, Gateway, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
-import { manifestsOf, type Manifest } from "../../tools/synth.js";
+import { manifestsOf, type Manifest } from "../../synth/cli.js";
 import { synth } from "../harness.js";
 
 type Model = new (data: never) => { validate(): void };

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { SECRET } from "../../tools/mocks";
+import { SECRET } from "../../synth/engine";
 import { CONTROL_PLANE_LOG_TYPES } from "../../components/cluster";
 import { STACKS, only, synth, waitsFor } from "../harness";
 

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { POLICIES, ResourceView, checkResources } from "../../policy/checks";
 import { policies } from "../../policy/policies";
-import { PROJECT_DIR } from "../../tools/mocks";
+import { PROJECT_DIR } from "../../synth/engine";
 
 const NS = "shop";
 const LABELS = { app: "api" };

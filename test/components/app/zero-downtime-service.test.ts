@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { RecordedResource, SynthResult } from "../../../tools/mocks";
+import { RecordedResource, SynthResult } from "../../../synth/engine";
 import { APP_DEFAULTS } from "../../../stacks/defaults";
 import { only, release, synth, waitsFor } from "../../harness";
 

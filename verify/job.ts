@@ -2,8 +2,8 @@
 // the locustfile ConfigMap the Locust addon creates. The Job prints its stats files to its log between
 // marker lines, so the verdict needs nothing but the log API (no exec, no volume to copy from).
 import type { V1Job } from "@kubernetes/client-node";
-import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE } from "../../components/addons/locust";
-import { VERSIONS } from "../../components/versions";
+import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE } from "../components/addons/names";
+import { VERSIONS } from "../components/versions";
 
 /** Same Locust as the addon's chart (components/versions.ts). */
 export const LOCUST_IMAGE = `${VERSIONS.locust.image.repository}:${VERSIONS.locust.image.tag}`;

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./mocks";
+import { PROJECT_DIR } from "./engine";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TARGET_RATIO = 1.5;
@@ -32,7 +32,7 @@ function main(): number {
     // Interleaved, so a noisy neighbour slows both series alike.
     for (let i = 0; i < RUNS; i++) {
         floor.push(timeOnce(["-e", SDKS.map((s) => `require(${JSON.stringify(s)});`).join("")]));
-        synth.push(timeOnce([path.join("tools", "synth.ts"), "--stack", "dev", "--out", out]));
+        synth.push(timeOnce([path.join("synth", "cli.ts"), "--stack", "dev", "--out", out]));
     }
     const ratio = median(synth) / median(floor);
     console.log(`import floor (5 SDKs): median ${median(floor).toFixed(0)} ms over ${RUNS} runs`);

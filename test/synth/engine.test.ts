@@ -2,7 +2,7 @@
 // (each case cites where the shape was read), or a test asserts the wrong contract.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { MOCK_ACCOUNT, UnknownInvokeError, mockInvoke, mockState } from "../../tools/mocks";
+import { MOCK_ACCOUNT, UnknownInvokeError, mockInvoke, mockState } from "../../synth/engine";
 
 const REGION = "ap-northeast-2";
 

@@ -8,7 +8,7 @@ import { AdmittedKind, Webhook, WebhookGraph, checkWebhookOrdering } from "../ru
 import { Finding, ResourceView, budgetOf, checkResources, workloads } from "../policy/checks";
 import { READINESS_GATE_LABEL } from "../components/lifecycle";
 import { VERSIONS } from "../components/versions";
-import { RecordedResource } from "./mocks";
+import { RecordedResource } from "./engine";
 import prices from "./prices.json";
 
 export interface Report {
@@ -40,7 +40,7 @@ function cost(settings: Settings, nat: number, albs: number): Report["cost"] {
     const table = (prices.regions as Record<string, (typeof prices.regions)["us-east-1"] | undefined>)[settings.region];
     const instanceHour = table?.instanceHour[settings.cluster.instanceType as keyof typeof table.instanceHour];
     if (table === undefined || instanceHour === undefined) {
-        return { unavailable: `no prices for ${settings.cluster.instanceType} in ${settings.region} in tools/prices.json` };
+        return { unavailable: `no prices for ${settings.cluster.instanceType} in ${settings.region} in synth/prices.json` };
     }
     const month = prices.hoursPerMonth;
     const lines = [
@@ -202,7 +202,7 @@ export function renderMarkdown(r: Report): string {
         out.push(r.cost.unavailable, "");
     } else {
         out.push(
-            `Prices as of ${r.cost.asOf}, ${r.cost.region}, hourly charges only (tools/prices.json).`,
+            `Prices as of ${r.cost.asOf}, ${r.cost.region}, hourly charges only (synth/prices.json).`,
             "",
             "| item | count | USD / month |",
             "|---|---|---|",

@@ -3,12 +3,12 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseArgs } from "../../../tools/verify/args";
-import { JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, LOCUST_IMAGE } from "../../../tools/verify/job";
-import { COLOR_LABEL, InputError } from "../../../tools/verify/run";
-import { loadStack, planFor, withHost } from "../../../tools/verify/stack";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../../components/addons/istio";
-import { synth } from "../../harness";
+import { parseArgs } from "../../verify/args";
+import { JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, LOCUST_IMAGE } from "../../verify/job";
+import { COLOR_LABEL, InputError } from "../../verify/run";
+import { loadStack, planFor, withHost } from "../../verify/stack";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../components/addons/names";
+import { synth } from "../harness";
 
 const args = (...extra: string[]) => parseArgs(["--stack", "dev", ...extra]);
 const inputError = (message: RegExp) => (err: Error) => err instanceof InputError && message.test(err.message);
@@ -34,7 +34,7 @@ describe("verify reads the stack", () => {
 
     it("follows the stack's own app settings", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-stack-"));
-        const stackFile = fs.readFileSync(path.join(__dirname, "..", "..", "..", "Pulumi.dev.yaml"), "utf8");
+        const stackFile = fs.readFileSync(path.join(__dirname, "..", "..", "Pulumi.dev.yaml"), "utf8");
         const write = (stack: string, lines: string[]) =>
             fs.writeFileSync(
                 path.join(dir, `Pulumi.${stack}.yaml`),

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { FAILURES_FILE, STATS_FILE, extractFile, requestsSoFar } from "../../../tools/verify/job";
-import { AGGREGATED, LocustCsvError, parseCsv, parseFailuresCsv, parseStatsCsv } from "../../../tools/verify/stats";
+import { FAILURES_FILE, STATS_FILE, extractFile, requestsSoFar } from "../../verify/job";
+import { AGGREGATED, LocustCsvError, parseCsv, parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
 import { fixture } from "./fake-cluster";
 
 describe("Locust stats CSV", () => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { ApiError, ClusterAccessError } from "../../../tools/verify/cluster";
-import { InputError, Outcome, Plan, exitCode, runVerify, summarize } from "../../../tools/verify/run";
+import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
+import { InputError, Outcome, Plan, exitCode, runVerify, summarize } from "../../verify/run";
 import { FakeCluster, FakeClock, FakeOptions, fixture, jobLog } from "./fake-cluster";
 
 const HPA = { minReplicas: 4, maxReplicas: 12 };

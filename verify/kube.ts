@@ -13,7 +13,7 @@ import {
     IngressState,
     JobState,
     labelSelector,
-} from "./cluster";
+} from "./cluster-client";
 
 // The field manager recorded for verify's changes, next to Pulumi's in managedFields.
 const FIELD_MANAGER = "npm-run-verify";

@@ -3,13 +3,12 @@
 // be sent to the engine (type, name, parent, dependencies, inputs). Tests and `npm run synth` both
 // call `synthesize`.
 import * as crypto from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
 
-/** Placeholder written wherever a secret value would appear. */
-export const SECRET = "[secret]";
+export { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig };
+
 /** Account ID the mocks pretend to deploy into (AWS's documentation example account). */
 export const MOCK_ACCOUNT = "123456789012";
 
@@ -44,46 +43,6 @@ export interface SynthOptions {
     config?: Record<string, string>;
     /** Project directory (holds Pulumi.yaml and index.ts). */
     projectDir?: string;
-}
-
-export const PROJECT_DIR = path.resolve(__dirname, "..");
-
-/** Reads the project name from Pulumi.yaml. */
-export function projectName(projectDir = PROJECT_DIR): string {
-    const doc = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string };
-    return doc.name;
-}
-
-/** A stack file that is missing or is not YAML. */
-export class StackFileError extends Error {}
-
-/**
- * Reads `Pulumi.<stack>.yaml` into the flat map the Pulumi CLI hands a program: unqualified keys
- * get the project namespace, objects and lists become JSON text, `secure:` values become a placeholder.
- */
-export function readStackConfig(stack: string, stackDir = PROJECT_DIR): Record<string, string> {
-    const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        const known = fs
-            .readdirSync(stackDir)
-            .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-            .filter((s): s is string => s !== undefined);
-        throw new StackFileError(`No stack file ${path.basename(file)}; known stacks: ${known.join(", ")}`);
-    }
-    let doc: { config?: Record<string, unknown> };
-    try {
-        doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as typeof doc;
-    } catch (err) {
-        throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(err as Error).message}`);
-    }
-    const project = projectName();
-    const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(doc.config ?? {})) {
-        const fullKey = key.includes(":") ? key : `${project}:${key}`;
-        const isSecure = typeof value === "object" && value !== null && "secure" in value;
-        config[fullKey] = isSecure ? SECRET : typeof value === "string" ? value : JSON.stringify(value);
-    }
-    return config;
 }
 
 function shortHash(text: string): string {
@@ -146,7 +105,7 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>, regio
         }
         default:
             throw new UnknownInvokeError(
-                `the mocks do not know the invoke ${token} (inputs ${JSON.stringify(inputs)}): add its real result shape to mockInvoke in tools/mocks.ts, with its source`,
+                `the mocks do not know the invoke ${token} (inputs ${JSON.stringify(inputs)}): add its real result shape to mockInvoke in synth/engine.ts, with its source`,
             );
     }
 }

@@ -1,39 +1,43 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../../tools/mocks";
+import { PROJECT_DIR } from "../../stacks/stack-file";
+import { main } from "../../verify/main";
+import { runMain } from "../harness";
 
 // Nothing listens on port 1 of the loopback address: the connection is refused at once.
 const UNREACHABLE = "https://127.0.0.1:1";
 
 const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-const VERIFY = path.join(PROJECT_DIR, "tools", "verify.ts");
+const VERIFY = path.join(PROJECT_DIR, "verify", "main.ts");
 // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
 const ENV = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
 
-function runVerify(...args: string[]) {
-    const started = Date.now();
-    const run = spawnSync(TSX, [VERIFY, ...args], { encoding: "utf8", cwd: PROJECT_DIR, env: ENV, timeout: 60_000 });
-    return { ...run, seconds: (Date.now() - started) / 1000 };
+/** The CLI as a process: what a user gets, exit status included. */
+function spawnVerify(...args: string[]) {
+    return spawnSync(TSX, [VERIFY, ...args], { encoding: "utf8", cwd: PROJECT_DIR, env: ENV, timeout: 60_000 });
 }
 
-/** Like runVerify, without blocking this process: for a stand-in API server that must answer meanwhile. */
-function runVerifyAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(TSX, [VERIFY, ...args], { cwd: PROJECT_DIR, env: ENV, timeout: 60_000 });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on("error", reject);
-        child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+/** The CLI's main() in this process, with the same environment as a spawned run. */
+async function runVerify(...args: string[]): Promise<{ status: number; stdout: string; stderr: string; seconds: number }> {
+    const started = Date.now();
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = ENV.KUBECONFIG;
+    try {
+        return { ...(await runMain(() => main(args))), seconds: (Date.now() - started) / 1000 };
+    } finally {
+        process.env.KUBECONFIG = saved;
+        // main() listens for SIGINT and SIGTERM to restore the app; a process that stays must not keep them.
+        process.removeAllListeners("SIGINT");
+        process.removeAllListeners("SIGTERM");
+    }
 }
+const runVerifyAsync = runVerify;
 
 /** A kubeconfig for `server`, written to a fresh temporary directory. */
 function writeKubeconfig(server: string): string {
@@ -84,36 +88,36 @@ function errorLine(run: { stderr: string }): string {
 }
 
 describe("npm run verify: bad input is one line and exit code 2", () => {
-    it("no cluster reachable: fails fast, naming the server", () => {
-        const run = runVerify("--stack", "dev", "--kubeconfig", writeKubeconfig(UNREACHABLE));
+    it("no cluster reachable: fails fast, naming the server", async () => {
+        const run = await runVerify("--stack", "dev", "--kubeconfig", writeKubeconfig(UNREACHABLE));
         assert.equal(run.status, 2, run.stderr);
         assert.match(errorLine(run), /^verify: cannot use the Kubernetes API at https:\/\/127\.0\.0\.1:1 .*ECONNREFUSED/);
         assert.ok(run.seconds < 30, `took ${run.seconds} s`);
     });
 
-    it("a kubeconfig that does not exist", () => {
-        const run = runVerify("--stack", "dev", "--kubeconfig", path.join(os.tmpdir(), "zde-verify-missing", "kubeconfig"));
+    it("a kubeconfig that does not exist", async () => {
+        const run = await runVerify("--stack", "dev", "--kubeconfig", path.join(os.tmpdir(), "zde-verify-missing", "kubeconfig"));
         assert.equal(run.status, 2);
         assert.match(errorLine(run), /^verify: no kubeconfig at /);
     });
 
-    it("an unknown stack", () => {
-        const run = runVerify("--stack", "nope");
+    it("an unknown stack", async () => {
+        const run = await runVerify("--stack", "nope");
         assert.equal(run.status, 2);
         assert.equal(errorLine(run), "verify: No stack file Pulumi.nope.yaml; known stacks: dev, prod, staging");
     });
 
-    it("an unknown flag, and a missing --stack", () => {
-        const unknown = runVerify("--stack", "dev", "--replicas", "3");
+    it("an unknown flag, and a missing --stack (as a process: its exit status and its one line)", async () => {
+        const unknown = spawnVerify("--stack", "dev", "--replicas", "3");
         assert.equal(unknown.status, 2);
         assert.match(errorLine(unknown), /^verify: unknown argument "--replicas" \(npm run verify -- --help\)$/);
-        const missing = runVerify("--users", "10");
+        const missing = await runVerify("--users", "10");
         assert.equal(missing.status, 2);
         assert.match(errorLine(missing), /^verify: --stack is required/);
     });
 
-    it("a --stack-dir that does not exist", () => {
-        const run = runVerify("--stack", "dev", "--stack-dir", path.join(os.tmpdir(), "zde-verify-no-such-dir"));
+    it("a --stack-dir that does not exist", async () => {
+        const run = await runVerify("--stack", "dev", "--stack-dir", path.join(os.tmpdir(), "zde-verify-no-such-dir"));
         assert.equal(run.status, 2, run.stderr);
         assert.match(errorLine(run), /^verify: --stack-dir .*zde-verify-no-such-dir is not a directory$/);
     });

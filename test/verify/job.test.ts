@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LOCUST_NAMESPACE } from "../../../components/addons/locust";
+import { LOCUST_NAMESPACE } from "../../components/addons/names";
 import {
     FAILURES_FILE,
     LOCUSTFILE_CONFIG_MAP,
@@ -14,8 +14,8 @@ import {
     jobScript,
     locustArgs,
     locustJob,
-} from "../../../tools/verify/job";
-import { parseFailuresCsv, parseStatsCsv } from "../../../tools/verify/stats";
+} from "../../verify/job";
+import { parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
 import { FIXTURES, fixture } from "./fake-cluster";
 
 const LOAD = { users: 50, spawnRate: 10, seconds: 300, host: "http://web.web.svc.cluster.local" };

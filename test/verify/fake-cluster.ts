@@ -12,13 +12,13 @@ import {
     IngressState,
     JobState,
     ServiceState,
-} from "../../../tools/verify/cluster";
-import { FAILURES_FILE, JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, STATS_FILE, beginMarker, endMarker } from "../../../tools/verify/job";
-import { PhaseName } from "../../../tools/verify/report";
-import { Clock, InterruptedError } from "../../../tools/verify/run";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../../components/addons/istio";
+} from "../../verify/cluster-client";
+import { FAILURES_FILE, JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, STATS_FILE, beginMarker, endMarker } from "../../verify/job";
+import { PhaseName } from "../../verify/verdict";
+import { Clock, InterruptedError } from "../../verify/run";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../components/addons/names";
 
-export const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "locust");
+export const FIXTURES = path.join(__dirname, "fixtures", "locust");
 export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), "utf8");
 
 /** A clock whose sleep advances time at once (after letting other callbacks run). */

@@ -1,9 +1,9 @@
 // Where Locust sends its load. By default the app's public URL through the ALB that fronts it, read from
 // the cluster before anything changes: failed requests come, in practice, from the ALB still routing to
 // targets that are being deregistered, a path the in-cluster Service skips. `--host` overrides it.
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../components/addons/istio";
-import { Settings } from "../../stacks/settings";
-import { ClusterClient, beforeAnyChange } from "./cluster";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../components/addons/names";
+import { Settings } from "../stacks/settings";
+import { ClusterClient, beforeAnyChange } from "./cluster-client";
 import { InputError } from "./run";
 
 export interface IngressRef {

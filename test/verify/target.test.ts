@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { ApiError, ClusterAccessError } from "../../../tools/verify/cluster";
-import { InputError } from "../../../tools/verify/run";
-import { resolveTarget } from "../../../tools/verify/target";
+import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
+import { InputError } from "../../verify/run";
+import { resolveTarget } from "../../verify/target";
 import { FakeCluster, FakeClock } from "./fake-cluster";
 
 const ENTRYPOINT = { ingress: { namespace: "istio-ingress", name: "platform-entrypoint" } };

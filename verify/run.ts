@@ -2,8 +2,8 @@
 // put back the way it was found whatever happens (a step failing, Ctrl-C). Talks to the cluster only
 // through ClusterClient and to time only through Clock, so the tests drive it with fakes.
 import { setTimeout as sleep } from "timers/promises";
-import { ClusterClient, DeploymentState, HpaState, JobState, beforeAnyChange } from "./cluster";
-import { COLOR_LABEL } from "../../components/app/zero-downtime-service";
+import { ClusterClient, DeploymentState, HpaState, JobState, beforeAnyChange } from "./cluster-client";
+import { COLORS, COLOR_LABEL } from "../components/app/labels";
 import {
     FAILURES_FILE,
     JOB_NAMESPACE,
@@ -15,7 +15,7 @@ import {
     locustJob,
     requestsSoFar,
 } from "./job";
-import { DisruptionOutcome, PhaseName, PhaseResult, Verdict, count, formatRatio, formatTable, totals, verdict } from "./report";
+import { DisruptionOutcome, PhaseName, PhaseResult, Verdict, count, formatRatio, formatTable, totals, verdict } from "./verdict";
 import { parseFailuresCsv, parseStatsCsv } from "./stats";
 
 /** Bad input found before anything was changed: unknown stack, app not deployed, no locustfile. */
@@ -28,7 +28,6 @@ export class InterruptedError extends Error {
 }
 
 export { COLOR_LABEL };
-const COLORS = ["blue", "green"] as const;
 
 export interface Clock {
     now(): number;

@@ -4,7 +4,16 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { PROJECT_DIR, RecordedResource, SynthResult, StackFileError, projectName, readStackConfig, synthesize } from "./mocks";
+import {
+    PROJECT_DIR,
+    projectName,
+    readStackConfig,
+    RecordedResource,
+    StackFileError,
+    synthesize,
+    SynthOptions,
+    SynthResult,
+} from "./engine";
 import { Report, buildReport, renderMarkdown } from "./report";
 import { parseSettings, todayUtc } from "../stacks/settings";
 
@@ -89,10 +98,14 @@ function parseArgs(argv: string[]): CliArgs {
 
 class UsageError extends Error {}
 
-async function main(): Promise<number> {
+/**
+ * The CLI: returns the exit status (0 written, 1 refused or failed, 2 bad usage). `synth` is the
+ * engine; tests hand in a cached one so a stack already evaluated is not evaluated again.
+ */
+export async function main(argv: string[], synth: (options: SynthOptions) => Promise<SynthResult> = synthesize): Promise<number> {
     let args: CliArgs;
     try {
-        args = parseArgs(process.argv.slice(2));
+        args = parseArgs(argv);
     } catch (err) {
         console.error(
             `synth: ${(err as Error).message}\nusage: npm run synth -- --stack <name> [--out <dir>] [--stack-dir <dir holding Pulumi.<name>.yaml>]`,
@@ -101,7 +114,7 @@ async function main(): Promise<number> {
     }
     try {
         const config = readStackConfig(args.stack, args.stackDir);
-        const result = await synthesize({ stack: args.stack, config });
+        const result = await synth({ stack: args.stack, config });
         // The program accepted this config, so parsing it again cannot fail.
         const settings = parseSettings({ project: projectName(), stack: args.stack, config, today: todayUtc() });
         const report = buildReport(args.stack, settings, result.resources);
@@ -127,5 +140,5 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    void main().then((code) => process.exit(code));
+    void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,15 +1,15 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseSettings, todayUtc } from "../../stacks";
-import { buildReport, renderMarkdown } from "../../tools/report";
-import { PROJECT_DIR, projectName, readStackConfig } from "../../tools/mocks";
-import prices from "../../tools/prices.json";
+import { buildReport, renderMarkdown } from "../../synth/report";
+import { PROJECT_DIR, projectName, readStackConfig } from "../../synth/engine";
+import prices from "../../synth/prices.json";
 import { parse, stringify } from "yaml";
-import { synth } from "../harness";
+import { cachedSynthesize, runMain, synth } from "../harness";
+import { main } from "../../synth/cli";
 
 async function devReport(mutate?: (deployment: any) => void) {
     const result = await synth("dev");
@@ -55,11 +55,9 @@ describe("synth report", () => {
         assert.match(renderMarkdown(r), /\*\*mandatory\*\* `prestop-covers-deregistration`/);
     });
 
-    it("npm run synth writes report.md and report.json; preStop 5 s with grace 10 s fails naming the rule and the fix", () => {
+    it("npm run synth writes report.md and report.json; preStop 5 s with grace 10 s fails naming the rule and the fix", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-report-"));
-        const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-        const synthCli = path.join(PROJECT_DIR, "tools", "synth.ts");
-        const good = spawnSync(tsx, [synthCli, "--stack", "dev", "--out", dir], { encoding: "utf8", cwd: PROJECT_DIR });
+        const good = await runMain(() => main(["--stack", "dev", "--out", dir], cachedSynthesize));
         assert.equal(good.status, 0, good.stderr);
         assert.ok(fs.existsSync(path.join(dir, "report.md")));
         assert.equal((JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8")) as { stack: string }).stack, "dev");
@@ -67,10 +65,7 @@ describe("synth report", () => {
         const stackFile = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
         stackFile.config["zero-downtime-eks:app"] = { timing: { preStopSeconds: 5, terminationGracePeriodSeconds: 10 } };
         fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stringify(stackFile));
-        const bad = spawnSync(tsx, [synthCli, "--stack", "dev", "--stack-dir", dir, "--out", path.join(dir, "bad")], {
-            encoding: "utf8",
-            cwd: PROJECT_DIR,
-        });
+        const bad = await runMain(() => main(["--stack", "dev", "--stack-dir", dir, "--out", path.join(dir, "bad")], cachedSynthesize));
         assert.equal(bad.status, 1);
         assert.match(bad.stderr, /prestop-covers-deregistration/);
         assert.match(bad.stderr, /set preStopSeconds to at least 25/);

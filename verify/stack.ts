@@ -1,11 +1,11 @@
 // From a stack name to what verify needs: the stack file read and validated exactly as `pulumi up`
 // and `npm run synth` read it, then the app's coordinates and the load to run.
 import * as fs from "fs";
-import { PROJECT_DIR, StackFileError, projectName, readStackConfig } from "../mocks";
-import { Settings, parseSettings, todayUtc } from "../../stacks/settings";
-import { SettingsError } from "../../stacks/validate";
+import { PROJECT_DIR, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
+import { Settings, parseSettings, todayUtc } from "../stacks/settings";
+import { SettingsError } from "../stacks/validate";
 import { VerifyArgs } from "./args";
-import { PhaseName } from "./report";
+import { PhaseName } from "./verdict";
 import { InputError, Plan, warmupSeconds } from "./run";
 import { TargetSource, targetSource } from "./target";
 

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { PhaseResult, formatRatio, formatTable, verdict } from "../../../tools/verify/report";
-import { parseFailuresCsv, parseStatsCsv } from "../../../tools/verify/stats";
+import { PhaseResult, formatRatio, formatTable, verdict } from "../../verify/verdict";
+import { parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
 import { fixture } from "./fake-cluster";
 
 const clean = (phase: PhaseResult["phase"]): PhaseResult => ({

@@ -5,15 +5,20 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { PROJECT_DIR } from "../../tools/mocks";
-import { STACKS } from "../harness";
+import { PROJECT_DIR } from "../../synth/engine";
+import { STACKS, cachedSynthesize, runMain } from "../harness";
+import { main } from "../../synth/cli";
 
 const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "report.json", "report.md", "resources.json"];
 
-function runSynth(...args: string[]) {
+/** The CLI as a process: what a user gets, exit status included. */
+function spawnSynth(...args: string[]) {
     const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-    return spawnSync(tsx, [path.join(PROJECT_DIR, "tools", "synth.ts"), ...args], { encoding: "utf8", cwd: PROJECT_DIR });
+    return spawnSync(tsx, [path.join(PROJECT_DIR, "synth", "cli.ts"), ...args], { encoding: "utf8", cwd: PROJECT_DIR });
 }
+
+/** The CLI's main() in this process, on the tests' shared engine cache. */
+const runSynth = (...args: string[]) => runMain(() => main(args, cachedSynthesize));
 
 function tempDir(): string {
     return fs.mkdtempSync(path.join(os.tmpdir(), "zde-synth-"));
@@ -21,9 +26,9 @@ function tempDir(): string {
 
 describe("npm run synth", () => {
     for (const stack of STACKS) {
-        it(`${stack}: exits 0 and writes resources.json, manifests.yaml, outputs.json and the report`, () => {
+        it(`${stack}: exits 0 and writes resources.json, manifests.yaml, outputs.json and the report`, async () => {
             const out = tempDir();
-            const run = runSynth("--stack", stack, "--out", out);
+            const run = await runSynth("--stack", stack, "--out", out);
             assert.equal(run.status, 0, run.stderr);
             assert.deepEqual(fs.readdirSync(out).sort(), OUTPUT_FILES);
             const resources = JSON.parse(fs.readFileSync(path.join(out, "resources.json"), "utf8")) as {
@@ -50,7 +55,7 @@ describe("npm run synth", () => {
         });
     }
 
-    it("a broken stack file fails with every problem named by key and nothing written", () => {
+    it("a broken stack file fails with every problem named by key and nothing written", async () => {
         const dir = tempDir();
         fs.writeFileSync(
             path.join(dir, "Pulumi.broken.yaml"),
@@ -68,7 +73,7 @@ describe("npm run synth", () => {
             ].join("\n"),
         );
         const out = path.join(dir, "out");
-        const run = runSynth("--stack", "broken", "--stack-dir", dir, "--out", out);
+        const run = await runSynth("--stack", "broken", "--stack-dir", dir, "--out", out);
         assert.equal(run.status, 1);
         for (const key of [
             "zero-downtime-eks:network.cidrBlock",
@@ -93,19 +98,25 @@ describe("npm run synth", () => {
         { case: "unknown flag", args: ["--stak", "dev"], status: 2, message: /unexpected argument "--stak"/ },
     ];
     for (const c of FAILURES) {
-        it(`${c.case}: exits ${c.status} with a clear message`, () => {
-            const run = runSynth(...c.args);
+        it(`${c.case}: exits ${c.status} with a clear message`, async () => {
+            const run = await runSynth(...c.args);
             assert.equal(run.status, c.status);
             assert.match(run.stderr, c.message);
             assert.doesNotMatch(run.stderr, /\n\s+at /);
         });
     }
 
-    it("a stack file that is not YAML is named", () => {
+    it("a stack file that is not YAML is named", async () => {
         const dir = tempDir();
         fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config:\n  a: [unclosed\n");
-        const run = runSynth("--stack", "bad", "--stack-dir", dir, "--out", path.join(dir, "out"));
+        const run = await runSynth("--stack", "bad", "--stack-dir", dir, "--out", path.join(dir, "out"));
         assert.equal(run.status, 1);
         assert.match(run.stderr, /Pulumi\.bad\.yaml is not valid YAML/);
+    });
+
+    it("as a process, it exits with main's status (a bad flag: 2, one usage message)", () => {
+        const run = spawnSynth("--stak", "dev");
+        assert.equal(run.status, 2);
+        assert.match(run.stderr, /^synth: unexpected argument "--stak"\nusage: npm run synth/);
     });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { DEFAULTS, USAGE, UsageError, parseArgs } from "../../../tools/verify/args";
+import { DEFAULTS, USAGE, UsageError, parseArgs } from "../../verify/args";
 
 describe("verify arguments", () => {
     it("needs only --stack; the load has defaults", () => {

@@ -1,12 +1,11 @@
 // `npm run verify -- --stack <name>`: after `pulumi up`, proves the zero-downtime claim on the real
 // cluster. Locust loads the app while it is rolled out, scaled in and (optionally) switched blue/green;
 // a single failed request fails the run. Exit 0 proven, 1 not proven, 2 bad input, 130 interrupted.
-import { UsageError, USAGE, parseArgs } from "./verify/args";
-import { ClusterAccessError } from "./verify/cluster";
-import { KubeClusterClient, loadKubeConfig } from "./verify/kube";
-import { InputError, exitCode, runVerify, summarize, systemClock } from "./verify/run";
-import { loadStack, planFor, withHost } from "./verify/stack";
-import { resolveTarget } from "./verify/target";
+import { UsageError, USAGE, parseArgs } from "./args";
+import { ClusterAccessError } from "./cluster-client";
+import { InputError, exitCode, runVerify, summarize, systemClock } from "./run";
+import { loadStack, planFor, withHost } from "./stack";
+import { resolveTarget } from "./target";
 
 const PREFIX = "verify:";
 
@@ -15,7 +14,8 @@ function isBadInput(err: unknown): err is Error {
     return err instanceof UsageError || err instanceof InputError || err instanceof ClusterAccessError;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** The CLI: returns the exit status (tests call it in-process; the process exits with it below). */
+export async function main(argv: string[]): Promise<number> {
     let interruptHandler: (() => void) | undefined;
     let running = false;
     let interrupts = 0;
@@ -40,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
         }
         const settings = loadStack(args.stack, args.stackDir);
         const stackPlan = planFor(settings, args);
+        // Loaded only when a cluster is needed: @kubernetes/client-node is most of verify's start-up time.
+        const { KubeClusterClient, loadKubeConfig } = await import("./kube");
         const kc = loadKubeConfig(args);
         const client = new KubeClusterClient(kc);
         // Read before anything changes: the load goes through the ALB unless --host says otherwise.
