@@ -3,6 +3,7 @@
 // numbers come from rules/: one source of truth with settings validation.
 import { ISTIO_DEFAULT_DRAIN_SECONDS, PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
 import { checkRolloutRange } from "../rules/rollout";
+import { imagePinned } from "../rules/formats";
 import { AlbHealthCheck, CONTROLLER_DEFAULTS, checkAlbHealthCheck, checkNameLength } from "../rules/aws-limits";
 
 /** A resource as both Pulumi's policy engine and the synth harness see it. */
@@ -216,14 +217,6 @@ export function workloads(
 
 function finding(policy: string, resource: ResourceView, message: string): Finding {
     return { policy, enforcement: POLICIES[policy].enforcement, resource: resource.name, message };
-}
-
-function imagePinned(image: string): boolean {
-    if (image.includes("@sha256:")) {
-        return true;
-    }
-    const tag = /:([^/:]+)$/.exec(image)?.[1];
-    return tag !== undefined && tag !== "latest";
 }
 
 /** Every finding for a set of resources (a stack). */

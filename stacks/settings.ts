@@ -10,6 +10,7 @@ import {
     checkNodeGroupScaling,
 } from "../rules/aws-limits";
 import { checkKubernetesVersion } from "../rules/versions";
+import { DNS_LABEL, IMAGE_REFERENCE, imagePinned } from "../rules/formats";
 import { ACCESS_POLICIES, AccessGrant, AccessLevel } from "../components/cluster-access";
 import { KUBERNETES_SUPPORT, VERSIONS } from "../components/versions";
 import { RESERVED_NAMESPACES } from "../components/addons/names";
@@ -122,10 +123,6 @@ const MIN_NODES = 1;
 const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 const SECTIONS = ["environment", "network", "cluster", "addons", "app"] as const;
-// DNS-1123 label: Kubernetes names of namespaces, Services and Deployments.
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?$/;
-// An image reference pinned by tag or digest; `latest` is refused separately.
-const IMAGE = /^[a-z0-9]+([._/-][a-z0-9]+)*(:\d+\/[a-z0-9._/-]+)?(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const PATH = /^\/[A-Za-z0-9._~/-]*$/;
 // Outlier detection never ejects more than half of an app's endpoints.
 const MAX_EJECTION_PERCENT = 50;
@@ -332,11 +329,10 @@ function readImage(section: Section, name: string, fallback: string): string {
     const image = section.string(
         name,
         fallback,
-        IMAGE,
+        IMAGE_REFERENCE,
         'a container image pinned by tag or digest, e.g. "nginxinc/nginx-unprivileged:1.29.4-alpine"',
     );
-    const pinned = /:[^/]+$/.test(image.split("@")[0]) || image.includes("@sha256:");
-    if (image.endsWith(":latest") || !pinned) {
+    if (!imagePinned(image)) {
         section.problem(
             name,
             image,

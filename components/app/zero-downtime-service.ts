@@ -5,6 +5,7 @@ import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing
 import { albAnnotations } from "../alb";
 
 import { APP_LABEL, COLORS, COLOR_LABEL, Color } from "./labels";
+import { validateZeroDowntimeServiceArgs } from "./validate";
 
 export { COLOR_LABEL, Color };
 
@@ -86,6 +87,15 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
     readonly ingress?: k8s.networking.v1.Ingress;
 
     constructor(name: string, args: ZeroDowntimeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything is registered: one error naming every bad property (the rules of
+        // rules/, as config validation runs them), never a half-created service.
+        const problems = validateZeroDowntimeServiceArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.InputPropertiesError({
+                message: `ZeroDowntimeService ${name}: ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}`,
+                errors: problems,
+            });
+        }
         super("zero-downtime-eks:app:ZeroDowntimeService", name, {}, opts);
         const labels = { [APP_LABEL]: args.name };
         const ns = args.namespace;

@@ -1,0 +1,157 @@
+// ZeroDowntimeService checks its own arguments, as a team's program would call it: one
+// InputPropertiesError naming every bad property, thrown before anything is registered.
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { ZeroDowntimeService, ZeroDowntimeServiceArgs } from "../../../components/app/zero-downtime-service";
+import { validateZeroDowntimeServiceArgs } from "../../../components/app/validate";
+
+/** A valid service behind the mesh: the platform's defaults, written out. */
+const VALID: ZeroDowntimeServiceArgs = {
+    name: "shop",
+    namespace: "retail",
+    image: "nginxinc/nginx-unprivileged:1.29.4-alpine",
+    port: 8080,
+    replicas: 4,
+    resources: { cpuMillicores: 250, memoryMiB: 128, memoryLimitMiB: 256 },
+    probes: {
+        path: "/",
+        livenessPath: "",
+        startupPeriodSeconds: 2,
+        startupFailureThreshold: 30,
+        readinessPeriodSeconds: 5,
+        readinessFailureThreshold: 2,
+        livenessPeriodSeconds: 10,
+        livenessFailureThreshold: 3,
+    },
+    rollout: { maxSurge: "25%", maxUnavailable: 0, minReadySeconds: 10, revisionHistoryLimit: 10 },
+    autoscaling: { enabled: true, maxReplicas: 12, targetCpuUtilization: 60 },
+    timing: {
+        preStopSeconds: 40,
+        shutdownSeconds: 20,
+        terminationGracePeriodSeconds: 90,
+        deregistrationDelaySeconds: 30,
+        healthCheckIntervalSeconds: 5,
+        healthCheckTimeoutSeconds: 3,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+    },
+    outlierDetection: { consecutive5xxErrors: 3, intervalSeconds: 10, baseEjectionSeconds: 30, maxEjectionPercent: 50 },
+    blueGreen: { enabled: false, activeColor: "blue", images: { blue: "app:1.0.0", green: "app:1.0.0" } },
+    kubernetesVersion: "1.36",
+    mesh: true,
+    meshDrainSeconds: 20,
+    exposure: { kind: "istio-gateway", gateway: "istio-ingress/platform" },
+    dependsOn: [],
+    tags: {},
+};
+
+const paths = (args: ZeroDowntimeServiceArgs) =>
+    validateZeroDowntimeServiceArgs(args)
+        .map((p) => p.propertyPath)
+        .sort();
+
+describe("ZeroDowntimeService validates its own arguments", () => {
+    it("the platform's defaults are valid", () => {
+        assert.deepEqual(validateZeroDowntimeServiceArgs(VALID), []);
+    });
+
+    it("bad arguments: one InputPropertiesError naming every bad property, before anything is created", () => {
+        const bad: ZeroDowntimeServiceArgs = {
+            ...VALID,
+            namespace: "kube-system",
+            image: "nginx:latest",
+            timing: { ...VALID.timing, preStopSeconds: 0, healthCheckTimeoutSeconds: 5 },
+            rollout: { ...VALID.rollout, maxUnavailable: "50%" },
+        };
+        assert.throws(
+            () => new ZeroDowntimeService("x", bad),
+            (err: unknown) => {
+                assert.ok(pulumi.InputPropertiesError.isInstance(err), String(err));
+                assert.match(err.message, /^ZeroDowntimeService x: \d+ invalid arguments$/);
+                assert.deepEqual([...new Set(err.errors.map((e) => e.propertyPath))].sort(), [
+                    "image",
+                    "namespace",
+                    "rollout.maxUnavailable",
+                    "timing.preStopSeconds",
+                ]);
+                return true;
+            },
+        );
+    });
+
+    // Each rule the component runs, at its boundary: one more (or less) and it is refused.
+    const CASES: { case: string; args: ZeroDowntimeServiceArgs; paths: string[] }[] = [
+        {
+            case: "preStop 25 s covers 15 s + 5 s × 2 (behind an ALB)",
+            args: { ...VALID, timing: { ...VALID.timing, preStopSeconds: 25 } },
+            paths: [],
+        },
+        {
+            case: "preStop 24 s does not",
+            args: { ...VALID, timing: { ...VALID.timing, preStopSeconds: 24 } },
+            paths: ["timing.preStopSeconds"],
+        },
+        {
+            case: "grace 80 s covers 40 + 20 + the sidecar's 20",
+            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 80 } },
+            paths: [],
+        },
+        {
+            case: "grace 79 s does not",
+            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 79 } },
+            paths: ["timing.terminationGracePeriodSeconds"],
+        },
+        {
+            case: "without the mesh, 60 s is enough",
+            args: { ...VALID, mesh: false, timing: { ...VALID.timing, terminationGracePeriodSeconds: 60 } },
+            paths: [],
+        },
+        {
+            case: "an ALB whose timeout is not below the interval",
+            args: {
+                ...VALID,
+                mesh: false,
+                exposure: { kind: "alb", scheme: "internal" },
+                timing: { ...VALID.timing, healthCheckTimeoutSeconds: 5 },
+            },
+            paths: ["timing.healthCheckTimeoutSeconds"],
+        },
+        {
+            case: "blue/green on a bare ALB",
+            args: {
+                ...VALID,
+                mesh: false,
+                exposure: { kind: "alb", scheme: "internal" },
+                blueGreen: { ...VALID.blueGreen, enabled: true },
+            },
+            paths: ["blueGreen.enabled"],
+        },
+        {
+            case: "25% unavailable breaks the floor within the HPA's 12",
+            args: { ...VALID, rollout: { ...VALID.rollout, maxUnavailable: "25%" } },
+            paths: ["rollout.maxUnavailable"],
+        },
+        {
+            case: "25% unavailable is safe up to 7 replicas",
+            args: { ...VALID, rollout: { ...VALID.rollout, maxUnavailable: "25%" }, autoscaling: { ...VALID.autoscaling, maxReplicas: 7 } },
+            paths: [],
+        },
+        { case: "a port out of range", args: { ...VALID, port: 70000 }, paths: ["port"] },
+        {
+            case: "memory limit below the request",
+            args: { ...VALID, resources: { ...VALID.resources, memoryLimitMiB: 64 } },
+            paths: ["resources.memoryLimitMiB"],
+        },
+        {
+            case: "HPA maximum below the minimum",
+            args: { ...VALID, autoscaling: { ...VALID.autoscaling, maxReplicas: 3 } },
+            paths: ["autoscaling.maxReplicas"],
+        },
+    ];
+    for (const c of CASES) {
+        it(c.case, () => {
+            assert.deepEqual(paths(c.args), c.paths);
+        });
+    }
+});
