@@ -19,7 +19,7 @@ export default tseslint.config(
                 "error",
                 { allowForKnownSafeCalls: [{ from: "package", name: ["describe", "it"], package: "node:test" }] },
             ],
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
             // Pulumi resources are created for their side effects.
             "no-new": "off",
         },

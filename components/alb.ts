@@ -1,11 +1,13 @@
 // ALB Ingress annotations shared by every Ingress the program creates. Pure: no Pulumi import.
 // Keys: kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md.
 
+import type { LoadBalancerScheme } from "./choices";
+
 const PREFIX = "alb.ingress.kubernetes.io/";
 
 export interface AlbTargetGroup {
     /** `internet-facing` or `internal`. */
-    scheme: string;
+    scheme: LoadBalancerScheme;
     /** Path the ALB health-checks. */
     healthCheckPath: string;
     /** Port the ALB health-checks; the traffic port when absent. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as awsx from "@pulumi/awsx";
 import { awsProviderOf } from "./providers";
+import type { NatGatewayMode } from "./choices";
 
 /** The subnet roles the AWS Load Balancer Controller discovers subnets by. */
 export type SubnetRole = "public" | "private";
@@ -15,6 +16,12 @@ export function subnetTags(role: SubnetRole, clusterName: string): Record<string
     return { [roleTag]: "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" };
 }
 
+/** Every NAT mode mapped, so a new mode cannot fall through to the wrong strategy. */
+const NAT_STRATEGY: Record<NatGatewayMode, awsx.types.enums.ec2.NatGatewayStrategy> = {
+    single: awsx.ec2.NatGatewayStrategy.Single,
+    onePerAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
+};
+
 export interface NetworkArgs {
     /** Name of the EKS cluster that will use the subnets; goes into the cluster subnet tag. */
     clusterName: string;
@@ -23,7 +30,7 @@ export interface NetworkArgs {
     /** How many availability zones get a public and a private subnet. */
     availabilityZoneCount: number;
     /** `single`: one NAT gateway for the VPC; `onePerAz`: one per availability zone. */
-    natGateways: "single" | "onePerAz";
+    natGateways: NatGatewayMode;
     /** Tags for every taggable resource. */
     tags: Record<string, string>;
 }
@@ -49,9 +56,7 @@ export class Network extends pulumi.ComponentResource {
                 enableDnsHostnames: true,
                 enableDnsSupport: true,
                 subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-                natGateways: {
-                    strategy: args.natGateways === "single" ? awsx.ec2.NatGatewayStrategy.Single : awsx.ec2.NatGatewayStrategy.OnePerAz,
-                },
+                natGateways: { strategy: NAT_STRATEGY[args.natGateways] },
                 subnetSpecs: [
                     { type: awsx.ec2.SubnetType.Public, tags: { ...args.tags, ...subnetTags("public", args.clusterName) } },
                     { type: awsx.ec2.SubnetType.Private, tags: { ...args.tags, ...subnetTags("private", args.clusterName) } },

@@ -6,14 +6,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "../components/versions";
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const NAT_GATEWAY_MODES = ["single", "onePerAz"] as const;
-export type NatGatewayMode = (typeof NAT_GATEWAY_MODES)[number];
-
-export const MTLS_MODES = ["STRICT", "PERMISSIVE"] as const;
-export type MtlsMode = (typeof MTLS_MODES)[number];
-
-export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
-export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
+import { LoadBalancerScheme, MtlsMode, NatGatewayMode } from "../components/choices";
 
 /** Addon defaults: the same in every environment (every addon on). */
 export const ADDON_DEFAULTS = {

@@ -1,5 +1,13 @@
 // Reads the whole stack configuration once, validates all of it, and returns one typed settings
 // object. Nothing else in the program reads configuration.
+import type { NetworkArgs } from "../components/network";
+import type { ClusterArgs } from "../components/cluster";
+import type { LoadBalancerControllerArgs } from "../components/addons/lbc";
+import type { IstioArgs } from "../components/addons/istio";
+import type { LocustArgs } from "../components/addons/locust";
+import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
+import { RULE_FIELD_PATHS } from "../components/app/validate";
+import { LOAD_BALANCER_SCHEMES, LoadBalancerScheme, MTLS_MODES, NAT_GATEWAY_MODES } from "../components/choices";
 import { checkRolloutRange } from "../rules/rollout";
 import { checkTiming, Violation } from "../rules/timing";
 import {
@@ -15,76 +23,41 @@ import { ACCESS_POLICIES, AccessGrant, AccessLevel } from "../components/cluster
 import { KUBERNETES_SUPPORT, VERSIONS } from "../components/versions";
 import { RESERVED_NAMESPACES } from "../components/addons/names";
 import { StackCapacity, stackCapacity } from "./capacity";
-import {
-    ADDON_DEFAULTS,
-    APP_DEFAULTS,
-    COLORS,
-    Color,
-    DEFAULTS,
-    GATEWAY_TIMING,
-    ENVIRONMENTS,
-    Environment,
-    LOAD_BALANCER_SCHEMES,
-    LoadBalancerScheme,
-    MTLS_MODES,
-    MtlsMode,
-    NAT_GATEWAY_MODES,
-    NatGatewayMode,
-} from "./defaults";
+import { ADDON_DEFAULTS, APP_DEFAULTS, COLORS, DEFAULTS, GATEWAY_TIMING, ENVIRONMENTS, Environment } from "./defaults";
 import { Problem, Section, SettingsError, show } from "./validate";
 
 export const PROJECT = "zero-downtime-eks";
 
-export interface NetworkSettings {
-    cidrBlock: string;
-    availabilityZoneCount: number;
-    natGateways: NatGatewayMode;
-}
+// Settings are the components' own argument types, less what the program wires in (one
+// declaration per shape, as pulumi-eks derives ManagedNodeGroupOptions with Omit<…> &).
 
-export interface ClusterSettings {
+/** `zero-downtime-eks:network`. */
+export type NetworkSettings = Omit<NetworkArgs, "clusterName" | "tags">;
+
+/** `zero-downtime-eks:cluster`. */
+export type ClusterSettings = Omit<ClusterArgs, "clusterName" | "vpcId" | "publicSubnetIds" | "privateSubnetIds" | "tags"> & {
     /** Physical EKS cluster name; also the `kubernetes.io/cluster/<name>` subnet tag. */
     name: string;
-    version: string;
-    instanceType: string;
-    minSize: number;
-    desiredSize: number;
-    maxSize: number;
-    publicAccessCidrs: string[];
-    /** IAM principals with Kubernetes access (EKS access entries). */
-    access: AccessGrant[];
-    /** Days CloudWatch keeps the control-plane logs. */
-    logRetentionDays: number;
-    /** Protect the cluster, its secrets key and its log group from `pulumi destroy`. */
-    protect: boolean;
-}
+};
 
 export interface AddonsSettings {
-    loadBalancerController: { enabled: boolean; replicas: number };
+    loadBalancerController: Pick<LoadBalancerControllerArgs, "replicas"> & { enabled: boolean };
     metricsServer: { enabled: boolean };
     /** `gatewayTiming`: termination timing of the ingress gateway pods (a platform default, not a key). */
-    istio: { enabled: boolean; mtlsMode: MtlsMode; ingressScheme: LoadBalancerScheme; gatewayTiming: typeof GATEWAY_TIMING };
+    istio: Pick<IstioArgs, "mtlsMode" | "ingressScheme" | "gatewayTiming"> & { enabled: boolean };
     /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
-    locust: { enabled: boolean; targetHost: string; maxWorkers: number };
+    locust: Pick<LocustArgs, "targetHost" | "maxWorkers"> & { enabled: boolean };
 }
 
-export interface AppSettings {
+/** `zero-downtime-eks:app`: the service's arguments, less what the platform decides (mesh, exposure, order, tags). */
+export type AppSettings = Omit<
+    ZeroDowntimeServiceArgs,
+    "kubernetesVersion" | "mesh" | "meshDrainSeconds" | "exposure" | "dependsOn" | "tags"
+> & {
     enabled: boolean;
-    name: string;
-    namespace: string;
-    image: string;
-    port: number;
-    /** Replicas without autoscaling; the HPA minimum with it. */
-    replicas: number;
-    resources: { cpuMillicores: number; memoryMiB: number; memoryLimitMiB: number };
-    probes: typeof APP_DEFAULTS.probes;
-    rollout: typeof APP_DEFAULTS.rollout;
-    autoscaling: typeof APP_DEFAULTS.autoscaling;
-    timing: typeof APP_DEFAULTS.timing;
+    /** The app's own ALB (only without Istio). */
     ingress: { scheme: LoadBalancerScheme };
-    outlierDetection: typeof APP_DEFAULTS.outlierDetection;
-    /** `images`: per color; a color not given runs `image`. */
-    blueGreen: { enabled: boolean; activeColor: Color; images: Record<Color, string> };
-}
+};
 
 export interface Settings {
     project: string;
@@ -373,26 +346,9 @@ function reportViolations(section: Section, violations: Violation[], keyOf: Reco
     }
 }
 
-const TIMING_KEYS: Record<string, string | null> = {
-    preStopSeconds: "timing.preStopSeconds",
-    healthCheckTimeoutSeconds: "timing.healthCheckTimeoutSeconds",
-    healthyThreshold: "timing.healthyThreshold",
-    // The sidecar's drain is the mesh-wide default, not a key of the app.
-    meshDrainSeconds: null,
-    shutdownSeconds: "timing.shutdownSeconds",
-    terminationGracePeriodSeconds: "timing.terminationGracePeriodSeconds",
-    deregistrationDelaySeconds: "timing.deregistrationDelaySeconds",
-    healthCheckIntervalSeconds: "timing.healthCheckIntervalSeconds",
-    unhealthyThreshold: "timing.unhealthyThreshold",
-    readinessPeriodSeconds: "probes.readinessPeriodSeconds",
-    readinessFailureThreshold: "probes.readinessFailureThreshold",
-    minReadySeconds: "rollout.minReadySeconds",
-    maxSurge: "rollout.maxSurge",
-    maxUnavailable: "rollout.maxUnavailable",
-    replicas: "replicas",
-    minReplicas: "replicas",
-    maxReplicas: "autoscaling.maxReplicas",
-};
+// The app's config keys are the component's property paths; the sidecar's drain is the mesh-wide
+// default, not a key of the app.
+const TIMING_KEYS: Record<string, string | null> = { ...RULE_FIELD_PATHS, meshDrainSeconds: null };
 
 function readApp(section: Section): AppSettings {
     const d = APP_DEFAULTS;

@@ -33,7 +33,17 @@ const views = (resources: RecordedResource[]): ResourceView[] => resources.map((
 function natGateways(resources: RecordedResource[]): number {
     const vpc = resources.find((r) => r.type === "awsx:ec2:Vpc");
     const strategy = (vpc?.inputs.natGateways as { strategy?: string } | undefined)?.strategy;
-    return strategy === "Single" ? 1 : strategy === "None" ? 0 : Number(vpc?.inputs.numberOfAvailabilityZones ?? 0);
+    // Strict on purpose (awsx NatGatewayStrategy): a strategy this report does not know must not be costed as another.
+    switch (strategy) {
+        case "None":
+            return 0;
+        case "Single":
+            return 1;
+        case "OnePerAz":
+            return Number(vpc?.inputs.numberOfAvailabilityZones);
+        default:
+            throw new Error(`unknown NAT gateway strategy ${String(strategy)} in the synthesized VPC`);
+    }
 }
 
 function cost(settings: Settings, nat: number, albs: number): Report["cost"] {

@@ -1,6 +1,7 @@
 // Shared by the tests: one synthesized result per stack and config, through the same harness as
 // `npm run synth` (synth/engine.ts).
 import { RecordedResource, SynthOptions, SynthResult, readStackConfig, synthesize } from "../synth/engine";
+import { waitsFor as waitsForIn } from "../synth/report";
 
 const cache = new Map<string, Promise<SynthResult>>();
 
@@ -43,22 +44,7 @@ export const RELEASE = "kubernetes:helm.sh/v3:Release";
 
 /** True when `from` waits for `to`, directly or through other resources. */
 export function waitsFor(result: SynthResult, from: string, to: string): boolean {
-    const byName = new Map(result.resources.map((r) => [r.name, r]));
-    const seen = new Set<string>();
-    const stack = [from];
-    while (stack.length > 0) {
-        const name = stack.pop() as string;
-        for (const dep of byName.get(name)?.dependsOn ?? []) {
-            if (dep === to) {
-                return true;
-            }
-            if (!seen.has(dep)) {
-                seen.add(dep);
-                stack.push(dep);
-            }
-        }
-    }
-    return false;
+    return waitsForIn(result.resources, from, to);
 }
 
 /** The Helm release whose Helm release name (inputs.name) is `releaseName`. */

@@ -4,6 +4,7 @@ import { VERSIONS } from "../versions";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { albAnnotations } from "../alb";
 import { ISTIO, requestsOf } from "../footprints";
+import type { LoadBalancerScheme, MtlsMode } from "../choices";
 
 import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from "./names";
 
@@ -41,9 +42,9 @@ export interface IstioArgs {
     /** Kubernetes version of the cluster, e.g. "1.36" (chooses the preStop form). */
     kubernetesVersion: string;
     /** Mesh-wide PeerAuthentication mode. */
-    mtlsMode: "STRICT" | "PERMISSIVE";
+    mtlsMode: MtlsMode;
     /** ALB scheme of the platform's entrypoint. */
-    ingressScheme: "internet-facing" | "internal";
+    ingressScheme: LoadBalancerScheme;
     /** Termination timing of the gateway pods. */
     gatewayTiming: GatewayTiming;
     /** Resource the install waits for: the node group, so the pods can schedule. */

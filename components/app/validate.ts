@@ -14,8 +14,11 @@ export interface PropertyProblem {
     reason: string;
 }
 
-// Where each rule field lives in the component's args.
-const PATHS: Record<string, string | null> = {
+/**
+ * Where each rule field lives in the component's args, which is also where it lives under the
+ * `zero-downtime-eks:app` config key (settings report rule violations with it). null: not an arg.
+ */
+export const RULE_FIELD_PATHS: Record<string, string | null> = {
     preStopSeconds: "timing.preStopSeconds",
     shutdownSeconds: "timing.shutdownSeconds",
     terminationGracePeriodSeconds: "timing.terminationGracePeriodSeconds",
@@ -31,11 +34,13 @@ const PATHS: Record<string, string | null> = {
     maxSurge: "rollout.maxSurge",
     maxUnavailable: "rollout.maxUnavailable",
     replicas: "replicas",
+    minReplicas: "replicas",
+    maxReplicas: "autoscaling.maxReplicas",
 };
 
 function fromViolations(violations: Violation[]): PropertyProblem[] {
     return violations.map((v) => ({
-        propertyPath: PATHS[v.fields[0]] ?? v.fields[0],
+        propertyPath: RULE_FIELD_PATHS[v.fields[0]] ?? v.fields[0],
         reason: `${v.message}; fix: ${v.fix} [rule ${v.rule}]`,
     }));
 }

@@ -6,6 +6,7 @@ import { albAnnotations } from "../alb";
 
 import { APP_LABEL, COLORS, COLOR_LABEL, Color } from "./labels";
 import { validateZeroDowntimeServiceArgs } from "./validate";
+import type { LoadBalancerScheme } from "../choices";
 
 export { COLOR_LABEL, Color };
 
@@ -14,7 +15,7 @@ export type Exposure =
     /** ALB → Istio ingress gateway → app: a VirtualService on the platform's shared Istio Gateway. */
     | { kind: "istio-gateway"; gateway: string }
     /** ALB → app pods directly (target-type ip, readiness gates): only without mesh mTLS. */
-    | { kind: "alb"; scheme: "internet-facing" | "internal" };
+    | { kind: "alb"; scheme: LoadBalancerScheme };
 
 export interface ZeroDowntimeServiceArgs {
     /** Name of the Deployment, Service and friends. */

@@ -5,39 +5,15 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ZeroDowntimeService, ZeroDowntimeServiceArgs } from "../../../components/app/zero-downtime-service";
 import { validateZeroDowntimeServiceArgs } from "../../../components/app/validate";
+import { APP_DEFAULTS } from "../../../stacks/defaults";
 
-/** A valid service behind the mesh: the platform's defaults, written out. */
+/** The platform's defaults as a team would pass them, behind the mesh. */
+const { enabled, ingress, ...APP } = APP_DEFAULTS;
 const VALID: ZeroDowntimeServiceArgs = {
+    ...APP,
     name: "shop",
     namespace: "retail",
-    image: "nginxinc/nginx-unprivileged:1.29.4-alpine",
-    port: 8080,
-    replicas: 4,
-    resources: { cpuMillicores: 250, memoryMiB: 128, memoryLimitMiB: 256 },
-    probes: {
-        path: "/",
-        livenessPath: "",
-        startupPeriodSeconds: 2,
-        startupFailureThreshold: 30,
-        readinessPeriodSeconds: 5,
-        readinessFailureThreshold: 2,
-        livenessPeriodSeconds: 10,
-        livenessFailureThreshold: 3,
-    },
-    rollout: { maxSurge: "25%", maxUnavailable: 0, minReadySeconds: 10, revisionHistoryLimit: 10 },
-    autoscaling: { enabled: true, maxReplicas: 12, targetCpuUtilization: 60 },
-    timing: {
-        preStopSeconds: 40,
-        shutdownSeconds: 20,
-        terminationGracePeriodSeconds: 90,
-        deregistrationDelaySeconds: 30,
-        healthCheckIntervalSeconds: 5,
-        healthCheckTimeoutSeconds: 3,
-        healthyThreshold: 2,
-        unhealthyThreshold: 2,
-    },
-    outlierDetection: { consecutive5xxErrors: 3, intervalSeconds: 10, baseEjectionSeconds: 30, maxEjectionPercent: 50 },
-    blueGreen: { enabled: false, activeColor: "blue", images: { blue: "app:1.0.0", green: "app:1.0.0" } },
+    blueGreen: { ...APP.blueGreen, images: { blue: APP.image, green: APP.image } },
     kubernetesVersion: "1.36",
     mesh: true,
     meshDrainSeconds: 20,
@@ -52,7 +28,7 @@ const paths = (args: ZeroDowntimeServiceArgs) =>
         .sort();
 
 describe("ZeroDowntimeService validates its own arguments", () => {
-    it("the platform's defaults are valid", () => {
+    it("the platform's defaults are valid for the component too", () => {
         assert.deepEqual(validateZeroDowntimeServiceArgs(VALID), []);
     });
 
