@@ -219,7 +219,15 @@ export class Section {
         return value !== undefined;
     }
 
-    /** A nested section, e.g. `app.probes`. */
+    /** Reads the nested section `name` with `read`, then refuses every key `read` did not ask for. */
+    within<T>(name: string, read: (section: Section) => T): T {
+        const nested = this.section(name);
+        const value = read(nested);
+        nested.rejectUnknown();
+        return value;
+    }
+
+    /** A nested section, e.g. `app.probes`; {@link within} also refuses its unknown keys. */
     section(name: string): Section {
         return new Section(this.path(name), this.take(name), this.problems);
     }

@@ -1,0 +1,107 @@
+// The rules that span sections: the app's timing with the mesh's drain, the Kubernetes version with
+// the addons' ranges, and whether every pod of the stack fits its nodes.
+import { RULE_FIELD_PATHS } from "../components/app/validate";
+import { KUBERNETES_SUPPORT, VERSIONS } from "../components/versions";
+import { checkAlbHealthCheck } from "../rules/aws-limits";
+import { checkRolloutRange } from "../rules/rollout";
+import { checkTiming } from "../rules/timing";
+import { checkKubernetesVersion } from "../rules/versions";
+import { StackCapacity, stackCapacity } from "./capacity";
+import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
+import { Section } from "./validate";
+import { reportViolations } from "./violations";
+
+// The app's config keys are the component's property paths; the sidecar's drain is the mesh-wide
+// default, not a key of the app.
+const TIMING_KEYS: Record<string, string | null> = { ...RULE_FIELD_PATHS, meshDrainSeconds: null };
+
+/**
+ * The rules that need more than the app section: the sidecar's drain (when Istio is on), the ALB
+ * the app gets (only without Istio), and the replica range the HPA may choose.
+ */
+export function checkApp(section: Section, app: AppSettings, addons: AddonsSettings): void {
+    if (!app.enabled) {
+        return;
+    }
+    const meshed = addons.istio.enabled;
+    const meshDrainSeconds = meshed ? addons.istio.gatewayTiming.drainSeconds : 0;
+    reportViolations(
+        section,
+        checkTiming({ ...app.timing, ...app.probes, minReadySeconds: app.rollout.minReadySeconds, meshDrainSeconds }),
+        TIMING_KEYS,
+    );
+    reportViolations(section, checkAlbHealthCheck(app.timing), TIMING_KEYS);
+    // The floor: a rollout or a drain never takes more than one ready pod away, at any replica count.
+    reportViolations(
+        section,
+        checkRolloutRange({
+            minReplicas: app.replicas,
+            maxReplicas: app.autoscaling.enabled ? app.autoscaling.maxReplicas : app.replicas,
+            maxSurge: app.rollout.maxSurge,
+            maxUnavailable: app.rollout.maxUnavailable,
+            maxLostPods: 1,
+        }),
+        TIMING_KEYS,
+    );
+    const istioKey = (k: string) => `${section.key.slice(0, section.key.lastIndexOf(":") + 1)}addons.istio.${k}`;
+    if (meshed && section.hasPath("ingress.scheme") && app.ingress.scheme !== addons.istio.ingressScheme) {
+        // With Istio the app is reached through the platform's entrypoint ALB; its own scheme would be ignored.
+        section.problem(
+            "ingress.scheme",
+            app.ingress.scheme,
+            `no app scheme while Istio is on: the app is reached through the platform's entrypoint, whose scheme is ${istioKey("ingressScheme")} (${addons.istio.ingressScheme}); set that key instead`,
+        );
+    }
+    if (app.blueGreen.enabled && !meshed) {
+        // The controller injects readiness gates only into pods created while a target group selects them
+        // (docs/deploy/pod_readiness_gate.md): the idle color has none, and switching the Service selector
+        // swaps every ALB target at once, new ones still `initial`, old ones `draining`.
+        section.problem(
+            "blueGreen.enabled",
+            true,
+            `false while ${istioKey("enabled")} is false: blue/green switches through the mesh; on a bare ALB the switch drops requests`,
+        );
+    }
+}
+
+/** Refuses a Kubernetes version EKS no longer supports or a pinned component does not; warns about extended support. */
+export function checkVersion(section: Section, cluster: ClusterSettings, addons: AddonsSettings, today: string, warnings: string[]): void {
+    const ranges = addons.istio.enabled ? [{ component: `Istio ${VERSIONS.istio.version}`, ...VERSIONS.istio.kubernetes }] : [];
+    const verdict = checkKubernetesVersion(cluster.version, today, KUBERNETES_SUPPORT, ranges);
+    reportViolations(section, verdict.violations, {});
+    warnings.push(...verdict.warnings.map((w) => `${section.path("version")}: ${w}`));
+}
+
+/**
+ * Places every pod of the stack on `desiredSize` nodes. The platform at rest must fit: a Pending
+ * pod makes its PDB allow no disruption, so drains and node group updates fail. The app at its HPA
+ * maximum that does not fit is a warning: nothing adds nodes yet, so those pods would wait.
+ */
+export function checkStackCapacity(
+    section: Section,
+    cluster: ClusterSettings,
+    addons: AddonsSettings,
+    app: AppSettings,
+    warnings: string[],
+): StackCapacity {
+    const capacity = stackCapacity(cluster, addons, app);
+    if (capacity.atMinimum.allocatable === undefined) {
+        section.problem("instanceType", cluster.instanceType, capacity.atMinimum.summary);
+    } else if (!capacity.atMinimum.fits) {
+        const needed = capacity.nodesNeeded;
+        section.report({
+            key: section.path("desiredSize"),
+            given: `${cluster.desiredSize}, on which the stack's own pods do not fit: ${capacity.atMinimum.summary}`,
+            expected:
+                needed === undefined
+                    ? "a larger instanceType: no node count fits these pods"
+                    : `at least ${needed} (and maxSize at least ${needed}), a larger instanceType, or fewer addons/replicas`,
+        });
+    } else if (app.enabled && !capacity.atPeak.fits) {
+        const key = section.path("desiredSize").replace(/cluster\.desiredSize$/, "app.autoscaling.maxReplicas");
+        warnings.push(
+            `capacity at the HPA maximum: ${capacity.atPeak.summary}; nothing adds nodes, so those pods stay Pending: raise ${section.path("desiredSize")} or lower ${key}`,
+        );
+    }
+    return capacity;
+}
