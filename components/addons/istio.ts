@@ -5,6 +5,29 @@ import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { albAnnotations } from "../alb";
 import { ISTIO, requestsOf } from "../footprints";
 import type { LoadBalancerScheme, MtlsMode } from "../choices";
+import { ChartResources, pinnedRelease } from "./helm";
+
+/** The keys of istio-discovery's values.yaml (istio/istio manifests/charts/istio-control/istio-discovery, 1.30) this component sets. */
+interface IstiodValues {
+    env: Record<string, string>;
+    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: boolean; terminationDrainDuration: string } };
+    pdb: { minAvailable: number };
+    autoscaleMin: number;
+    resources: ChartResources;
+    global: { proxy: { resources: ChartResources } };
+}
+
+/** The keys of the gateway chart's values.yaml (istio/istio manifests/charts/gateway, 1.30) this component sets. */
+interface GatewayValues {
+    name: string;
+    service: { type: "ClusterIP" };
+    autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
+    resources: ChartResources;
+    podDisruptionBudget: { minAvailable: number };
+    terminationGracePeriodSeconds: number;
+    lifecycle: { preStop: Record<string, unknown> };
+    topologySpreadConstraints: Record<string, unknown>[];
+}
 
 import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from "./names";
 
@@ -71,27 +94,28 @@ export class Istio extends pulumi.ComponentResource {
     constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zero-downtime-eks:addons:Istio", name, {}, opts);
         const pin = VERSIONS.istio;
-        const chart = (chartName: string) => ({ chart: chartName, version: pin.version, repositoryOpts: { repo: pin.repo } });
 
-        const base = new k8s.helm.v3.Release(
+        const base = pinnedRelease<{ defaultRevision: string }>(
             `${name}-base`,
             {
                 name: "istio-base",
                 namespace: ISTIO_NAMESPACE,
                 createNamespace: true,
-                ...chart("base"),
+                pin,
+                chart: "base",
                 values: { defaultRevision: "default" },
             },
             // Nothing Helm installs before the nodes are ready (webhook and controller pods must schedule).
             { parent: this, dependsOn: [args.nodesReady] },
         );
 
-        this.istiod = new k8s.helm.v3.Release(
+        this.istiod = pinnedRelease<IstiodValues>(
             `${name}-istiod`,
             {
                 name: "istiod",
                 namespace: ISTIO_NAMESPACE,
-                ...chart("istiod"),
+                pin,
+                chart: "istiod",
                 // Keys from manifests/charts/istio-control/istio-discovery/values.yaml (tag 1.30.3; the release-1.30 branch
                 // carries no chart change up to 1.30.5).
                 values: {
@@ -142,12 +166,13 @@ export class Istio extends pulumi.ComponentResource {
         );
 
         const timing = args.gatewayTiming;
-        const gateway = new k8s.helm.v3.Release(
+        const gateway = pinnedRelease<GatewayValues>(
             `${name}-gateway`,
             {
                 name: GATEWAY_NAME,
                 namespace: GATEWAY_NAMESPACE,
-                ...chart("gateway"),
+                pin,
+                chart: "gateway",
                 // Keys from manifests/charts/gateway/values.yaml (tag 1.30.3; no chart change on release-1.30 since).
                 values: {
                     name: GATEWAY_NAME,

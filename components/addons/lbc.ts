@@ -5,6 +5,22 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { LOAD_BALANCER_CONTROLLER, requestsOf } from "../footprints";
+import { ChartResources, pinnedRelease } from "./helm";
+
+/** The keys of the chart's values.yaml this component sets (aws/eks-charts stable/aws-load-balancer-controller, 3.5.0). */
+interface LbcValues {
+    clusterName: pulumi.Input<string>;
+    region: string;
+    vpcId: pulumi.Input<string>;
+    replicaCount: number;
+    serviceAccount: { create: boolean; name: string; annotations: Record<string, pulumi.Input<string>> };
+    podDisruptionBudget: { maxUnavailable: number };
+    resources: ChartResources;
+    defaultTags: Record<string, string>;
+    enableServiceMutatorWebhook: boolean;
+    podMutatorWebhookConfig: { failurePolicy: "Fail" | "Ignore" };
+    keepTLSSecret: boolean;
+}
 import { irsaTrustPolicy } from "./irsa";
 
 import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT } from "./names";
@@ -71,16 +87,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         );
         const attachment = new aws.iam.RolePolicyAttachment(`${name}-policy`, { role: role.name, policyArn: policy.arn }, { parent: this });
 
-        const pin = VERSIONS.loadBalancerController;
-        this.release = new k8s.helm.v3.Release(
+        this.release = pinnedRelease<LbcValues>(
             `${name}-chart`,
             {
                 name: "aws-load-balancer-controller",
                 namespace: LBC_NAMESPACE,
-                chart: pin.chart,
-                version: pin.version,
-                repositoryOpts: { repo: pin.repo },
-                // Keys from the pinned chart's values.yaml (aws/eks-charts stable/aws-load-balancer-controller, 3.5.0).
+                pin: VERSIONS.loadBalancerController,
                 values: {
                     clusterName: args.clusterName,
                     region: args.region,

@@ -4,6 +4,27 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { LOCUST, requestsOf } from "../footprints";
+import { ChartResources, pinnedRelease } from "./helm";
+
+/** The keys of deliveryhero/helm-charts stable/locust/values.yaml (0.35.0) this component sets. */
+interface LocustValues {
+    image: { repository: string; tag: string };
+    loadtest: {
+        name: string;
+        locust_locustfile: string;
+        locust_locustfile_configmap: string;
+        locust_lib_configmap: string;
+        locust_host: string;
+        headless: boolean;
+    };
+    master: { resources: ChartResources };
+    worker: {
+        hpa: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
+        resources: ChartResources;
+    };
+    service: { type: "ClusterIP" };
+    ingress: { enabled: boolean };
+}
 
 import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE } from "./names";
 
@@ -56,14 +77,12 @@ export class Locust extends pulumi.ComponentResource {
         );
 
         const pin = VERSIONS.locust;
-        new k8s.helm.v3.Release(
+        pinnedRelease<LocustValues>(
             `${name}-chart`,
             {
                 name: LOCUST_RELEASE,
                 namespace: LOCUST_NAMESPACE,
-                chart: pin.chart,
-                version: pin.version,
-                // Keys from deliveryhero/helm-charts stable/locust/values.yaml (0.35.0).
+                pin,
                 values: {
                     image: pin.image,
                     loadtest: {

@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { METRICS_SERVER, requestsOf } from "../footprints";
+import { ChartResources, pinnedRelease } from "./helm";
+
+/** The keys of kubernetes-sigs/metrics-server charts/metrics-server/values.yaml (3.13.1) this component sets. */
+interface MetricsServerValues {
+    replicas: number;
+    podDisruptionBudget: { enabled: boolean; minAvailable: number };
+    resources: ChartResources;
+}
 
 export interface MetricsServerArgs {
     /** Resource the install waits for: the node group, so the pods can schedule. */
@@ -12,16 +19,12 @@ export interface MetricsServerArgs {
 export class MetricsServer extends pulumi.ComponentResource {
     constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zero-downtime-eks:addons:MetricsServer", name, {}, opts);
-        const pin = VERSIONS.metricsServer;
-        new k8s.helm.v3.Release(
+        pinnedRelease<MetricsServerValues>(
             `${name}-chart`,
             {
                 name: "metrics-server",
                 namespace: "kube-system",
-                chart: pin.chart,
-                version: pin.version,
-                repositoryOpts: { repo: pin.repo },
-                // Keys from kubernetes-sigs/metrics-server charts/metrics-server/values.yaml (3.13.1).
+                pin: VERSIONS.metricsServer,
                 // Two replicas and a PDB: HPAs go blind (and stop scaling) while metrics are unavailable.
                 // Requests as the chart's default, set here so the capacity model counts what is deployed.
                 values: {
