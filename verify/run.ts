@@ -1,234 +1,30 @@
-// The verify run: one bounded Locust Job per phase, the phase's disruption while it runs, and the app
-// put back the way it was found whatever happens (a step failing, Ctrl-C). Talks to the cluster only
-// through ClusterClient and to time only through Clock, so the tests drive it with fakes.
-import { setTimeout as sleep } from "timers/promises";
-import { ClusterClient, DeploymentState, HpaState, JobState, beforeAnyChange } from "./cluster-client";
-import { COLORS, COLOR_LABEL } from "../components/app/labels";
-import {
-    FAILURES_FILE,
-    JOB_NAMESPACE,
-    LOCUST_CONTAINER,
-    LOCUSTFILE_CONFIG_MAP,
-    LoadShape,
-    STATS_FILE,
-    extractFile,
-    locustJob,
-    requestsSoFar,
-} from "./job";
-import { DisruptionOutcome, PhaseName, PhaseResult, Verdict, count, formatRatio, formatTable, totals, verdict } from "./verdict";
+// The verify run: one bounded Locust Job per phase and the phase's disruption while it runs (the
+// phases are DISRUPTIONS below); plan.ts says what a run is given, discover.ts what it reads first,
+// restore.ts how the app is put back. Talks to the cluster only through ClusterClient and to time
+// only through Clock, so the tests drive it with fakes.
+import { COLOR_LABEL } from "../components/app/labels";
+import { JobState, beforeAnyChange } from "./cluster-client";
+import { FAILURES_FILE, JOB_NAMESPACE, LOCUST_CONTAINER, STATS_FILE, extractFile, locustJob, requestsSoFar } from "./job";
+import { DisruptionOutcome, PhaseName, PhaseResult, count, formatRatio, formatTable, totals, verdict } from "./verdict";
 import { parseFailuresCsv, parseStatsCsv } from "./stats";
-
-/** Bad input found before anything was changed: unknown stack, app not deployed, no locustfile. */
-export class InputError extends Error {}
-/** Raised inside the run once Ctrl-C (or SIGTERM) arrived. */
-export class InterruptedError extends Error {
-    constructor() {
-        super("interrupted");
-    }
-}
+import {
+    InterruptedError,
+    JOB_END_GRACE_S,
+    JOB_START_TIMEOUT_S,
+    Outcome,
+    POLL_MS,
+    PROGRESS_MS,
+    Plan,
+    RunDeps,
+    SETTLE_TIMEOUT_S,
+    warmupSeconds,
+} from "./plan";
+import { Target, atRest, describe, discover } from "./discover";
+import { Restorer } from "./restore";
 
 export { COLOR_LABEL };
-
-export interface Clock {
-    now(): number;
-    /** Waits `ms`; rejects with InterruptedError when `signal` aborts. */
-    sleep(ms: number, signal: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-    now: () => Date.now(),
-    sleep: async (ms, signal) => {
-        try {
-            await sleep(ms, undefined, { signal });
-        } catch {
-            throw new InterruptedError();
-        }
-    },
-};
-
-/** Where the stack put the app (stack settings `app.namespace`, `app.name`, `app.blueGreen.enabled`). */
-export interface AppRef {
-    namespace: string;
-    name: string;
-    blueGreen: boolean;
-}
-
-export interface Plan {
-    app: AppRef;
-    load: Omit<LoadShape, "seconds">;
-    baselineSeconds: number;
-    durationSeconds: number;
-    scaleInTo?: number;
-    phases: PhaseName[];
-}
-
-export interface RunDeps {
-    client: ClusterClient;
-    clock: Clock;
-    log: (line: string) => void;
-    /** Calls `handler` on Ctrl-C until the returned function is called. */
-    onInterrupt: (handler: () => void) => () => void;
-    /** Makes this run's Job names unique. */
-    runId: string;
-}
-
-export interface Outcome {
-    planned: PhaseName[];
-    results: PhaseResult[];
-    verdict: Verdict;
-    /** Why the run stopped before its last phase, when a step failed. */
-    error?: string;
-    interrupted: boolean;
-    /** What could not be put back (or cleaned up), with the command that does it by hand. */
-    restoreProblems: string[];
-}
-
-// Status polls: often enough to see a pod come and go, rarely enough for the API server not to care.
-const POLL_MS = 5_000;
-const PROGRESS_MS = 15_000;
-// Pulling the Locust image onto a fresh node, plus the Istio sidecar, takes a minute or two.
-const JOB_START_TIMEOUT_S = 300;
-// After its run time Locust stops users, writes its CSV files and exits; the Job then completes.
-const JOB_END_GRACE_S = 120;
-// A rollout gives up after progressDeadlineSeconds (600 s by default); old pods then still need their grace period.
-const SETTLE_TIMEOUT_S = 900;
-// Steady load for a few seconds after the last user spawned, before the disruption starts.
-const WARMUP_MARGIN_S = 5;
-
-/** Seconds from a phase's start until its disruption begins: all users spawned, plus a margin. */
-export function warmupSeconds(load: Pick<LoadShape, "users" | "spawnRate">): number {
-    return Math.ceil(load.users / load.spawnRate) + WARMUP_MARGIN_S;
-}
-
-/** The live objects verify works on, and the values it must put back. */
-interface Target {
-    deployment: string;
-    /** HPA of the Deployment as found; undefined when the Deployment has none. */
-    hpa?: HpaState;
-    /** spec.replicas as found. */
-    replicas: number;
-    colors?: { active: string; idle: string };
-}
-
-const other = (color: string): string => COLORS.find((c) => c !== color) ?? color;
-
-/** At rest: the current template everywhere, every pod available, no old pod still terminating. */
-function atRest(d: DeploymentState, pods: number): boolean {
-    return (
-        d.observedGeneration >= d.generation &&
-        d.updatedReplicas === d.replicas &&
-        d.currentReplicas === d.replicas &&
-        d.availableReplicas === d.replicas &&
-        pods === d.replicas
-    );
-}
-
-function describe(d: DeploymentState, pods: number): string {
-    return `${d.updatedReplicas}/${d.replicas} updated, ${d.availableReplicas} available, ${pods} pods`;
-}
-
-/** Reads what verify will touch; fails with InputError (changing nothing) when the app is not there as expected. */
-async function discover(client: ClusterClient, plan: Plan): Promise<Target> {
-    const { namespace, name } = plan.app;
-    const notDeployed = `the app is not deployed (run pulumi up for this stack first): no`;
-    const service = await client.getService(namespace, name);
-    if (service === undefined) {
-        throw new InputError(`${notDeployed} Service ${namespace}/${name}`);
-    }
-    let deployment = name;
-    let colors: Target["colors"];
-    if (plan.app.blueGreen) {
-        const active = service.selector[COLOR_LABEL];
-        if (!(COLORS as readonly string[]).includes(active)) {
-            throw new InputError(`Service ${namespace}/${name} selects no color (label ${COLOR_LABEL}: blue or green)`);
-        }
-        colors = { active, idle: other(active) };
-        deployment = `${name}-${active}`;
-    }
-    const d = await client.getDeployment(namespace, deployment);
-    if (d === undefined) {
-        throw new InputError(`${notDeployed} Deployment ${namespace}/${deployment}`);
-    }
-    const pods = await client.countPods(namespace, d.selector);
-    if (!atRest(d, pods)) {
-        throw new InputError(`Deployment ${namespace}/${deployment} is not at rest (${describe(d, pods)}); run verify once it is`);
-    }
-    if (plan.phases.includes("scale-in") && (plan.scaleInTo ?? 1) >= d.replicas) {
-        const asked = plan.scaleInTo === undefined ? "a scale-in needs at least 2" : `--scale-in-to ${plan.scaleInTo} is no scale-in`;
-        throw new InputError(`Deployment ${namespace}/${deployment} runs ${d.replicas} replica(s): ${asked}`);
-    }
-    const keys = await client.getConfigMapKeys(JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP.name);
-    if (!keys?.includes(LOCUSTFILE_CONFIG_MAP.key)) {
-        const cm = `${JOB_NAMESPACE}/${LOCUSTFILE_CONFIG_MAP.name}`;
-        throw new InputError(`no locustfile: ConfigMap ${cm} with key ${LOCUSTFILE_CONFIG_MAP.key} is missing (is the Locust addon on?)`);
-    }
-    if (colors !== undefined && plan.phases.includes("blue-green")) {
-        const idle = await client.getDeployment(namespace, `${name}-${colors.idle}`);
-        if (idle === undefined || idle.availableReplicas === 0) {
-            throw new InputError(`the idle color's Deployment ${namespace}/${name}-${colors.idle} has no available pod to switch to`);
-        }
-    }
-    const hpa = await client.getHpa(namespace, deployment);
-    return { deployment, hpa, replicas: d.replicas, colors };
-}
-
-/** Puts back HPA bounds (or replicas) and the Service selector; idempotent, and never stops at the first problem. */
-class Restorer {
-    constructor(
-        private readonly client: ClusterClient,
-        private readonly namespace: string,
-        private readonly service: string,
-        private readonly target: Target,
-        private readonly log: (line: string) => void,
-    ) {}
-
-    async restore(): Promise<string[]> {
-        const problems: string[] = [];
-        const { client, namespace, target } = this;
-        const attempt = async (what: string, byHand: string, step: () => Promise<void>) => {
-            try {
-                await step();
-            } catch (err) {
-                problems.push(`could not restore ${what}: ${(err as Error).message.split("\n")[0]}; by hand: ${byHand}`);
-            }
-        };
-        const kubectlPatch = (kind: string, name: string, spec: unknown) =>
-            `kubectl -n ${namespace} patch ${kind} ${name} --type merge -p '${JSON.stringify({ spec })}'`;
-        const hpa = target.hpa;
-        if (hpa !== undefined) {
-            const what = `HPA ${namespace}/${target.deployment}`;
-            await attempt(what, kubectlPatch("hpa", target.deployment, hpa), async () => {
-                const now = await client.getHpa(namespace, target.deployment);
-                if (now !== undefined && (now.minReplicas !== hpa.minReplicas || now.maxReplicas !== hpa.maxReplicas)) {
-                    await client.patchHpa(namespace, target.deployment, hpa);
-                    this.log(`restored ${what}: minReplicas ${hpa.minReplicas}, maxReplicas ${hpa.maxReplicas}`);
-                }
-            });
-        } else {
-            const what = `Deployment ${namespace}/${target.deployment} replicas`;
-            await attempt(what, kubectlPatch("deployment", target.deployment, { replicas: target.replicas }), async () => {
-                const now = await client.getDeployment(namespace, target.deployment);
-                if (now !== undefined && now.replicas !== target.replicas) {
-                    await client.patchDeployment(namespace, target.deployment, { replicas: target.replicas });
-                    this.log(`restored ${what}: ${target.replicas}`);
-                }
-            });
-        }
-        const color = target.colors?.active;
-        if (color !== undefined) {
-            const what = `Service ${namespace}/${this.service} selector`;
-            const selector = { [COLOR_LABEL]: color };
-            await attempt(what, kubectlPatch("service", this.service, { selector }), async () => {
-                const now = await client.getService(namespace, this.service);
-                if (now !== undefined && now.selector[COLOR_LABEL] !== color) {
-                    await client.patchServiceSelector(namespace, this.service, selector);
-                    this.log(`restored ${what}: ${COLOR_LABEL}=${color}`);
-                }
-            });
-        }
-        return problems;
-    }
-}
+export { InputError, InterruptedError, systemClock, warmupSeconds } from "./plan";
+export type { AppRef, Clock, Outcome, Plan, RunDeps } from "./plan";
 
 type Step<T> = { done: T } | { status: string };
 
