@@ -79,3 +79,34 @@ export async function runMain(main: () => Promise<number>): Promise<{ status: nu
         console.error = saved.error;
     }
 }
+
+const OPEN_API = ["0.0.0.0/0"];
+
+/**
+ * Every configuration a user can choose that changes what the program creates: each environment,
+ * each addon off, Istio off (the app on its own ALB), blue/green. The schema, report and policy
+ * tests run all of them.
+ */
+export const VARIANTS: { name: string; stack: string; overrides: Record<string, unknown> }[] = [
+    ...STACKS.map((stack) => ({ name: stack, stack, overrides: {} })),
+    { name: "Istio off: the app on its own ALB", stack: "dev", overrides: { "zero-downtime-eks:addons": { istio: { enabled: false } } } },
+    { name: "metrics-server off", stack: "dev", overrides: { "zero-downtime-eks:addons": { metricsServer: { enabled: false } } } },
+    { name: "Locust off", stack: "dev", overrides: { "zero-downtime-eks:addons": { locust: { enabled: false } } } },
+    {
+        name: "no controller, no Istio, no app",
+        stack: "dev",
+        overrides: {
+            "zero-downtime-eks:addons": { loadBalancerController: { enabled: false }, istio: { enabled: false } },
+            "zero-downtime-eks:app": { enabled: false },
+        },
+    },
+    {
+        name: "blue/green",
+        stack: "dev",
+        overrides: {
+            // Two colors double the app's pods: four m5.large hold them (the capacity check refuses three).
+            "zero-downtime-eks:cluster": { publicAccessCidrs: OPEN_API, desiredSize: 4, maxSize: 4 },
+            "zero-downtime-eks:app": { blueGreen: { enabled: true, activeColor: "green" } },
+        },
+    },
+];

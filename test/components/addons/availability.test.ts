@@ -1,0 +1,45 @@
+// Every addon's availability settings, as literals with their reason: a node drain or a rollout of
+// an addon must never take all of its pods at once.
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { release, synth, valuesOf } from "../../harness";
+
+// Helm release → the values that keep it available, and why.
+const AVAILABILITY: { release: string; values: Record<string, unknown>; why: string }[] = [
+    {
+        release: "aws-load-balancer-controller",
+        values: { replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } },
+        why: "readiness gates and deregistration need a controller through every drain",
+    },
+    {
+        release: "metrics-server",
+        values: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        why: "HPAs stop scaling while metrics are unavailable",
+    },
+    {
+        release: "istiod",
+        values: { autoscaleMin: 2, pdb: { minAvailable: 1 } },
+        why: "sidecar injection (failurePolicy Fail) and config push; the chart renders the PDB only above one replica",
+    },
+];
+
+describe("addon availability", () => {
+    for (const a of AVAILABILITY) {
+        it(`${a.release}: ${JSON.stringify(a.values)} (${a.why})`, async () => {
+            const values = valuesOf(release(await synth("dev"), a.release));
+            for (const [key, expected] of Object.entries(a.values)) {
+                assert.deepEqual(values[key], expected, key);
+            }
+        });
+    }
+
+    it("the ingress gateway: at least 2 replicas, a PDB of 1, spread over zones", async () => {
+        const gateway = valuesOf(release(await synth("dev"), "istio-ingressgateway"));
+        assert.equal(gateway.autoscaling.minReplicas, 2);
+        assert.deepEqual(gateway.podDisruptionBudget, { minAvailable: 1 });
+        assert.deepEqual(
+            gateway.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey),
+            ["topology.kubernetes.io/zone"],
+        );
+    });
+});
