@@ -119,4 +119,18 @@ describe("npm run synth", () => {
         assert.equal(run.status, 2);
         assert.match(run.stderr, /^synth: unexpected argument "--stak"\nusage: npm run synth/);
     });
+
+    it("a synthesized stack with a mandatory policy violation exits 1, naming the rule", async () => {
+        // The engine's result with the app's preStop dropped: settings cannot produce it, a drifted component could.
+        const broken = async (options: Parameters<typeof cachedSynthesize>[0]) => {
+            const result = structuredClone(await cachedSynthesize(options));
+            const deployment = result.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
+            delete (deployment?.inputs as any).spec.template.spec.containers[0].lifecycle;
+            return result;
+        };
+        const run = await runMain(() => main(["--stack", "dev", "--out", tempDir()], broken));
+        assert.equal(run.status, 1);
+        assert.match(run.stderr, /mandatory: \[prestop-covers-deregistration\]/);
+        assert.match(run.stderr, /synth: stack dev failed: 1 mandatory policy violation/);
+    });
 });
