@@ -1,5 +1,7 @@
 import { DEFAULT_KUBERNETES_VERSION } from "../components/versions";
 
+// "seed 00N" in comments here and across the code names one of the five field reports the defaults
+// come from; README, "The field reports the defaults come from", says which is which.
 // Every default of the program lives here, per environment. A stack file overrides any of them;
 // nothing else in the code base supplies a fallback value.
 
