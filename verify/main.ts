@@ -3,9 +3,7 @@
 // a single failed request fails the run. Exit 0 proven, 1 not proven, 2 bad input, 130 interrupted.
 import { UsageError, USAGE, parseArgs } from "./args";
 import { ClusterAccessError } from "./cluster-client";
-import { InputError, exitCode, runVerify, summarize, systemClock } from "./run";
-import { loadStack, planFor, withHost } from "./stack";
-import { resolveTarget } from "./target";
+import { InputError } from "./plan";
 
 const PREFIX = "verify:";
 
@@ -38,6 +36,10 @@ export async function main(argv: string[]): Promise<number> {
             console.log(USAGE);
             return 0;
         }
+        // Loaded once the arguments are good: `--help` and usage errors answer at once.
+        const { loadStack, planFor, withHost } = await import("./stack");
+        const { resolveTarget } = await import("./target");
+        const { exitCode, runVerify, summarize, systemClock } = await import("./run");
         const settings = loadStack(args.stack, args.stackDir);
         const stackPlan = planFor(settings, args);
         // Loaded only when a cluster is needed: @kubernetes/client-node is most of verify's start-up time.
