@@ -1,7 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { RecordedResource, SynthResult } from "../../../synth/engine";
-import { APP_DEFAULTS } from "../../../stacks/defaults";
 import { only, release, synth, waitsFor } from "../../harness";
 
 const APP = "zero-downtime-eks:app";
@@ -67,8 +66,9 @@ describe("ZeroDowntimeService", () => {
     it("Deployment: rolling update that never drops ready capacity, history for rollback", async () => {
         const d = spec(appResource(await synth("dev"), T.deploy));
         assert.deepEqual(d.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } });
-        assert.equal(d.revisionHistoryLimit, APP_DEFAULTS.rollout.revisionHistoryLimit);
-        assert.equal(d.minReadySeconds, APP_DEFAULTS.rollout.minReadySeconds);
+        // Seed 002: ten ReplicaSets kept for `kubectl rollout undo`; a new pod ready 10 s before the next step.
+        assert.equal(d.revisionHistoryLimit, 10);
+        assert.equal(d.minReadySeconds, 10);
         assert.equal(d.replicas, undefined, "the HPA owns replicas");
     });
 
