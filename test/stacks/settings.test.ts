@@ -341,7 +341,7 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /a number of pods, at most 1/,
     },
     {
-        case: "[#11.19] raising the HPA maximum is what breaks the floor: that key is blamed",
+        case: "[#11.19] both keys of the rule set: the first the user set is blamed, the other named as see-also",
         config: app({ replicas: 2, rollout: { maxUnavailable: "50%" } }),
         key: `${P}app.rollout.maxUnavailable`,
         expected: /at most 1/,
