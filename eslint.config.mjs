@@ -9,7 +9,7 @@ export default tseslint.config(
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
-        languageOptions: { parserOptions: { project: ["./tsconfig.json", "./test/tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
+        languageOptions: { parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname } },
         plugins: { "@pulumi": pulumi },
         rules: {
             "@pulumi/no-output-in-template-literal": "error",
@@ -55,6 +55,24 @@ export default tseslint.config(
                     ],
                 },
             ],
+        },
+    },
+    {
+        // The CommonJS launchers run before tsx is registered, so they are plain JavaScript: no
+        // TypeScript program covers them, and Node's CommonJS globals are theirs.
+        files: ["**/*.cjs"],
+        ...tseslint.configs.disableTypeChecked,
+        languageOptions: {
+            ...tseslint.configs.disableTypeChecked.languageOptions,
+            sourceType: "commonjs",
+            globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+        },
+        rules: {
+            ...tseslint.configs.disableTypeChecked.rules,
+            "@typescript-eslint/no-require-imports": "off",
+            // Both need type information, and no Pulumi Output exists before the SDKs are loaded.
+            "@pulumi/no-output-in-template-literal": "off",
+            "@pulumi/no-output-instance-in-template-literal": "off",
         },
     },
     prettier,

@@ -6,6 +6,7 @@ import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
+import { withLeanStackTraces } from "./stack-traces";
 
 export { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig };
 
@@ -295,7 +296,11 @@ async function resolve(value: pulumi.Output<unknown>): Promise<{ value: unknown;
  * Evaluates the project's index.ts for one stack under mocks and returns every resource it
  * registered and its outputs. Throws the program's own error (e.g. the settings report) on failure.
  */
-export async function synthesize(options: SynthOptions): Promise<SynthResult> {
+export function synthesize(options: SynthOptions): Promise<SynthResult> {
+    return withLeanStackTraces(() => evaluate(options));
+}
+
+async function evaluate(options: SynthOptions): Promise<SynthResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const project = projectName(projectDir);
     const config = options.config ?? readStackConfig(options.stack, projectDir);

@@ -37,13 +37,13 @@ export async function main(argv: string[]): Promise<number> {
             return 0;
         }
         // Loaded once the arguments are good: `--help` and usage errors answer at once.
-        const { loadStack, planFor, withHost } = await import("./stack");
-        const { resolveTarget } = await import("./target");
-        const { exitCode, runVerify, summarize, systemClock } = await import("./run");
+        const { loadStack, planFor, withHost } = await import("./stack.js");
+        const { resolveTarget } = await import("./target.js");
+        const { exitCode, runVerify, summarize, systemClock } = await import("./run.js");
         const settings = loadStack(args.stack, args.stackDir);
         const stackPlan = planFor(settings, args);
         // Loaded only when a cluster is needed: @kubernetes/client-node is most of verify's start-up time.
-        const { KubeClusterClient, loadKubeConfig } = await import("./kube");
+        const { KubeClusterClient, loadKubeConfig } = await import("./kube.js");
         const kc = loadKubeConfig(args);
         const client = new KubeClusterClient(kc);
         // Read before anything changes: the load goes through the ALB unless --host says otherwise.

@@ -11,10 +11,16 @@ import { main } from "../../synth/cli";
 
 const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "report.json", "report.md", "resources.json"];
 
-/** The CLI as a process: what a user gets, exit status included. */
+/**
+ * The CLI as a process, started with package.json's `synth` script (without npm in front): what a
+ * user gets, exit status included.
+ */
 function spawnSynth(...args: string[]) {
-    const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-    return spawnSync(tsx, [path.join(PROJECT_DIR, "synth", "cli.ts"), ...args], { encoding: "utf8", cwd: PROJECT_DIR });
+    const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> })
+        .scripts;
+    const [command, ...scriptArgs] = scripts.synth.split(" ");
+    assert.equal(command, "node", `package.json's synth script starts with node: ${scripts.synth}`);
+    return spawnSync(process.execPath, [...scriptArgs, ...args], { encoding: "utf8", cwd: PROJECT_DIR });
 }
 
 /** The CLI's main() in this process, on the tests' shared engine cache. */

@@ -1,0 +1,29 @@
+#!/bin/sh
+# `npm test`: type check + lint, formatting, and the unit suite, side by side.
+#
+# Why side by side: each is one CPU-bound node process (the type check and lint share one program,
+# scripts/check.ts), and this machine class has two cores, so the wall time is about the longest of
+# them instead of their sum. Each one's output is kept whole and printed in a fixed order (the unit
+# suite's summary last), so a failure reads the same as when the commands run one by one.
+# Exits non-zero when any of them fails; all of them always run to the end.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+node --import tsx scripts/check.ts >"$out/check" 2>&1 &
+check=$!
+npx prettier --check . >"$out/format" 2>&1 &
+format=$!
+node --import tsx --test test/all.mts >"$out/unit" 2>&1
+unit=$?
+wait "$check"
+check=$?
+wait "$format"
+format=$?
+
+echo "== type check and lint (scripts/check.ts): exit $check"
+cat "$out/check"
+echo "== formatting (prettier --check .): exit $format"
+cat "$out/format"
+echo "== unit suite (test/all.mts): exit $unit"
+cat "$out/unit"
+[ "$check" -eq 0 ] && [ "$format" -eq 0 ] && [ "$unit" -eq 0 ]
