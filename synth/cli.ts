@@ -138,7 +138,3 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
         return 1;
     }
 }
-
-if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => process.exit(code));
-}

@@ -81,13 +81,3 @@ export async function main(argv: string[]): Promise<number> {
         throw err;
     }
 }
-
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
-        (err: unknown) => {
-            console.error(`${PREFIX} unexpected error: ${err instanceof Error ? err.stack : String(err)}`);
-            process.exit(1);
-        },
-    );
-}

@@ -7,20 +7,14 @@ import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { PROJECT_DIR } from "../../synth/engine";
 import { STACKS, cachedSynthesize, runMain } from "../harness";
+import { npmScriptArgs } from "../../scripts/npm-scripts";
 import { main } from "../../synth/cli";
 
 const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "report.json", "report.md", "resources.json"];
 
-/**
- * The CLI as a process, started with package.json's `synth` script (without npm in front): what a
- * user gets, exit status included.
- */
+/** The CLI as a process, started as `npm run synth` starts it: what a user gets, exit status included. */
 function spawnSynth(...args: string[]) {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> })
-        .scripts;
-    const [command, ...scriptArgs] = scripts.synth.split(" ");
-    assert.equal(command, "node", `package.json's synth script starts with node: ${scripts.synth}`);
-    return spawnSync(process.execPath, [...scriptArgs, ...args], { encoding: "utf8", cwd: PROJECT_DIR });
+    return spawnSync(process.execPath, [...npmScriptArgs(PROJECT_DIR, "synth"), ...args], { encoding: "utf8", cwd: PROJECT_DIR });
 }
 
 /** The CLI's main() in this process, on the tests' shared engine cache. */

@@ -9,18 +9,22 @@ import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
 import { main } from "../../verify/main";
 import { runMain } from "../harness";
+import { npmScriptArgs } from "../../scripts/npm-scripts";
 
 // Nothing listens on port 1 of the loopback address: the connection is refused at once.
 const UNREACHABLE = "https://127.0.0.1:1";
 
-const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
-const VERIFY = path.join(PROJECT_DIR, "verify", "main.ts");
 // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
 const ENV = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
 
-/** The CLI as a process: what a user gets, exit status included. */
+/** The CLI as a process, started as `npm run verify` starts it: what a user gets, exit status included. */
 function spawnVerify(...args: string[]) {
-    return spawnSync(TSX, [VERIFY, ...args], { encoding: "utf8", cwd: PROJECT_DIR, env: ENV, timeout: 60_000 });
+    return spawnSync(process.execPath, [...npmScriptArgs(PROJECT_DIR, "verify"), ...args], {
+        encoding: "utf8",
+        cwd: PROJECT_DIR,
+        env: ENV,
+        timeout: 60_000,
+    });
 }
 
 /** The CLI's main() in this process, with the same environment as a spawned run. */
