@@ -34,8 +34,6 @@ export const RULE_FIELD_PATHS: Record<string, string | null> = {
     maxSurge: "rollout.maxSurge",
     maxUnavailable: "rollout.maxUnavailable",
     replicas: "replicas",
-    minReplicas: "replicas",
-    maxReplicas: "autoscaling.maxReplicas",
 };
 
 function fromViolations(violations: Violation[]): PropertyProblem[] {

@@ -322,7 +322,8 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         key: `${P}cluster.logRetentionDays`,
         expected: /1, 3, 5, 7, 14, 30/,
     },
-    ...["default", "kube-system", "locust", "istio-system", "istio-ingress"].map((namespace) => ({
+    // Kubernetes creates the first four itself; the addons create the last three.
+    ...["default", "kube-system", "kube-public", "kube-node-lease", "locust", "istio-system", "istio-ingress"].map((namespace) => ({
         case: `[#11.17] app namespace ${namespace}, which Kubernetes or an addon creates`,
         config: app({ namespace }),
         key: `${P}app.namespace`,
@@ -514,5 +515,27 @@ describe("settings: defaults per environment, overridable per stack", () => {
         assert.equal(s.network.availabilityZoneCount, 3);
         assert.equal(s.cluster.minSize, 1);
         assert.equal(s.cluster.name, `${PROJECT}-feature-x`);
+    });
+});
+
+describe("[#11.11] the Kubernetes version against the calendar and Istio's range, through settings", () => {
+    // On 2026-10-01, 1.31 is still in EKS extended support (until 2026-11-26), so only Istio's
+    // range (1.30.x: Kubernetes 1.32–1.36, istio.io supported releases) can refuse it.
+    const IN_EXTENDED_SUPPORT = { ...input("dev", cluster({ version: "1.31" })), today: "2026-10-01" };
+
+    it("Istio on: 1.31 is refused, naming the key and Istio's range", () => {
+        const problems = problemsOf(IN_EXTENDED_SUPPORT);
+        const version = problems.filter((p) => p.key === `${P}cluster.version`);
+        assert.equal(version.length, 1, JSON.stringify(problems));
+        assert.match(`${version[0].given} ${version[0].expected}`, /Istio 1\.30\.\d+/);
+        assert.match(`${version[0].given} ${version[0].expected}`, /1\.32/);
+    });
+
+    it("Istio off: 1.31 is accepted, with a warning that it is in extended support", () => {
+        const config = { ...IN_EXTENDED_SUPPORT.config, [`${P}addons`]: JSON.stringify({ istio: { enabled: false } }) };
+        const s = parseSettings({ ...IN_EXTENDED_SUPPORT, config });
+        assert.equal(s.cluster.version, "1.31");
+        assert.equal(s.warnings.filter((w) => w.startsWith(`${P}cluster.version:`)).length, 1, s.warnings.join("\n"));
+        assert.match(s.warnings.find((w) => w.startsWith(`${P}cluster.version:`)) ?? "", /extended support/);
     });
 });

@@ -113,7 +113,15 @@ describe("ZeroDowntimeService", () => {
             capabilities: { drop: ["ALL"] },
         });
         assert.equal(pod(d).securityContext.runAsNonRoot, true);
-        assert.ok(pod(d).topologySpreadConstraints.some((t: any) => t.topologyKey === "topology.kubernetes.io/zone"));
+        // Spread over zones and nodes, but never left Pending for it: DoNotSchedule would block a
+        // rollout's surge pod when one zone is full (the surge must start for the old pod to go).
+        assert.deepEqual(
+            pod(d).topologySpreadConstraints.map((t: any) => [t.topologyKey, t.maxSkew, t.whenUnsatisfiable]),
+            [
+                ["topology.kubernetes.io/zone", 1, "ScheduleAnyway"],
+                ["kubernetes.io/hostname", 1, "ScheduleAnyway"],
+            ],
+        );
         assert.match(c.image, /^nginxinc\/nginx-unprivileged:\d+\.\d+\.\d+-alpine$/);
     });
 
@@ -143,6 +151,15 @@ describe("ZeroDowntimeService", () => {
         assert.equal(h.metrics[0].resource.target.averageUtilization, 60);
         assert.equal(h.behavior.scaleUp.stabilizationWindowSeconds, 0);
         assert.equal(h.behavior.scaleDown.stabilizationWindowSeconds, 300);
+        // One pod a minute on the way down: each leaves through the whole preStop and deregistration
+        // path before the next (a Percent policy would drop several at once at 12 replicas).
+        assert.deepEqual(h.behavior.scaleDown.policies, [{ type: "Pods", value: 1, periodSeconds: 60 }]);
+        // Up: whichever is more of doubling or four pods, every 15 s (the spike of field report 003).
+        assert.equal(h.behavior.scaleUp.selectPolicy, "Max");
+        assert.deepEqual(h.behavior.scaleUp.policies, [
+            { type: "Percent", value: 100, periodSeconds: 15 },
+            { type: "Pods", value: 4, periodSeconds: 15 },
+        ]);
         assert.equal(h.scaleTargetRef.name, "web");
     });
 
@@ -167,6 +184,9 @@ describe("ZeroDowntimeService", () => {
         const vs = spec(appResource(await synth("dev"), T.vs));
         assert.deepEqual(vs.gateways, ["istio-ingress/platform"]);
         assert.equal(vs.http[0].route[0].destination.host, "web.web.svc.cluster.local");
+        // Retried only when the request never reached the app (connection refused or reset before
+        // any byte): retrying "5xx" would send a request that already ran a second time.
+        assert.deepEqual(vs.http[0].retries, { attempts: 2, retryOn: "connect-failure,refused-stream" });
     });
 
     const COLORS = ["blue", "green"] as const;
