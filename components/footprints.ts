@@ -55,8 +55,9 @@ export const LOAD_BALANCER_CONTROLLER = {
 
 /** metrics-server: the chart's default requests (charts/metrics-server/values.yaml, 3.13.1). */
 export const METRICS_SERVER = {
-    // Two replicas and a PDB: HPAs go blind (and stop scaling) while metrics are unavailable.
+    // Two replicas and a PDB keeping one: HPAs go blind (and stop scaling) while metrics are unavailable.
     replicas: 2,
+    minAvailable: 1,
     requests: { cpuMillicores: 100, memoryMiB: 200 },
     source: "kubernetes-sigs/metrics-server charts/metrics-server/values.yaml (3.13.1)",
 };
@@ -70,7 +71,13 @@ export const ISTIO = {
         source: "istio/istio manifests/charts/istio-control/istio-discovery/values.yaml resources.requests (1.30)",
     },
     gateway: {
+        // At least two, so a drain or a rollout never leaves the ALB without a target; the HPA adds
+        // up to six at 60 % CPU (ours; the chart defaults to 1–5 at 80 %: manifests/charts/gateway/values.yaml
+        // `autoscaling`, tag 1.30.3), and the PDB keeps one.
         replicas: 2,
+        maxReplicas: 6,
+        targetCpuUtilization: 60,
+        minAvailable: 1,
         requests: { cpuMillicores: 100, memoryMiB: 128 },
         source: "istio/istio manifests/charts/gateway/values.yaml resources.requests (1.30)",
     },

@@ -178,9 +178,14 @@ export class Istio extends pulumi.ComponentResource {
                     name: GATEWAY_NAME,
                     // The ALB targets pod IPs (target-type ip); no cloud load balancer for this Service.
                     service: { type: "ClusterIP" },
-                    autoscaling: { enabled: true, minReplicas: ISTIO.gateway.replicas, maxReplicas: 6, targetCPUUtilizationPercentage: 60 },
+                    autoscaling: {
+                        enabled: true,
+                        minReplicas: ISTIO.gateway.replicas,
+                        maxReplicas: ISTIO.gateway.maxReplicas,
+                        targetCPUUtilizationPercentage: ISTIO.gateway.targetCpuUtilization,
+                    },
                     resources: { requests: requestsOf(ISTIO.gateway.requests) },
-                    podDisruptionBudget: { minAvailable: 1 },
+                    podDisruptionBudget: { minAvailable: ISTIO.gateway.minAvailable },
                     terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                     lifecycle: { preStop: preStopSleep(timing.preStopSeconds, args.kubernetesVersion) },
                     topologySpreadConstraints: [

@@ -29,7 +29,7 @@ export class MetricsServer extends pulumi.ComponentResource {
                 // Requests as the chart's default, set here so the capacity model counts what is deployed.
                 values: {
                     replicas: METRICS_SERVER.replicas,
-                    podDisruptionBudget: { enabled: true, minAvailable: 1 },
+                    podDisruptionBudget: { enabled: true, minAvailable: METRICS_SERVER.minAvailable },
                     resources: { requests: requestsOf(METRICS_SERVER.requests) },
                 },
             },

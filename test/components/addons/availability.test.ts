@@ -33,9 +33,10 @@ describe("addon availability", () => {
         });
     }
 
-    it("the ingress gateway: at least 2 replicas, a PDB of 1, spread over zones", async () => {
+    it("the ingress gateway: 2 to 6 replicas at 60 % CPU, a PDB of 1, spread over zones", async () => {
         const gateway = valuesOf(release(await synth("dev"), "istio-ingressgateway"));
-        assert.equal(gateway.autoscaling.minReplicas, 2);
+        // Not the chart's 1–5 at 80 %: one gateway pod would leave the ALB without a target during a drain.
+        assert.deepEqual(gateway.autoscaling, { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 60 });
         assert.deepEqual(gateway.podDisruptionBudget, { minAvailable: 1 });
         assert.deepEqual(
             gateway.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey),
