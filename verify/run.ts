@@ -1,6 +1,6 @@
-// The verify run: one bounded Locust Job per phase and the phase's disruption while it runs (the
-// phases are DISRUPTIONS below); plan.ts says what a run is given, discover.ts what it reads first,
-// restore.ts how the app is put back. Talks to the cluster only through ClusterClient and to time
+// The verify run: one bounded Locust Job per phase and the phase's disruption while it runs
+// (disruptions.ts); plan.ts says what a run is given, discover.ts what it reads first, restore.ts
+// how the app is put back. Talks to the cluster only through ClusterClient and to time
 // only through Clock, so the tests drive it with fakes.
 import { COLOR_LABEL } from "../components/app/labels";
 import { JobState, beforeAnyChange } from "./cluster-client";
@@ -21,6 +21,7 @@ import {
 } from "./plan";
 import { Target, atRest, describe, discover } from "./discover";
 import { Restorer } from "./restore";
+import { DISRUPTIONS, PhaseRun } from "./disruptions";
 
 export { COLOR_LABEL };
 export { InputError, InterruptedError, systemClock, warmupSeconds } from "./plan";
@@ -29,7 +30,7 @@ export type { AppRef, Clock, Outcome, Plan, RunDeps } from "./plan";
 type Step<T> = { done: T } | { status: string };
 
 /** One run: the plan, the live target, the interrupt signal and the Jobs created so far. */
-class Run {
+class Run implements PhaseRun {
     readonly jobs: string[] = [];
     private readonly interrupt = new AbortController();
     private phaseStart = 0;
@@ -186,68 +187,6 @@ class Run {
         return result;
     }
 }
-
-/** The disruption of each phase; returns its one-line summary once the app is at rest again. */
-const DISRUPTIONS: Record<Exclude<PhaseName, "baseline">, (run: Run, phase: PhaseName) => Promise<string>> = {
-    "rollout-restart": async (run, phase) => {
-        const { client, clock, log } = run.deps;
-        const { namespace } = run.plan.app;
-        const name = run.target.deployment;
-        // The HPA may have added pods under the load since the run started.
-        const pods = (await client.getDeployment(namespace, name))?.replicas ?? run.target.replicas;
-        run.guard();
-        await client.patchDeployment(namespace, name, { restartedAt: new Date(clock.now()).toISOString() });
-        log(`${phase}: restarted Deployment ${namespace}/${name}`);
-        await run.settle(phase, "the rollout to finish and old pods to terminate", () => true);
-        return `replaced ${pods} pods`;
-    },
-    "scale-in": async (run, phase) => {
-        const { client, log } = run.deps;
-        const { namespace } = run.plan.app;
-        const name = run.target.deployment;
-        const d = await client.getDeployment(namespace, name);
-        const from = d?.replicas ?? run.target.replicas;
-        const to = run.plan.scaleInTo ?? Math.ceil(from / 2);
-        if (to >= from) {
-            throw new Error(`${phase}: Deployment ${namespace}/${name} runs ${from} replicas, so ${to} is no scale-in`);
-        }
-        run.guard();
-        if (run.target.hpa !== undefined) {
-            // Lowering only minReplicas leaves the scale-in to the HPA's 300 s stabilization and one pod a
-            // minute; a maxReplicas below the current count makes the HPA scale in at its next sync. The pods
-            // leave through the same ReplicaSet deletion, preStop and grace period either way.
-            await client.patchHpa(namespace, name, { minReplicas: to, maxReplicas: to });
-            log(`${phase}: HPA ${namespace}/${name} minReplicas = maxReplicas = ${to} (was ${from} pods)`);
-        } else {
-            await client.patchDeployment(namespace, name, { replicas: to });
-            log(`${phase}: Deployment ${namespace}/${name} replicas ${from} → ${to}`);
-        }
-        await run.settle(phase, `the scale-in to ${to} pods`, (replicas) => replicas === to);
-        return `scaled in from ${from} to ${to} pods`;
-    },
-    "blue-green": async (run, phase) => {
-        const { client, log } = run.deps;
-        const { namespace, name } = run.plan.app;
-        const colors = run.target.colors;
-        if (colors === undefined) {
-            throw new Error(`${phase}: the app has no blue/green Deployments`);
-        }
-        const service = `Service ${namespace}/${name}`;
-        for (const [color, hold] of [
-            [colors.idle, true],
-            [colors.active, false],
-        ] as const) {
-            run.guard();
-            await client.patchServiceSelector(namespace, name, { [COLOR_LABEL]: color });
-            log(`${phase}: ${service} now selects ${COLOR_LABEL}=${color}`);
-            if (hold) {
-                // A third of the load on the idle color, the rest back on the active one after switching back.
-                await run.hold(phase, Math.floor(run.plan.durationSeconds / 3), `serving from ${color}`);
-            }
-        }
-        return `switched to ${colors.idle} and back to ${colors.active}`;
-    },
-};
 
 /**
  * Runs the plan. Throws InputError or ClusterAccessError (an API error answer included) before changing
