@@ -7,6 +7,8 @@ import { LoadBalancerController } from "./components/addons/lbc";
 import { MetricsServer } from "./components/addons/metrics-server";
 import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
+import { Karpenter } from "./components/addons/karpenter";
+import { NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
 import * as pulumi from "@pulumi/pulumi";
@@ -71,6 +73,32 @@ if (addons.metricsServer.enabled) {
     new MetricsServer(`${stack}-metrics-server`, { nodesReady }, inCluster);
 }
 
+// Karpenter's NodePool runs the app and the Locust workers; the node group keeps the platform's pods.
+const nodePool = settings.capacity.nodePool;
+const karpenter =
+    addons.karpenter.enabled && nodePool
+        ? new Karpenter(
+              `${stack}-karpenter`,
+              {
+                  ...addons.karpenter,
+                  maxNodes: nodePool.maxNodes,
+                  nodeSize: nodePool.nodeSize,
+                  clusterName: cluster.clusterName,
+                  region: settings.region,
+                  oidcProviderArn: cluster.oidcProviderArn,
+                  oidcIssuer: cluster.oidcIssuer,
+                  nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+                  nodesReady,
+                  tags: settings.tags,
+              },
+              inCluster,
+          )
+        : undefined;
+// Workloads pinned to the NodePool's nodes, created after it and deleted before it (so their pods go
+// first, and the NodePool's own deletion only drains what is left).
+const onNodePool = karpenter ? { nodeSelector: { [NODE_POOL_LABEL]: NODE_POOL_NAME } } : {};
+const afterNodePool = karpenter ? [karpenter.nodePool] : [];
+
 // Settings guarantee the controller is on whenever Istio is (its entrypoint is an ALB Ingress).
 const istio =
     addons.istio.enabled && lbc
@@ -96,7 +124,8 @@ const locust = addons.locust.enabled
               targetHost: addons.locust.targetHost,
               maxWorkers: addons.locust.maxWorkers,
               meshInjection: istio !== undefined,
-              dependsOn: istio ? [nodesReady, istio.istiod] : [nodesReady],
+              dependsOn: [nodesReady, ...(istio ? [istio.istiod] : []), ...afterNodePool],
+              ...(karpenter ? { workerNodeSelector: onNodePool.nodeSelector } : {}),
           },
           inCluster,
       )
@@ -115,7 +144,8 @@ const app =
                   exposure: istio
                       ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
                       : { kind: "alb", scheme: settings.app.ingress.scheme },
-                  dependsOn: istio ? [lbc.release, istio.istiod] : [lbc.release],
+                  dependsOn: [lbc.release, ...(istio ? [istio.istiod] : []), ...afterNodePool],
+                  ...onNodePool,
                   tags: settings.tags,
               },
               inCluster,
@@ -143,3 +173,6 @@ export const ingressGatewayService = istio?.ingressGatewayService;
 export const locustUiCommand = locust?.uiCommand;
 export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` : undefined;
 export const appNamespace = app?.namespace;
+// Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
+export const nodePoolName = karpenter?.nodePoolName;
+export const karpenterNodeRoleArn = karpenter?.nodeRoleArn;

@@ -95,3 +95,16 @@ export const LOCUST = {
     worker: { minReplicas: 1, requests: { cpuMillicores: 500, memoryMiB: 256 }, memoryLimitMiB: 512 },
     source: "zero-downtime-eks (the chart's values.yaml sets no requests)",
 };
+
+/**
+ * The Karpenter controller: the chart sets none (`controller.resources: {}`); these are the values
+ * its values.yaml comments and the getting-started guide set (1 CPU, 1Gi, requests = limits:
+ * aws/karpenter-provider-aws charts/karpenter/values.yaml L150-155 and
+ * website/content/en/v1.14/getting-started/.../step08-apply-helm-chart.sh, release-v1.14.1). Two
+ * replicas, the chart's default (values.yaml `replicas: 2`), one per node (its required anti-affinity).
+ */
+export const KARPENTER = {
+    replicas: 2,
+    requests: { cpuMillicores: 1000, memoryMiB: 1024 },
+    source: "aws/karpenter-provider-aws charts/karpenter/values.yaml and getting-started step08 (1.14.1)",
+};

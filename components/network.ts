@@ -11,9 +11,15 @@ export type SubnetRole = "public" | "private";
  * balancers, `internal-elb` for internal ones, and the cluster tag (seed 004: without these the
  * controller finds no subnets). kubernetes-sigs/aws-load-balancer-controller docs/deploy/subnet_discovery.md
  */
+/** Tag Karpenter's EC2NodeClass selects subnets and security groups by (Karpenter getting-started, "discovery"). */
+export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
+
 export function subnetTags(role: SubnetRole, clusterName: string): Record<string, string> {
     const roleTag = role === "public" ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
-    return { [roleTag]: "1", [`kubernetes.io/cluster/${clusterName}`]: "shared" };
+    // Private subnets also carry Karpenter's discovery tag: its EC2NodeClass launches nodes only in
+    // subnets that have it (addons/karpenter.ts). The tag alone grants nothing when Karpenter is off.
+    const discovery: Record<string, string> = role === "private" ? { [KARPENTER_DISCOVERY_TAG]: clusterName } : {};
+    return { [roleTag]: "1", [`kubernetes.io/cluster/${clusterName}`]: "shared", ...discovery };
 }
 
 /** Every NAT mode mapped, so a new mode cannot fall through to the wrong strategy. */

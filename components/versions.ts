@@ -36,6 +36,17 @@ export const VERSIONS = {
         version: "0.35.0",
         image: { repository: "locustio/locust", tag: "2.32.2" },
     },
+    // aws/karpenter-provider-aws v1.14.1 (2026-08-20), the latest release: charts/karpenter/Chart.yaml and
+    // charts/karpenter-crd/Chart.yaml are 1.14.1 on branch release-v1.14.1 (c88abbbad); both charts are
+    // published at public.ecr.aws/karpenter (charts/karpenter/README.md; upgrade-guide.md). Kubernetes
+    // 1.30 to 1.36 (website/content/en/v1.14/upgrading/compatibility.md). The controller's IAM policies,
+    // queue and rules come from the release's CloudFormation template (addons/karpenter-cloudformation/).
+    karpenter: {
+        chart: "oci://public.ecr.aws/karpenter/karpenter",
+        crdChart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+        version: "1.14.1",
+        kubernetes: { minMinor: 30, maxMinor: 36 },
+    },
 } as const;
 
 /** One Kubernetes minor version on EKS: when its standard and extended support end (UTC dates). */

@@ -4,6 +4,13 @@
 import { ISTIO_DEFAULT_DRAIN_SECONDS, PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
 import { checkRolloutRange } from "../rules/rollout";
 import { imagePinned } from "../rules/formats";
+import {
+    checkDisruptionAllowed,
+    checkGraceWithinDrain,
+    checkUnhealthyEviction,
+    durationSeconds as nodePoolDurationSeconds,
+} from "../rules/drain";
+import { NODE_POOL_LABEL } from "../components/addons/names";
 import { AlbHealthCheck, CONTROLLER_DEFAULTS, checkAlbHealthCheck, checkNameLength } from "../rules/aws-limits";
 
 /** A resource as both Pulumi's policy engine and the synth harness see it. */
@@ -69,6 +76,23 @@ export const POLICIES: Record<string, { enforcement: Enforcement; description: s
         description: "minReadySeconds ≥ readiness period × failure threshold, so a rollout notices a failing new pod before moving on.",
     },
     "no-latest-image": { enforcement: "mandatory", description: "Images are pinned: a rollback to `latest` is no rollback." },
+    "pdb-allows-one-eviction": {
+        enforcement: "mandatory",
+        description:
+            "A PodDisruptionBudget allows at least one eviction at the workload's lowest replica count, or every drain blocks on it.",
+    },
+    "pdb-evicts-unhealthy-pods": {
+        enforcement: "mandatory",
+        description: "PodDisruptionBudgets set unhealthyPodEvictionPolicy: AlwaysAllow, so a crash-looping pod cannot block a drain.",
+    },
+    "grace-within-node-update": {
+        enforcement: "mandatory",
+        description: "terminationGracePeriodSeconds ≤ 900: an EKS managed node update waits 15 minutes for pods, then fails.",
+    },
+    "grace-within-node-pool": {
+        enforcement: "mandatory",
+        description: "Pods on a Karpenter NodePool have a grace period ≤ its terminationGracePeriod, or Karpenter deletes them early.",
+    },
     // Advisory: it matters for availability but does not alone cause failed requests during a rollout.
     "pdb-for-multi-replica": {
         enforcement: "advisory",
@@ -87,6 +111,7 @@ const TYPES = {
     ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     hpa: /^kubernetes:autoscaling\/v[12]:HorizontalPodAutoscaler$/,
     pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    nodePool: "kubernetes:karpenter.sh/v1:NodePool",
 };
 
 type K8s = any;
@@ -215,6 +240,12 @@ export function workloads(
         }));
 }
 
+/** True when the PDB's selector picks the Deployment's pods (same namespace, every matchLabel). */
+function selects(pdb: ResourceView, deployment: ResourceView, podLabels: Record<string, string>): boolean {
+    const selector: Record<string, string> = (pdb.props.spec as K8s)?.selector?.matchLabels ?? {};
+    return namespaceOf(pdb) === namespaceOf(deployment) && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+}
+
 function finding(policy: string, resource: ResourceView, message: string): Finding {
     return { policy, enforcement: POLICIES[policy].enforcement, resource: resource.name, message };
 }
@@ -224,6 +255,15 @@ export function checkResources(resources: ResourceView[]): Finding[] {
     const findings: Finding[] = [];
     const namespaces = new Map(resources.filter((r) => r.type === TYPES.namespace).map((n) => [meta(n).name as string, n]));
     const pdbs = resources.filter((r) => r.type === TYPES.pdb);
+    const nodePools = resources.filter((r) => r.type === TYPES.nodePool);
+    for (const p of pdbs) {
+        for (const v of checkUnhealthyEviction(
+            `${namespaceOf(p)}/${String(meta(p).name)}`,
+            (p.props.spec as K8s)?.unhealthyPodEvictionPolicy,
+        )) {
+            findings.push(finding(v.rule, p, `${v.message}; fix: ${v.fix}`));
+        }
+    }
 
     for (const { deployment, ingress, hpa, meshDrainSeconds } of workloads(resources)) {
         const spec: K8s = deployment.props.spec ?? {};
@@ -271,6 +311,18 @@ export function checkResources(resources: ResourceView[]): Finding[] {
             }
             findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
         }
+        const grace = Number(spec.template?.spec?.terminationGracePeriodSeconds ?? DEFAULT_GRACE);
+        const poolName: string | undefined = spec.template?.spec?.nodeSelector?.[NODE_POOL_LABEL];
+        const pool = nodePools.find((n) => meta(n).name === poolName);
+        const poolGrace = pool
+            ? nodePoolDurationSeconds(String((pool.props.spec as K8s)?.template?.spec?.terminationGracePeriod ?? ""))
+            : undefined;
+        for (const v of checkGraceWithinDrain(
+            { workload: `${namespaceOf(deployment)}/${String(meta(deployment).name)}`, terminationGracePeriodSeconds: grace },
+            poolGrace,
+        )) {
+            findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
+        }
         const range = replicasOf(deployment, hpa);
         const replicas = range.max;
         if (replicas > 1) {
@@ -295,10 +347,19 @@ export function checkResources(resources: ResourceView[]): Finding[] {
             for (const v of violations.filter((x) => x.rule in POLICIES)) {
                 findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
             }
-            const covered = pdbs.some((p) => {
-                const selector: Record<string, string> = (p.props.spec as K8s)?.selector?.matchLabels ?? {};
-                return namespaceOf(p) === namespaceOf(deployment) && Object.entries(selector).every(([k, v]) => podLabels[k] === v);
-            });
+            const covered = pdbs.some((p) => selects(p, deployment, podLabels));
+            for (const p of pdbs.filter((pdb) => selects(pdb, deployment, podLabels))) {
+                const pdbSpec: K8s = p.props.spec ?? {};
+                const budget = {
+                    workload: `${namespaceOf(deployment)}/${String(meta(deployment).name)}`,
+                    replicas: range.min,
+                    ...(pdbSpec.maxUnavailable !== undefined ? { maxUnavailable: Number(pdbSpec.maxUnavailable) } : {}),
+                    ...(pdbSpec.minAvailable !== undefined ? { minAvailable: Number(pdbSpec.minAvailable) } : {}),
+                };
+                for (const v of checkDisruptionAllowed(budget)) {
+                    findings.push(finding(v.rule, p, `${v.message}; fix: ${v.fix}`));
+                }
+            }
             if (!covered) {
                 findings.push(
                     finding(

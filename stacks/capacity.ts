@@ -5,6 +5,7 @@ import {
     COREDNS,
     EKS_DAEMONSETS,
     ISTIO,
+    KARPENTER,
     LOAD_BALANCER_CONTROLLER,
     LOCUST,
     METRICS_SERVER,
@@ -12,8 +13,16 @@ import {
     Requests,
     plus,
 } from "../components/footprints";
-import { GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE, LOCUST_NAMESPACE } from "../components/addons/names";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE, KARPENTER_NAMESPACE, LOCUST_NAMESPACE } from "../components/addons/names";
+import { INSTANCE_SPECS } from "../rules/capacity";
 import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
+
+const LOCUST_WORKER = `${LOCUST_NAMESPACE}/locust-worker`;
+
+/** With Karpenter, the pods that run on its NodePool (the app and the Locust workers); the rest stay on the system pool. */
+export function onNodePool(group: PodGroup): boolean {
+    return group.name === LOCUST_WORKER || group.source.startsWith("app.");
+}
 
 export interface StackPods {
     daemonSets: PodGroup[];
@@ -39,6 +48,9 @@ export function stackPods(cluster: ClusterSettings, addons: AddonsSettings, app:
     if (addons.metricsServer.enabled) {
         pods.push({ name: "kube-system/metrics-server", ...METRICS_SERVER });
     }
+    if (addons.karpenter.enabled) {
+        pods.push({ name: `${KARPENTER_NAMESPACE}/karpenter`, ...KARPENTER });
+    }
     if (meshed) {
         pods.push(
             { name: `${ISTIO_NAMESPACE}/istiod`, ...ISTIO.istiod },
@@ -54,7 +66,7 @@ export function stackPods(cluster: ClusterSettings, addons: AddonsSettings, app:
                 source: LOCUST.source + sidecarNote,
             },
             {
-                name: `${LOCUST_NAMESPACE}/locust-worker`,
+                name: LOCUST_WORKER,
                 replicas: LOCUST.worker.minReplicas,
                 requests: plus(LOCUST.worker.requests, sidecar),
                 source: LOCUST.source + sidecarNote,
@@ -81,7 +93,27 @@ export function stackPods(cluster: ClusterSettings, addons: AddonsSettings, app:
     return { daemonSets, pods };
 }
 
+/** Karpenter's NodePool, sized from the workloads it runs (the app and the Locust workers). */
+export interface NodePoolCapacity {
+    /** The smallest instance type the NodePool may launch: the model counts nodes of it (the most nodes). */
+    instanceType: string;
+    /** Nodes the workloads need at their minimum (the app at its HPA minimum, one Locust worker). */
+    nodesAtMinimum: number | undefined;
+    /** Nodes the workloads need at their maximum (the app at its HPA maximum, every Locust worker). */
+    nodesAtPeak: number | undefined;
+    /** The NodePool's limit in nodes: the stack's `maxNodes`, or derived (peak plus one replacement). */
+    maxNodes: number;
+    /** True when maxNodes was derived, not set. */
+    derived: boolean;
+    /** CPU (millicores) and memory (MiB) of the largest listed instance type: `maxNodes` of it fit the limits. */
+    nodeSize: { cpuMillicores: number; memoryMiB: number };
+    /** The workloads at their maximum on `maxNodes` nodes. */
+    atPeak: CapacityVerdict;
+}
+
 export interface StackCapacity {
+    /** Karpenter's NodePool; absent when Karpenter is off (every pod is on the node group then). */
+    nodePool?: NodePoolCapacity;
     /** Every pod at its minimum (the app at its HPA minimum) on `desiredSize` nodes: must fit. */
     atMinimum: CapacityVerdict;
     /** The app at its HPA maximum on `desiredSize` nodes: pods beyond it stay Pending until nodes are added. */
@@ -95,7 +127,13 @@ export interface StackCapacity {
 const MAX_NODES_TRIED = 450;
 
 export function stackCapacity(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings): StackCapacity {
-    const atRest = (nodes: number) => stackPods({ ...cluster, desiredSize: nodes }, addons, app, app.replicas);
+    const karpenter = addons.karpenter.enabled;
+    // With Karpenter the node group holds only the platform's pods; the NodePool holds the rest.
+    const onSystemPool = (g: PodGroup) => !karpenter || !onNodePool(g);
+    const atRest = (nodes: number): StackPods => {
+        const all = stackPods({ ...cluster, desiredSize: nodes }, addons, app, app.replicas);
+        return { daemonSets: all.daemonSets, pods: all.pods.filter(onSystemPool) };
+    };
     const judge = (nodes: number, later: PodGroup[] = []) => {
         const { daemonSets, pods } = atRest(nodes);
         return checkCapacity({ instanceType: cluster.instanceType, nodes, daemonSets, pods, later });
@@ -110,5 +148,65 @@ export function stackCapacity(cluster: ClusterSettings, addons: AddonsSettings, 
     for (let n = cluster.desiredSize + 1; n <= MAX_NODES_TRIED && nodesNeeded === undefined && atMinimum.allocatable !== undefined; n++) {
         nodesNeeded = judge(n).fits ? n : undefined;
     }
-    return { atMinimum, atPeak: judge(cluster.desiredSize, scaleOut), nodesNeeded, pods: atRest(cluster.desiredSize) };
+    return {
+        atMinimum,
+        atPeak: judge(cluster.desiredSize, scaleOut),
+        nodesNeeded,
+        pods: atRest(cluster.desiredSize),
+        ...(karpenter ? { nodePool: nodePoolCapacity(cluster, addons, app, peakReplicas) } : {}),
+    };
+}
+
+/** The fewest nodes of `instanceType` that hold `pods` (with EKS's DaemonSets on each), up to the EKS limit. */
+function nodesToHold(instanceType: string, pods: PodGroup[]): number | undefined {
+    for (let n = 1; n <= MAX_NODES_TRIED; n++) {
+        const daemonSets = EKS_DAEMONSETS.map((d) => ({
+            name: `kube-system/${d.name}`,
+            replicas: n,
+            requests: d.requests,
+            source: d.source,
+        }));
+        const verdict = checkCapacity({ instanceType, nodes: n, daemonSets, pods });
+        if (verdict.allocatable === undefined) {
+            return undefined;
+        }
+        if (verdict.fits) {
+            return n;
+        }
+    }
+    return undefined;
+}
+
+function nodePoolCapacity(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings, peakReplicas: number): NodePoolCapacity {
+    const { instanceTypes, maxNodes } = addons.karpenter;
+    const bySize = [...instanceTypes].sort((a, b) => (INSTANCE_SPECS[a]?.vcpu ?? 0) - (INSTANCE_SPECS[b]?.vcpu ?? 0));
+    const smallest = bySize[0];
+    const largest = INSTANCE_SPECS[bySize[bySize.length - 1]];
+    const workloads = (appReplicas: number, workers: number) =>
+        stackPods(cluster, addons, app, appReplicas)
+            .pods.filter(onNodePool)
+            .map((g) => (g.name === LOCUST_WORKER ? { ...g, replicas: workers } : g));
+    const atMinimum = workloads(app.replicas, LOCUST.worker.minReplicas);
+    const atMaximum = workloads(peakReplicas, addons.locust.maxWorkers);
+    const nodesAtMinimum = atMinimum.length === 0 ? 0 : nodesToHold(smallest, atMinimum);
+    const nodesAtPeak = atMaximum.length === 0 ? 0 : nodesToHold(smallest, atMaximum);
+    // Derived: every workload at its maximum, plus one node so a drifted or expiring node can be
+    // replaced (Karpenter launches the replacement before draining the old one) even at the peak.
+    const derived = maxNodes === undefined;
+    const limit = maxNodes ?? (nodesAtPeak ?? 0) + 1;
+    const daemonSets = EKS_DAEMONSETS.map((d) => ({
+        name: `kube-system/${d.name}`,
+        replicas: limit,
+        requests: d.requests,
+        source: d.source,
+    }));
+    return {
+        instanceType: smallest,
+        nodesAtMinimum,
+        nodesAtPeak,
+        maxNodes: limit,
+        derived,
+        nodeSize: { cpuMillicores: (largest?.vcpu ?? 0) * 1000, memoryMiB: (largest?.memoryGiB ?? 0) * 1024 },
+        atPeak: checkCapacity({ instanceType: smallest, nodes: limit, daemonSets, pods: atMaximum }),
+    };
 }

@@ -6,6 +6,7 @@ import { checkAlbHealthCheck } from "../rules/aws-limits";
 import { checkRolloutRange } from "../rules/rollout";
 import { checkTiming } from "../rules/timing";
 import { checkKubernetesVersion } from "../rules/versions";
+import { checkGraceWithinDrain, durationSeconds } from "../rules/drain";
 import { StackCapacity, stackCapacity } from "./capacity";
 import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
 import { Section } from "./validate";
@@ -66,7 +67,10 @@ export function checkApp(section: Section, app: AppSettings, addons: AddonsSetti
 
 /** Refuses a Kubernetes version EKS no longer supports or a pinned component does not; warns about extended support. */
 export function checkVersion(section: Section, cluster: ClusterSettings, addons: AddonsSettings, today: string, warnings: string[]): void {
-    const ranges = addons.istio.enabled ? [{ component: `Istio ${VERSIONS.istio.version}`, ...VERSIONS.istio.kubernetes }] : [];
+    const ranges = [
+        ...(addons.istio.enabled ? [{ component: `Istio ${VERSIONS.istio.version}`, ...VERSIONS.istio.kubernetes }] : []),
+        ...(addons.karpenter.enabled ? [{ component: `Karpenter ${VERSIONS.karpenter.version}`, ...VERSIONS.karpenter.kubernetes }] : []),
+    ];
     const verdict = checkKubernetesVersion(cluster.version, today, KUBERNETES_SUPPORT, ranges);
     reportViolations(section, verdict.violations, {});
     warnings.push(...verdict.warnings.map((w) => `${section.path("version")}: ${w}`));
@@ -104,4 +108,76 @@ export function checkStackCapacity(
         );
     }
     return capacity;
+}
+
+/**
+ * With Karpenter on: the NodePool can hold the workloads at their maximum and still replace a node
+ * at their minimum, and every pod's grace period fits inside the drains that will end it (the
+ * managed node update's 15 minutes for every pod; the NodePool's terminationGracePeriod for the
+ * pods on its nodes). The PDB rules are the app's own (components/app/validate.ts).
+ */
+export function checkDrains(
+    addonsSection: Section,
+    appSection: Section,
+    addons: AddonsSettings,
+    app: AppSettings,
+    capacity: StackCapacity,
+): void {
+    const karpenter = addonsSection.child("karpenter", undefined);
+    const nodePool = capacity.nodePool;
+    if (nodePool !== undefined) {
+        if (nodePool.nodesAtPeak === undefined) {
+            karpenter.problem(
+                "instanceTypes",
+                addons.karpenter.instanceTypes,
+                `instance types that hold the app and the Locust workers at their maximum: ${nodePool.atPeak.summary}`,
+            );
+        } else if (!nodePool.derived && nodePool.maxNodes < nodePool.nodesAtPeak) {
+            karpenter.report({
+                key: karpenter.path("maxNodes"),
+                given: `${nodePool.maxNodes}, but the app at its HPA maximum and every Locust worker need ${nodePool.nodesAtPeak} × ${nodePool.instanceType}: ${nodePool.atPeak.summary}`,
+                expected: `at least ${nodePool.nodesAtPeak} (or leave maxNodes unset: derived as ${nodePool.nodesAtPeak + 1})`,
+                rule: "node-pool-holds-peak",
+            });
+        } else if (!nodePool.derived && nodePool.nodesAtMinimum !== undefined && nodePool.maxNodes < nodePool.nodesAtMinimum + 1) {
+            karpenter.report({
+                key: karpenter.path("maxNodes"),
+                given: `${nodePool.maxNodes}: the workloads at their minimum fill ${nodePool.nodesAtMinimum} nodes, so a drifted or expired node cannot be replaced before it is drained (Karpenter launches the replacement first)`,
+                expected: `at least ${nodePool.nodesAtMinimum + 1}`,
+                rule: "node-pool-replaces-a-node",
+            });
+        }
+    }
+    const nodePoolGrace = addons.karpenter.enabled ? durationSeconds(addons.karpenter.terminationGracePeriod) : undefined;
+    if (app.enabled) {
+        // The app runs on the NodePool's nodes when Karpenter is on; on the node group otherwise.
+        for (const v of checkGraceWithinDrain(
+            { workload: `${app.namespace}/${app.name}`, terminationGracePeriodSeconds: app.timing.terminationGracePeriodSeconds },
+            nodePoolGrace,
+        )) {
+            const blameNodePool =
+                v.rule === "grace-within-node-pool" &&
+                addonsSection.hasPath("karpenter.terminationGracePeriod") &&
+                !appSection.hasPath("timing.terminationGracePeriodSeconds");
+            const [blamed, other] = blameNodePool
+                ? [karpenter.path("terminationGracePeriod"), appSection.path("timing.terminationGracePeriodSeconds")]
+                : [
+                      appSection.path("timing.terminationGracePeriodSeconds"),
+                      v.rule === "grace-within-node-pool" ? karpenter.path("terminationGracePeriod") : undefined,
+                  ];
+            appSection.report({ key: blamed, given: v.message, expected: other ? `${v.fix} (see also ${other})` : v.fix, rule: v.rule });
+        }
+    }
+    if (addons.istio.enabled) {
+        // The gateway's grace is a platform constant (defaults.ts GATEWAY_TIMING): a breach is this code's bug.
+        for (const v of checkGraceWithinDrain(
+            {
+                workload: "istio-ingress/istio-ingressgateway",
+                terminationGracePeriodSeconds: addons.istio.gatewayTiming.terminationGracePeriodSeconds,
+            },
+            undefined,
+        )) {
+            addonsSection.report({ key: addonsSection.path("istio"), given: v.message, expected: v.fix, rule: v.rule });
+        }
+    }
 }

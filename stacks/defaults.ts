@@ -29,6 +29,28 @@ export const ADDON_DEFAULTS = {
         // Locust's docs: one worker process per core; the HPA grows workers as users are added.
         maxWorkers: 10,
     },
+    karpenter: {
+        enabled: true,
+        // The mission's node type (m5.large, as the system pool), on-demand: a spot reclaim is a drain
+        // with two minutes' notice, which the app's 90 s grace survives, but that is a choice to make.
+        instanceTypes: ["m5.large"],
+        capacityTypes: ["on-demand"] as ("on-demand" | "spot")[],
+        // An alias without a date follows every new EKS AMI (Karpenter replaces nodes on drift, through
+        // the budgets below); Karpenter's docs recommend pinning `al2023@vYYYYMMDD` in production
+        // (concepts/nodeclasses.md, amiSelectorTerms): set amiAlias per stack once a version is chosen.
+        amiAlias: "al2023@latest",
+        // The getting-started NodePool's consolidateAfter (website/content/en/v1.14/getting-started/
+        // getting-started-with-karpenter/scripts/step12-add-nodepool.sh): a node stays a minute after
+        // it empties, so a quick scale-in/scale-out does not churn nodes.
+        consolidateAfter: "1m",
+        // The CRD's default budget: at most 10% of the NodePool's nodes disrupted at once (at least one).
+        budgets: [{ nodes: "10%" }] as { nodes: string; schedule?: string; duration?: string }[],
+        // The CRD's default: nodes are replaced after 30 days (patched AMI, fresh kubelet).
+        expireAfter: "720h",
+        // As long as an EKS managed node update waits for pods (rules/drain.ts): a drain blocked
+        // longer by a PDB is a fault either way, and every workload's grace period fits well inside.
+        terminationGracePeriod: "15m",
+    },
 };
 
 /**

@@ -6,10 +6,11 @@ import type { ClusterArgs } from "../components/cluster";
 import type { LoadBalancerControllerArgs } from "../components/addons/lbc";
 import type { IstioArgs } from "../components/addons/istio";
 import type { LocustArgs } from "../components/addons/locust";
+import type { NodePoolSettings } from "../components/addons/karpenter";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
 import type { LoadBalancerScheme } from "../components/choices";
 import { StackCapacity } from "./capacity";
-import { checkApp, checkStackCapacity, checkVersion } from "./cross-section";
+import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross-section";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { readAddons } from "./sections/addons";
 import { readApp } from "./sections/app";
@@ -38,12 +39,14 @@ export interface AddonsSettings {
     istio: Pick<IstioArgs, "mtlsMode" | "ingressScheme" | "gatewayTiming"> & { enabled: boolean };
     /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
     locust: Pick<LocustArgs, "targetHost" | "maxWorkers"> & { enabled: boolean };
+    /** `maxNodes`: the NodePool's size limit when the stack sets one; otherwise derived from the HPA maxima (stacks/capacity.ts). */
+    karpenter: Omit<NodePoolSettings, "maxNodes"> & { enabled: boolean; maxNodes: number | undefined };
 }
 
 /** `zero-downtime-eks:app`: the service's arguments, less what the platform decides (mesh, exposure, order, tags). */
 export type AppSettings = Omit<
     ZeroDowntimeServiceArgs,
-    "kubernetesVersion" | "mesh" | "meshDrainSeconds" | "exposure" | "dependsOn" | "tags"
+    "kubernetesVersion" | "mesh" | "meshDrainSeconds" | "exposure" | "dependsOn" | "tags" | "nodeSelector"
 > & {
     enabled: boolean;
     /** The app's own ALB (only without Istio). */
@@ -172,6 +175,9 @@ export function parseSettings(input: ConfigInput): Settings {
     checkApp(section("app"), app, addons);
     // Capacity is judged only on valid settings: a bad value has been replaced by its default above.
     const capacity = problems.length === 0 ? checkStackCapacity(section("cluster"), cluster, addons, app, warnings) : undefined;
+    if (capacity !== undefined) {
+        checkDrains(section("addons"), section("app"), addons, app, capacity);
+    }
     if (problems.length > 0 || capacity === undefined) {
         throw new SettingsError(problems);
     }

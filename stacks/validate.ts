@@ -202,6 +202,44 @@ export class Section {
         return ok ? (value as string[]) : fallback;
     }
 
+    /** A non-empty list of strings each matching `pattern`; `fallback` when unset. Every bad entry is named by index. */
+    stringList(name: string, fallback: string[], pattern: RegExp, expected: string): string[] {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (!Array.isArray(value) || value.length === 0) {
+            this.problem(name, value, `a non-empty list, each ${expected}`);
+            return fallback;
+        }
+        let ok = true;
+        value.forEach((entry, i) => {
+            if (typeof entry !== "string" || !pattern.test(entry)) {
+                this.problem(`${name}[${i}]`, entry, expected);
+                ok = false;
+            }
+        });
+        return ok ? (value as string[]) : fallback;
+    }
+
+    /** A non-empty list of objects, each read by `read` as its own section (unknown keys refused); `fallback` when unset. */
+    objectList<T>(name: string, fallback: T[], read: (item: Section) => T): T[] {
+        const value = this.take(name);
+        if (value === undefined) {
+            return fallback;
+        }
+        if (!Array.isArray(value) || value.length === 0) {
+            this.problem(name, value, "a non-empty list of objects");
+            return fallback;
+        }
+        return value.map((entry, i) => {
+            const item = this.child(`${name}[${i}]`, entry);
+            const read_ = read(item);
+            item.rejectUnknown();
+            return read_;
+        });
+    }
+
     /** A section for a value found below this one, e.g. one entry of a list: `cluster.access[0]`. */
     child(suffix: string, value: unknown): Section {
         return new Section(this.path(suffix), value, this.problems);

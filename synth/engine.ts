@@ -104,6 +104,18 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>, regio
                 version: `v1.${minor}.0-eksbuild.1`,
             };
         }
+        case "aws:index/getPartition:getPartition":
+            // pulumi-aws getPartition.d.ts GetPartitionResult: dnsSuffix, id, partition, reverseDnsPrefix;
+            // the commercial partition's values (AWS General Reference, "ARNs": partition `aws`, amazonaws.com).
+            return { dnsSuffix: "amazonaws.com", id: "aws", partition: "aws", reverseDnsPrefix: "com.amazonaws" };
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            // pulumi-aws getCallerIdentity.d.ts GetCallerIdentityResult: accountId, arn, id, userId (STS GetCallerIdentity).
+            return {
+                accountId: MOCK_ACCOUNT,
+                arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/deployer`,
+                id: MOCK_ACCOUNT,
+                userId: "AIDACKCEVSQ6C2EXAMPLE",
+            };
         default:
             throw new UnknownInvokeError(
                 `the mocks do not know the invoke ${token} (inputs ${JSON.stringify(inputs)}): add its real result shape to mockInvoke in synth/engine.ts, with its source`,
@@ -243,6 +255,25 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
                 latestVersion: 1,
                 defaultVersion: 1,
             };
+        case "aws:iam/role:Role":
+        case "aws:iam/policy:Policy": {
+            // IAM is global: `arn:aws:iam::<account>:role/<name>` (IAM User Guide, "IAM identifiers"); the
+            // provider names unnamed roles and policies `<resource name>-<7 random chars>`.
+            const physical = typeof inputs.name === "string" ? inputs.name : `${name}-${id.slice(0, 7)}`;
+            const kind = type === "aws:iam/role:Role" ? "role" : "policy";
+            return { ...inputs, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT}:${kind}/${physical}` };
+        }
+        case "aws:sqs/queue:Queue": {
+            // SQS: ARN `arn:aws:sqs:<region>:<account>:<queue>`, URL `https://sqs.<region>.amazonaws.com/<account>/<queue>`
+            // (botocore sqs service-2.json CreateQueue QueueUrl; SQS Developer Guide, "queue and message identifiers").
+            const queue = typeof inputs.name === "string" ? inputs.name : `${name}-${id.slice(0, 7)}`;
+            return {
+                ...inputs,
+                name: queue,
+                arn: `arn:aws:sqs:${region}:${MOCK_ACCOUNT}:${queue}`,
+                url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${queue}`,
+            };
+        }
         default: {
             const [, module] = type.split(":");
             const service = module.split("/")[0];

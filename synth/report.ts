@@ -191,22 +191,37 @@ export function renderMarkdown(r: Report): string {
         out.push("| step | seconds |", "|---|---|", ...w.budget.map((b) => `| ${b.step} | ${b.seconds} |`), "");
     }
     const c = r.capacity;
+    const pool = c.nodePool;
+    const podRows = (
+        groups: { name: string; replicas: number; requests: { cpuMillicores: number; memoryMiB: number }; source: string }[],
+    ) => groups.map((p) => `| ${p.name} | ${p.replicas} | ${p.requests.cpuMillicores}m | ${p.requests.memoryMiB}Mi | ${p.source} |`);
     out.push(
-        "## Capacity at desiredSize",
+        pool ? "## Capacity: the system pool (the node group at desiredSize)" : "## Capacity at desiredSize",
         "",
-        "Nothing scales the node group, so the pods get `desiredSize` nodes. Every pod the stack runs:",
+        pool
+            ? "Nothing scales the node group: the platform's own pods get `desiredSize` nodes. The app and the Locust workers run on Karpenter's NodePool (below)."
+            : "Nothing scales the node group, so the pods get `desiredSize` nodes. Every pod the stack runs:",
         "",
         "| workload | pods | CPU each | memory each | source |",
         "|---|---|---|---|---|",
-        ...[...c.pods.daemonSets, ...c.pods.pods].map(
-            (p) => `| ${p.name} | ${p.replicas} | ${p.requests.cpuMillicores}m | ${p.requests.memoryMiB}Mi | ${p.source} |`,
-        ),
+        ...podRows([...c.pods.daemonSets, ...c.pods.pods]),
         "",
-        `At rest (app at its HPA minimum): ${c.atMinimum.fits ? "fits" : "**does not fit**"}: ${c.atMinimum.summary}`,
+        `At rest${pool ? "" : " (app at its HPA minimum)"}: ${c.atMinimum.fits ? "fits" : "**does not fit**"}: ${c.atMinimum.summary}`,
         "",
-        `At the HPA maximum: ${c.atPeak.fits ? "fits" : "**does not fit**"}: ${c.atPeak.summary}`,
-        "",
+        ...(pool ? [] : [`At the HPA maximum: ${c.atPeak.fits ? "fits" : "**does not fit**"}: ${c.atPeak.summary}`, ""]),
     );
+    if (pool) {
+        out.push(
+            "## Capacity: Karpenter's NodePool",
+            "",
+            `Nodes of ${pool.instanceType} (the smallest type it may launch) the workloads need: ${pool.nodesAtMinimum ?? "none fits"} at their minimum, ${pool.nodesAtPeak ?? "none fits"} at their maximum (the app at its HPA maximum, every Locust worker).`,
+            "",
+            `Limit: ${pool.maxNodes} nodes (${pool.derived ? "derived: the maximum plus one node, so a drifted or expiring node can be replaced first" : "set by the stack"}), as NodePool limits of ${(pool.maxNodes * pool.nodeSize.cpuMillicores) / 1000} CPU and ${pool.maxNodes * pool.nodeSize.memoryMiB}Mi.`,
+            "",
+            `At the maximum on the limit: ${pool.atPeak.fits ? "fits" : "**does not fit**"}: ${pool.atPeak.summary}`,
+            "",
+        );
+    }
     out.push("## Fixed monthly cost", "", `NAT gateways: ${r.natGateways}`, "");
     if ("unavailable" in r.cost) {
         out.push(r.cost.unavailable, "");

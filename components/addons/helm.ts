@@ -21,6 +21,8 @@ export interface PinnedRelease<Values> {
     /** A chart of the pin's repository other than `pin.chart` (Istio's base, istiod and gateway share one pin). */
     chart?: string;
     createNamespace?: boolean;
+    /** Leave the chart's crds/ directory alone: the CRDs come from their own release (Helm never upgrades crds/). */
+    skipCrds?: boolean;
     /** Values, typed by the chart's own keys (see each chart's values type). */
     values: Values;
 }
@@ -42,6 +44,7 @@ export function pinnedRelease<Values extends object>(
             name: release.name,
             namespace: release.namespace,
             ...(release.createNamespace ? { createNamespace: true } : {}),
+            ...(release.skipCrds ? { skipCrds: true } : {}),
             chart,
             version: pin.version,
             ...(pin.repo === undefined ? {} : { repositoryOpts: { repo: pin.repo } }),

@@ -21,6 +21,7 @@ interface LocustValues {
     worker: {
         hpa: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
         resources: ChartResources;
+        nodeSelector?: Record<string, string>;
     };
     service: { type: "ClusterIP" };
     ingress: { enabled: boolean };
@@ -44,6 +45,8 @@ export interface LocustArgs {
     meshInjection: boolean;
     /** Resources the install waits for: the node group, and istiod when sidecars are injected. */
     dependsOn: pulumi.Resource[];
+    /** Node labels the workers must run on (Karpenter's NodePool label when Karpenter is on). Default: none. */
+    workerNodeSelector?: Record<string, string>;
 }
 
 /** Locust (deliveryhero chart): UI inside the cluster only, workers autoscaled, locustfile from the repo. */
@@ -111,6 +114,8 @@ export class Locust extends pulumi.ComponentResource {
                             requests: requestsOf(LOCUST.worker.requests),
                             limits: { memory: `${LOCUST.worker.memoryLimitMiB}Mi` },
                         },
+                        // worker.nodeSelector (stable/locust values.yaml, 0.35.0): "Overwrites nodeSelector from global".
+                        ...(args.workerNodeSelector ? { nodeSelector: args.workerNodeSelector } : {}),
                     },
                     // The UI stays inside the cluster: no LoadBalancer, no Ingress; reach it with port-forward.
                     service: { type: "ClusterIP" },

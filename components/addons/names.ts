@@ -12,6 +12,14 @@ export const GATEWAY_NAME = "istio-ingressgateway";
 /** The ALB Ingress in front of the ingress gateway, the platform's entrypoint. */
 export const ENTRYPOINT_INGRESS = "platform-entrypoint";
 
+/** Where the Karpenter controller runs and as whom (the getting-started guide's KARPENTER_NAMESPACE, kube-system); its IRSA `:sub` names these. */
+export const KARPENTER_NAMESPACE = "kube-system";
+export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
+/** The NodePool the app and the Locust workers run on; nodes carry it as the `karpenter.sh/nodepool` label. */
+export const NODE_POOL_NAME = "workloads";
+/** Label every Karpenter node carries with its NodePool's name (karpenter.sh well-known label). */
+export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
+
 export const LOCUST_NAMESPACE = "locust";
 /** The locustfile ConfigMap; the chart loads `<locust_locustfile_path>/<locust_locustfile>` from it, and so do verify's Jobs. */
 export const LOCUSTFILE_CONFIG_MAP = { name: "locustfile", key: "main.py" } as const;

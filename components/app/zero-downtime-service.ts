@@ -73,6 +73,8 @@ export interface ZeroDowntimeServiceArgs {
     exposure: Exposure;
     /** Resources that must exist first: the load balancer controller (webhooks, Ingress), istiod (sidecar injection). */
     dependsOn: pulumi.Resource[];
+    /** Node labels the pods must run on: the platform gives Karpenter's NodePool label when Karpenter is on. Default: none. */
+    nodeSelector?: Record<string, string>;
     /** Tags for the ALB (direct exposure only). */
     tags: Record<string, string>;
 }
@@ -240,8 +242,10 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                 `${name}-pdb${suffix}`,
                 {
                     metadata: { name: workload, namespace: ns },
-                    // Node drains take one pod at a time, like the rollout.
-                    spec: { maxUnavailable: 1, selector: { matchLabels: podLabels } },
+                    // Node drains take one pod at a time, like the rollout. AlwaysAllow: a pod that is not
+                    // Ready (crash-looping) may be evicted anyway, so it never blocks a drain
+                    // (policy/v1 PodDisruptionBudgetSpec unhealthyPodEvictionPolicy; rules/drain.ts).
+                    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: podLabels } },
                 },
                 inNamespace,
             );
@@ -281,6 +285,7 @@ function deploymentSpec(
             },
             spec: {
                 terminationGracePeriodSeconds: args.timing.terminationGracePeriodSeconds,
+                ...(args.nodeSelector ? { nodeSelector: args.nodeSelector } : {}),
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                 topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
                     maxSkew: 1,

@@ -3,6 +3,17 @@ import { LOAD_BALANCER_SCHEMES, MTLS_MODES } from "../../components/choices";
 import { ADDON_DEFAULTS, GATEWAY_TIMING } from "../defaults";
 import type { AddonsSettings } from "../settings";
 import { Section } from "../validate";
+import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, NODE_POOL_DURATION, TERMINATION_GRACE_PERIOD } from "../../rules/drain";
+import { INSTANCE_SPECS } from "../../rules/capacity";
+
+const CAPACITY_TYPES = ["on-demand", "spot"] as const;
+// EC2 instance type names the capacity model knows (rules/capacity.ts INSTANCE_SPECS): a NodePool of a
+// type it cannot size would get limits nobody checked.
+const KNOWN_INSTANCE_TYPE = new RegExp(
+    `^(${Object.keys(INSTANCE_SPECS)
+        .map((t) => t.replace(".", "\\."))
+        .join("|")})$`,
+);
 
 const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 
@@ -35,5 +46,60 @@ export function readAddons(addons: Section, defaultTarget: string): AddonsSettin
         targetHost: locust.string("targetHost", defaultTarget, URL, 'an http(s) URL, e.g. "http://web.web.svc.cluster.local"'),
         maxWorkers: locust.int("maxWorkers", d.locust.maxWorkers, 1, 100),
     }));
-    return { loadBalancerController, metricsServer, istio, locust };
+    const karpenter = addons.within("karpenter", (k) => {
+        const dk = d.karpenter;
+        return {
+            enabled: k.bool("enabled", dk.enabled),
+            instanceTypes: k.stringList(
+                "instanceTypes",
+                dk.instanceTypes,
+                KNOWN_INSTANCE_TYPE,
+                `an instance type the capacity model knows: ${Object.keys(INSTANCE_SPECS).join(", ")}`,
+            ),
+            capacityTypes: k.stringList(
+                "capacityTypes",
+                dk.capacityTypes,
+                /^(on-demand|spot)$/,
+                `one of ${CAPACITY_TYPES.map((c) => JSON.stringify(c)).join(", ")}`,
+            ) as ("on-demand" | "spot")[],
+            amiAlias: k.string("amiAlias", dk.amiAlias, /^al2023@(latest|v[0-9]{8})$/, '"al2023@latest" or a pinned "al2023@vYYYYMMDD"'),
+            consolidateAfter: k.string(
+                "consolidateAfter",
+                dk.consolidateAfter,
+                NODE_POOL_DURATION,
+                'a duration such as "1m" or "30s", or "Never"',
+            ),
+            budgets: k.objectList("budgets", dk.budgets, (b) => {
+                const budget: { nodes: string; schedule?: string; duration?: string } = {
+                    nodes: b.string("nodes", "10%", BUDGET_NODES, 'a node count ("1") or a percentage ("10%")'),
+                };
+                // Karpenter's CRD: "'schedule' must be set with 'duration'" (x-kubernetes-validations).
+                const hasSchedule = b.has("schedule");
+                if (hasSchedule !== b.has("duration")) {
+                    const missing = hasSchedule ? "duration" : "schedule";
+                    b.problem(
+                        missing,
+                        undefined,
+                        `set together with ${hasSchedule ? "schedule" : "duration"} (a budget window needs both)`,
+                    );
+                }
+                if (hasSchedule) {
+                    budget.schedule = b.string("schedule", "", BUDGET_SCHEDULE, 'a cron schedule in UTC, e.g. "0 9 * * mon-fri"');
+                }
+                if (b.has("duration")) {
+                    budget.duration = b.string("duration", "", BUDGET_DURATION, 'hours and minutes, e.g. "8h" or "1h30m"');
+                }
+                return budget;
+            }),
+            expireAfter: k.string("expireAfter", dk.expireAfter, NODE_POOL_DURATION, 'a duration such as "720h", or "Never"'),
+            terminationGracePeriod: k.string(
+                "terminationGracePeriod",
+                dk.terminationGracePeriod,
+                TERMINATION_GRACE_PERIOD,
+                'a duration such as "15m" ("Never" is not allowed)',
+            ),
+            maxNodes: k.has("maxNodes") ? k.int("maxNodes", 0, 1, 1000) : undefined,
+        };
+    });
+    return { loadBalancerController, metricsServer, istio, locust, karpenter };
 }

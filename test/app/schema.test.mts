@@ -9,6 +9,11 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { DestinationRule, Gateway, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { parse } from "yaml";
 import { manifestsOf, type Manifest } from "../../synth/cli.js";
 import { VARIANTS, synth } from "../harness.js";
 
@@ -26,6 +31,29 @@ const MODELS: Record<string, Model> = {
     "networking.istio.io/v1/VirtualService": VirtualService,
     "security.istio.io/v1/PeerAuthentication": PeerAuthentication,
 };
+
+/**
+ * Karpenter's objects against the CRDs of the pinned release, byte-for-byte from
+ * aws/karpenter-provider-aws v1.14.1 pkg/apis/crds/ (git blobs 36f2f18f, d62d4b4c): the OpenAPI
+ * schema the API server enforces (types, enums, patterns, required fields; CEL rules are not run here).
+ */
+const CRD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "karpenter-crds");
+const ajv = new Ajv({ strict: false, allErrors: true });
+const CRD_SCHEMAS: Record<string, (m: Manifest) => void> = Object.fromEntries(
+    ["karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"].map((file) => {
+        const crd = parse(fs.readFileSync(path.join(CRD_DIR, file), "utf8")) as {
+            spec: { group: string; names: { kind: string }; versions: { name: string; schema: { openAPIV3Schema: object } }[] };
+        };
+        const version = crd.spec.versions[0];
+        const check = ajv.compile(version.schema.openAPIV3Schema);
+        const validateCrd = (m: Manifest) => {
+            if (!check(m)) {
+                throw new Error(ajv.errorsText(check.errors));
+            }
+        };
+        return [`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, validateCrd];
+    }),
+);
 
 /** A patch is judged as what it becomes: merged onto the smallest valid object of its kind. */
 const PATCH_TARGETS: Record<string, Record<string, unknown>> = {
@@ -55,6 +83,11 @@ function validate(m: Manifest): void {
         validate({ ...m, kind: target.kind, spec: merge(target.spec, m.spec) } as Manifest);
         return;
     }
+    const crd = CRD_SCHEMAS[`${m.apiVersion}/${m.kind}`];
+    if (crd !== undefined) {
+        crd(m);
+        return;
+    }
     const Model = MODELS[`${m.apiVersion}/${m.kind}`];
     assert.ok(Model, `no schema for ${m.apiVersion} ${m.kind}: add its model`);
     new Model(m as never).validate();
@@ -80,5 +113,9 @@ describe("manifests validate against the Kubernetes and Istio schemas", () => {
         const badRule = structuredClone(rule) as unknown as { spec: { trafficPolicy: { outlierDetection: Record<string, unknown> } } };
         badRule.spec.trafficPolicy.outlierDetection.consecutive5xxErrors = "three";
         assert.throws(() => validate(badRule as unknown as Manifest));
+        const pool = manifestsOf((await synth("dev")).resources).find((m) => m.kind === "NodePool") as Manifest;
+        const badPool = structuredClone(pool) as unknown as { spec: { template: { spec: { terminationGracePeriod: string } } } };
+        badPool.spec.template.spec.terminationGracePeriod = "Never";
+        assert.throws(() => validate(badPool as unknown as Manifest), /pattern/);
     });
 });

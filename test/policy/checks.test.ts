@@ -29,6 +29,7 @@ function compliant(): ResourceView[] {
                         metadata: { labels: LABELS, annotations: { "zero-downtime-eks.io/shutdown-seconds": "10" } },
                         spec: {
                             terminationGracePeriodSeconds: 60,
+                            nodeSelector: { "karpenter.sh/nodepool": "workloads" },
                             containers: [
                                 {
                                     name: "api",
@@ -68,7 +69,15 @@ function compliant(): ResourceView[] {
         {
             type: "kubernetes:policy/v1:PodDisruptionBudget",
             name: "api-pdb",
-            props: { metadata: { name: "api", namespace: NS }, spec: { maxUnavailable: 1, selector: { matchLabels: LABELS } } },
+            props: {
+                metadata: { name: "api", namespace: NS },
+                spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: LABELS } },
+            },
+        },
+        {
+            type: "kubernetes:karpenter.sh/v1:NodePool",
+            name: "pool",
+            props: { metadata: { name: "workloads" }, spec: { template: { spec: { terminationGracePeriod: "15m" } } } },
         },
     ];
 }
@@ -116,6 +125,35 @@ const VIOLATIONS: { policy: string; mutate: Mutation; says: RegExp }[] = [
     { policy: "rollout-keeps-ready-floor", mutate: (rs) => (byName(rs, "api").spec.strategy = { type: "Recreate" }), says: /Recreate/ },
     { policy: "rollout-can-progress", mutate: (rs) => (byName(rs, "api").spec.strategy.rollingUpdate.maxSurge = 0), says: /maxSurge to 1/ },
     { policy: "no-latest-image", mutate: (rs) => (container(rs).image = "api:latest"), says: /pin a version/ },
+    {
+        policy: "pdb-allows-one-eviction",
+        mutate: (rs) => (byName(rs, "api-pdb").spec.maxUnavailable = 0),
+        says: /allows no eviction at 3 replicas/,
+    },
+    {
+        policy: "pdb-allows-one-eviction",
+        // minAvailable 3 at the HPA minimum of 3: nothing may go.
+        mutate: (rs) => {
+            delete byName(rs, "api-pdb").spec.maxUnavailable;
+            byName(rs, "api-pdb").spec.minAvailable = 3;
+        },
+        says: /run at least 4 replicas/,
+    },
+    {
+        policy: "pdb-evicts-unhealthy-pods",
+        mutate: (rs) => delete byName(rs, "api-pdb").spec.unhealthyPodEvictionPolicy,
+        says: /unhealthyPodEvictionPolicy: AlwaysAllow/,
+    },
+    {
+        policy: "grace-within-node-update",
+        mutate: (rs) => (byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 901),
+        says: /at most 900/,
+    },
+    {
+        policy: "grace-within-node-pool",
+        mutate: (rs) => (byName(rs, "pool").spec.template.spec.terminationGracePeriod = "45s"),
+        says: /NodePool's terminationGracePeriod \(45 s\)/,
+    },
     { policy: "no-latest-image", mutate: (rs) => (container(rs).image = "api"), says: /pin a version/ },
     {
         policy: "readiness-detects-before-rollout-step",

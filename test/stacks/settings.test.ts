@@ -317,6 +317,54 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /"1\.36"/,
     },
     {
+        case: "[#13] a NodePool limit below what the app at its HPA maximum and the Locust workers need (7 × m5.large)",
+        config: addons({ karpenter: { maxNodes: 3 } }),
+        key: `${P}addons.karpenter.maxNodes`,
+        expected: /at least 7/,
+    },
+    {
+        case: "[#13] a NodePool limit with no room to replace a node (the workloads fill 2 nodes, fixed)",
+        config: { ...addons({ karpenter: { maxNodes: 2 }, locust: { maxWorkers: 1 } }), ...app({ autoscaling: { enabled: false } }) },
+        key: `${P}addons.karpenter.maxNodes`,
+        expected: /at least 3/,
+    },
+    {
+        case: "[#13] a NodePool terminationGracePeriod shorter than the app's 90 s grace",
+        config: addons({ karpenter: { terminationGracePeriod: "60s" } }),
+        key: `${P}addons.karpenter.terminationGracePeriod`,
+        expected: /above 90s/,
+    },
+    {
+        case: "[#13] an app grace period longer than a managed node update waits (900 s)",
+        config: app({ timing: { terminationGracePeriodSeconds: 901 } }),
+        key: `${P}app.timing.terminationGracePeriodSeconds`,
+        expected: /at most 900/,
+    },
+    {
+        case: "[#13] a disruption budget window with a schedule and no duration",
+        config: addons({ karpenter: { budgets: [{ nodes: "0", schedule: "0 9 * * mon-fri" }] } }),
+        key: `${P}addons.karpenter.budgets[0].duration`,
+        expected: /set together with schedule/,
+    },
+    {
+        case: "[#13] a budget Karpenter's CRD refuses",
+        config: addons({ karpenter: { budgets: [{ nodes: "150%" }] } }),
+        key: `${P}addons.karpenter.budgets[0].nodes`,
+        expected: /percentage/,
+    },
+    {
+        case: "[#13] an instance type the capacity model cannot size",
+        config: addons({ karpenter: { instanceTypes: ["t3.nano"] } }),
+        key: `${P}addons.karpenter.instanceTypes[0]`,
+        expected: /m5\.large/,
+    },
+    {
+        case: "[#13] terminationGracePeriod Never (the CRD allows it only for expireAfter)",
+        config: addons({ karpenter: { terminationGracePeriod: "Never" } }),
+        key: `${P}addons.karpenter.terminationGracePeriod`,
+        expected: /"Never" is not allowed/,
+    },
+    {
         case: "[#11.14] a retention CloudWatch refuses",
         config: cluster({ logRetentionDays: 10 }),
         key: `${P}cluster.logRetentionDays`,
@@ -397,8 +445,10 @@ describe("settings: every bad configuration is named by key, value and expectati
 });
 
 describe("settings: capacity at desiredSize", () => {
-    it("[#11.3] the HPA maximum beyond desiredSize is a warning naming both keys and the Pending pods", () => {
-        const s = parseSettings(input("dev", app({ autoscaling: { maxReplicas: 40 } })));
+    it("[#11.3] without Karpenter, the HPA maximum beyond desiredSize is a warning naming both keys and the Pending pods", () => {
+        const s = parseSettings(
+            input("dev", { ...app({ autoscaling: { maxReplicas: 40 } }), ...addons({ karpenter: { enabled: false } }) }),
+        );
         assert.equal(s.warnings.length, 1);
         assert.match(s.warnings[0], /do NOT fit 3 × m5\.large/);
         assert.match(s.warnings[0], /Pending: \d+ × web\/web$|Pending: \d+ × web\/web;/);

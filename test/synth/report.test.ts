@@ -45,7 +45,13 @@ describe("synth report", () => {
         // [#11.3] Every pod is listed with its source; the platform's own pods included.
         assert.match(md, /\| istio-system\/istiod \| 2 \| 500m \| 2048Mi \| istio\/istio /);
         assert.match(md, /\| kube-system\/aws-node \| 3 \| 50m \| 0Mi \| aws\/amazon-vpc-cni-k8s /);
-        assert.match(md, /At rest \(app at its HPA minimum\): fits: 22 pods requesting 4550m CPU/);
+        // The system pool holds the platform's pods only (2 × 1000m Karpenter controllers among them).
+        assert.match(md, /At rest: fits: 19 pods requesting 4550m CPU/);
+        assert.match(md, /\| kube-system\/karpenter \| 2 \| 1000m \| 1024Mi \|/);
+        // The NodePool: 4 app pods × 350m (with sidecar) and one 600m Locust worker need 2 m5.large;
+        // 12 app pods and 10 workers need 7; the limit is one more.
+        assert.match(md, /need: 2 at their minimum, 7 at their maximum/);
+        assert.match(md, /Limit: 8 nodes \(derived.*limits of 16 CPU and 65536Mi/);
     });
 
     it("flags a workload whose preStop was dropped: unsafe verdict and a mandatory finding with the fix", async () => {

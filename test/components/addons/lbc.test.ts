@@ -67,7 +67,7 @@ describe("AWS Load Balancer Controller", () => {
         assert.equal(values.replicaCount, 2);
         assert.equal(values.serviceAccount.name, LBC_SERVICE_ACCOUNT);
         assert.equal(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], result.outputs.loadBalancerControllerRoleArn);
-        assert.match(String(result.outputs.loadBalancerControllerRoleArn), new RegExp(`:${role.name}$`));
+        assert.match(String(result.outputs.loadBalancerControllerRoleArn), new RegExp(`:role/${role.name}-[0-9a-f]{7}$`));
         assert.equal(values.keepTLSSecret, true, "webhook certificate reused across upgrades");
     });
 

@@ -5,11 +5,13 @@ import { RELEASE, synth } from "../../harness";
 const ADDONS = "zero-downtime-eks:addons";
 
 // Each addon switched off, and what must disappear with it.
-const TOGGLES = [
+const TOGGLES: { off: Record<string, unknown>; gone: string[]; types: string[]; outputs: string[]; prefixes?: string[] }[] = [
     {
         off: { istio: { enabled: false }, loadBalancerController: { enabled: false } },
         gone: ["aws-load-balancer-controller", "istio-base", "istiod", "istio-ingressgateway"],
-        types: ["zero-downtime-eks:addons:LoadBalancerController", "zero-downtime-eks:addons:Istio", "aws:iam/policy:Policy"],
+        types: ["zero-downtime-eks:addons:LoadBalancerController", "zero-downtime-eks:addons:Istio"],
+        // The controller's IAM role and policy go with it.
+        prefixes: ["dev-lbc-"],
         outputs: ["loadBalancerControllerRoleArn", "istioVersion", "ingressGatewayService"],
     },
     {
@@ -25,6 +27,18 @@ const TOGGLES = [
         outputs: ["istioVersion", "ingressGatewayService"],
     },
     { off: { locust: { enabled: false } }, gone: ["locust"], types: ["zero-downtime-eks:addons:Locust"], outputs: ["locustUiCommand"] },
+    {
+        off: { karpenter: { enabled: false } },
+        gone: ["karpenter", "karpenter-crd"],
+        types: [
+            "zero-downtime-eks:addons:Karpenter",
+            "kubernetes:karpenter.sh/v1:NodePool",
+            "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
+        ],
+        outputs: ["nodePoolName", "karpenterNodeRoleArn"],
+        // Its IAM roles and policies, the queue and the EventBridge rules go with it.
+        prefixes: ["dev-karpenter-"],
+    },
 ];
 
 describe("addon toggles", () => {
@@ -49,6 +63,13 @@ describe("addon toggles", () => {
             const releases = result.resources.filter((r) => r.type === RELEASE).map((r) => r.inputs.name);
             for (const name of t.gone) {
                 assert.ok(!releases.includes(name), `${name} still installed`);
+            }
+            for (const prefix of t.prefixes ?? []) {
+                assert.deepEqual(
+                    result.resources.filter((r) => r.name.startsWith(prefix)).map((r) => r.name),
+                    [],
+                    `${prefix}* still registered`,
+                );
             }
             for (const type of t.types) {
                 assert.ok(!result.resources.some((r) => r.type === type), `${type} still registered`);

@@ -1,0 +1,115 @@
+// Drains lose no request only when they can finish: node group updates, Karpenter's consolidation,
+// expiry and drift all evict pods through PDBs and then wait at most a bounded time. Pure: no
+// Pulumi import. Each rule is applied by settings validation, the components and the policy pack.
+import type { Violation } from "./timing";
+
+/**
+ * How long an EKS managed node group update waits for a node's pods to leave: "If the Pods don't
+ * leave the node within 15 minutes and there's no force flag, the upgrade phase fails with a
+ * PodEvictionFailure error" (awsdocs/amazon-eks-user-guide latest/ug/nodes/managed-node-update-behavior.adoc).
+ */
+export const MANAGED_NODE_UPDATE_EVICTION_SECONDS = 15 * 60;
+
+// Patterns of the NodePool CRD (aws/karpenter-provider-aws pkg/apis/crds/karpenter.sh_nodepools.yaml, v1.14.1).
+/** `expireAfter`, `consolidateAfter`: a Go-style duration in s/m/h, or `Never`. */
+export const NODE_POOL_DURATION = /^(([0-9]+(s|m|h))+|Never)$/;
+/** `template.spec.terminationGracePeriod`: a duration, `Never` not allowed. */
+export const TERMINATION_GRACE_PERIOD = /^([0-9]+(s|m|h))+$/;
+/** `disruption.budgets[].nodes`: a count or a percentage up to 100%. */
+export const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
+/** `disruption.budgets[].duration`: hours and/or minutes. */
+export const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
+/** `disruption.budgets[].schedule`: a cron macro or five cron fields. */
+export const BUDGET_SCHEDULE = /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/;
+
+/** Seconds of a NodePool duration (`1h30m`, `90s`); undefined for `Never` or text that is no duration. */
+export function durationSeconds(text: string): number | undefined {
+    if (!TERMINATION_GRACE_PERIOD.test(text)) {
+        return undefined;
+    }
+    const unit: Record<string, number> = { s: 1, m: 60, h: 3600 };
+    return [...text.matchAll(/([0-9]+)(s|m|h)/g)].reduce((sum, [, n, u]) => sum + Number(n) * unit[u], 0);
+}
+
+/** A PDB at the workload's lowest replica count (its HPA minimum, or its fixed replicas). */
+export interface DisruptionBudgetAt {
+    workload: string;
+    /** Replicas at the bottom of the HPA's range. */
+    replicas: number;
+    minAvailable?: number;
+    maxUnavailable?: number;
+}
+
+/** Evictions the PDB allows when the workload runs `replicas` ready pods. */
+export function allowedDisruptions(b: DisruptionBudgetAt): number {
+    if (b.maxUnavailable !== undefined) {
+        return Math.min(b.maxUnavailable, b.replicas);
+    }
+    return Math.max(0, b.replicas - (b.minAvailable ?? 0));
+}
+
+/** The PDB allows at least one eviction at the HPA minimum, or every drain blocks on it. */
+export function checkDisruptionAllowed(b: DisruptionBudgetAt): Violation[] {
+    if (allowedDisruptions(b) >= 1) {
+        return [];
+    }
+    return [
+        {
+            rule: "pdb-allows-one-eviction",
+            fields: ["replicas"],
+            message: `${b.workload}: its PDB allows no eviction at ${b.replicas} replicas, so a node drain, a node group update or Karpenter's consolidation blocks on it until it times out`,
+            fix:
+                b.maxUnavailable !== undefined
+                    ? "set the PDB's maxUnavailable to at least 1"
+                    : `run at least ${(b.minAvailable ?? 0) + 1} replicas at the HPA minimum, or lower the PDB's minAvailable`,
+        },
+    ];
+}
+
+/** `unhealthyPodEvictionPolicy` (policy/v1 PodDisruptionBudgetSpec): AlwaysAllow lets a drain evict pods that are not Ready. */
+export function checkUnhealthyEviction(workload: string, policy: string | undefined): Violation[] {
+    if (policy === "AlwaysAllow") {
+        return [];
+    }
+    return [
+        {
+            rule: "pdb-evicts-unhealthy-pods",
+            fields: ["unhealthyPodEvictionPolicy"],
+            message: `${workload}: unhealthyPodEvictionPolicy is ${policy ?? "unset (IfHealthyBudget)"}, so a crash-looping pod counts against the budget and a drain waits on it`,
+            fix: 'set unhealthyPodEvictionPolicy: AlwaysAllow (Kubernetes docs, "Unhealthy Pod Eviction Policy")',
+        },
+    ];
+}
+
+/** A workload that runs on nodes something may drain. */
+export interface DrainedWorkload {
+    workload: string;
+    terminationGracePeriodSeconds: number;
+}
+
+/**
+ * Every pod's grace period fits inside the bounds its node is drained with: the managed node
+ * group's 15-minute eviction window and, on Karpenter's nodes, the NodePool's
+ * terminationGracePeriod (past it, Karpenter deletes the pod without its full grace:
+ * karpenter.sh_nodepools.yaml `terminationGracePeriod`).
+ */
+export function checkGraceWithinDrain(w: DrainedWorkload, nodePoolTerminationGraceSeconds: number | undefined): Violation[] {
+    const violations: Violation[] = [];
+    if (w.terminationGracePeriodSeconds > MANAGED_NODE_UPDATE_EVICTION_SECONDS) {
+        violations.push({
+            rule: "grace-within-node-update",
+            fields: ["terminationGracePeriodSeconds"],
+            message: `${w.workload}: a grace period of ${w.terminationGracePeriodSeconds} s outlasts the ${MANAGED_NODE_UPDATE_EVICTION_SECONDS} s an EKS managed node update waits for pods to leave (it then fails with PodEvictionFailure)`,
+            fix: `set terminationGracePeriodSeconds to at most ${MANAGED_NODE_UPDATE_EVICTION_SECONDS}`,
+        });
+    }
+    if (nodePoolTerminationGraceSeconds !== undefined && w.terminationGracePeriodSeconds > nodePoolTerminationGraceSeconds) {
+        violations.push({
+            rule: "grace-within-node-pool",
+            fields: ["terminationGracePeriodSeconds", "terminationGracePeriod"],
+            message: `${w.workload}: a grace period of ${w.terminationGracePeriodSeconds} s is longer than the NodePool's terminationGracePeriod (${nodePoolTerminationGraceSeconds} s): Karpenter deletes such pods before their grace ends`,
+            fix: `raise the NodePool's terminationGracePeriod above ${w.terminationGracePeriodSeconds}s, or shorten the workload's grace period`,
+        });
+    }
+    return violations;
+}

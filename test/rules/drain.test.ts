@@ -1,0 +1,65 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import {
+    MANAGED_NODE_UPDATE_EVICTION_SECONDS,
+    checkDisruptionAllowed,
+    checkGraceWithinDrain,
+    checkUnhealthyEviction,
+    durationSeconds,
+} from "../../rules/drain";
+
+const rules = (v: { rule: string }[]) => v.map((x) => x.rule);
+
+describe("drain rules", () => {
+    it("an EKS managed node update waits 15 minutes for pods (managed-node-update-behavior.adoc)", () => {
+        assert.equal(MANAGED_NODE_UPDATE_EVICTION_SECONDS, 900);
+    });
+
+    const BUDGETS: { case: string; budget: Parameters<typeof checkDisruptionAllowed>[0]; broken: boolean }[] = [
+        { case: "maxUnavailable 1", budget: { workload: "w", replicas: 2, maxUnavailable: 1 }, broken: false },
+        { case: "maxUnavailable 0", budget: { workload: "w", replicas: 4, maxUnavailable: 0 }, broken: true },
+        { case: "minAvailable one below the minimum", budget: { workload: "w", replicas: 4, minAvailable: 3 }, broken: false },
+        { case: "minAvailable at the minimum", budget: { workload: "w", replicas: 4, minAvailable: 4 }, broken: true },
+        { case: "maxUnavailable 1 at zero replicas", budget: { workload: "w", replicas: 0, maxUnavailable: 1 }, broken: true },
+    ];
+    for (const c of BUDGETS) {
+        it(`PDB ${c.case}: ${c.broken ? "refused" : "allowed"}`, () => {
+            assert.deepEqual(rules(checkDisruptionAllowed(c.budget)), c.broken ? ["pdb-allows-one-eviction"] : []);
+        });
+    }
+
+    for (const [policy, broken] of [
+        ["AlwaysAllow", false],
+        ["IfHealthyBudget", true],
+        [undefined, true],
+    ] as const) {
+        it(`unhealthyPodEvictionPolicy ${policy ?? "unset"}: ${broken ? "refused" : "allowed"}`, () => {
+            assert.deepEqual(rules(checkUnhealthyEviction("w", policy)), broken ? ["pdb-evicts-unhealthy-pods"] : []);
+        });
+    }
+
+    const GRACE: { grace: number; pool?: number; expected: string[] }[] = [
+        { grace: 900, expected: [] },
+        { grace: 901, expected: ["grace-within-node-update"] },
+        { grace: 90, pool: 90, expected: [] },
+        { grace: 91, pool: 90, expected: ["grace-within-node-pool"] },
+        { grace: 901, pool: 900, expected: ["grace-within-node-update", "grace-within-node-pool"] },
+    ];
+    for (const c of GRACE) {
+        it(`grace ${c.grace} s${c.pool === undefined ? "" : ` on a NodePool of ${c.pool} s`}: ${c.expected.join(", ") || "fits"}`, () => {
+            assert.deepEqual(rules(checkGraceWithinDrain({ workload: "w", terminationGracePeriodSeconds: c.grace }, c.pool)), c.expected);
+        });
+    }
+
+    for (const [text, seconds] of [
+        ["15m", 900],
+        ["1h30m", 5400],
+        ["90s", 90],
+        ["Never", undefined],
+        ["15", undefined],
+    ] as const) {
+        it(`the NodePool duration ${text} is ${seconds ?? "no duration"}`, () => {
+            assert.equal(durationSeconds(text), seconds);
+        });
+    }
+});
