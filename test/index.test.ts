@@ -15,6 +15,9 @@ const CONTRACT: Record<string, RegExp | "subnets"> = {
     publicSubnetIds: "subnets",
     privateSubnetIds: "subnets",
     nodeSecurityGroupId: /^sg-/,
+    // [#13] Karpenter is on by default: teams adding their own NodePools need both.
+    nodePoolName: /^workloads$/,
+    karpenterNodeRoleArn: /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/,
 };
 
 describe("stack outputs contract", () => {
