@@ -66,9 +66,15 @@ export function checkDisruptionAllowed(b: DisruptionBudgetAt): Violation[] {
     ];
 }
 
+/** policy/v1 PodDisruptionBudgetSpec `unhealthyPodEvictionPolicy`. */
+export type UnhealthyPodEvictionPolicy = "AlwaysAllow" | "IfHealthyBudget";
+
+/** What every PDB of the platform sets: a pod that is not Ready never holds a drain hostage. */
+export const EVICT_UNHEALTHY: UnhealthyPodEvictionPolicy = "AlwaysAllow";
+
 /** `unhealthyPodEvictionPolicy` (policy/v1 PodDisruptionBudgetSpec): AlwaysAllow lets a drain evict pods that are not Ready. */
 export function checkUnhealthyEviction(workload: string, policy: string | undefined): Violation[] {
-    if (policy === "AlwaysAllow") {
+    if (policy === EVICT_UNHEALTHY) {
         return [];
     }
     return [

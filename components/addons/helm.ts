@@ -5,6 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { ChartPin } from "../versions";
+// Every chart PDB the platform sets evicts unhealthy pods (rules/drain.ts); the Karpenter chart has
+// no such key (charts/karpenter/templates/poddisruptionbudget.yaml, 1.14.1).
+export { EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "../../rules/drain";
 
 /** Resource requests and limits as charts take them. */
 export interface ChartResources {

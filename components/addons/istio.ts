@@ -5,13 +5,13 @@ import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { albAnnotations } from "../alb";
 import { ISTIO, requestsOf } from "../footprints";
 import type { LoadBalancerScheme, MtlsMode } from "../choices";
-import { ChartResources, pinnedRelease } from "./helm";
+import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "./helm";
 
 /** The keys of istio-discovery's values.yaml (istio/istio manifests/charts/istio-control/istio-discovery, 1.30) this component sets. */
 interface IstiodValues {
     env: Record<string, string>;
     meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: boolean; terminationDrainDuration: string } };
-    pdb: { minAvailable: number };
+    pdb: { minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     autoscaleMin: number;
     resources: ChartResources;
     global: { proxy: { resources: ChartResources } };
@@ -23,7 +23,7 @@ interface GatewayValues {
     service: { type: "ClusterIP" };
     autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
     resources: ChartResources;
-    podDisruptionBudget: { minAvailable: number };
+    podDisruptionBudget: { minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     terminationGracePeriodSeconds: number;
     lifecycle: { preStop: Record<string, unknown> };
     topologySpreadConstraints: Record<string, unknown>[];
@@ -133,7 +133,8 @@ export class Istio extends pulumi.ComponentResource {
                             terminationDrainDuration: `${args.gatewayTiming.drainSeconds}s`,
                         },
                     },
-                    pdb: { minAvailable: 1 },
+                    // istio-discovery templates/poddisruptionbudget.yaml renders pdb.unhealthyPodEvictionPolicy (1.30.3).
+                    pdb: { minAvailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY },
                     // Two replicas: the chart renders istiod's PDB only above one (templates/poddisruptionbudget.yaml).
                     autoscaleMin: ISTIO.istiod.replicas,
                     // The chart's defaults, set here so the capacity model counts what is deployed (footprints.ts).
@@ -185,7 +186,8 @@ export class Istio extends pulumi.ComponentResource {
                         targetCPUUtilizationPercentage: ISTIO.gateway.targetCpuUtilization,
                     },
                     resources: { requests: requestsOf(ISTIO.gateway.requests) },
-                    podDisruptionBudget: { minAvailable: ISTIO.gateway.minAvailable },
+                    // The gateway chart renders podDisruptionBudget as given (templates/poddisruptionbudget.yaml, 1.30.3).
+                    podDisruptionBudget: { minAvailable: ISTIO.gateway.minAvailable, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY },
                     terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                     lifecycle: { preStop: preStopSleep(timing.preStopSeconds, args.kubernetesVersion) },
                     topologySpreadConstraints: [

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { LOAD_BALANCER_CONTROLLER, requestsOf } from "../footprints";
-import { ChartResources, pinnedRelease } from "./helm";
+import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "./helm";
 
 /** The keys of the chart's values.yaml this component sets (aws/eks-charts stable/aws-load-balancer-controller, 3.5.0). */
 interface LbcValues {
@@ -14,7 +14,7 @@ interface LbcValues {
     vpcId: pulumi.Input<string>;
     replicaCount: number;
     serviceAccount: { create: boolean; name: string; annotations: Record<string, pulumi.Input<string>> };
-    podDisruptionBudget: { maxUnavailable: number };
+    podDisruptionBudget: { maxUnavailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     resources: ChartResources;
     defaultTags: Record<string, string>;
     enableServiceMutatorWebhook: boolean;
@@ -104,7 +104,8 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                         annotations: { "eks.amazonaws.com/role-arn": role.arn },
                     },
                     // A node drain must never take both replicas at once: the webhook injects readiness gates.
-                    podDisruptionBudget: { maxUnavailable: 1 },
+                    // The chart renders podDisruptionBudget as given (templates/pdb.yaml, 3.5.0).
+                    podDisruptionBudget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY },
                     // The chart's default is `{}` (BestEffort: evicted first under node pressure); this pod
                     // injects readiness gates and deregisters targets, so it gets requests (footprints.ts).
                     // No CPU limit: a throttled controller deregisters late.

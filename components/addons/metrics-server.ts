@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { VERSIONS } from "../versions";
 import { METRICS_SERVER, requestsOf } from "../footprints";
-import { ChartResources, pinnedRelease } from "./helm";
+import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "./helm";
 
 /** The keys of kubernetes-sigs/metrics-server charts/metrics-server/values.yaml (3.13.1) this component sets. */
 interface MetricsServerValues {
     replicas: number;
-    podDisruptionBudget: { enabled: boolean; minAvailable: number };
+    podDisruptionBudget: { enabled: boolean; minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     resources: ChartResources;
 }
 
@@ -29,7 +29,12 @@ export class MetricsServer extends pulumi.ComponentResource {
                 // Requests as the chart's default, set here so the capacity model counts what is deployed.
                 values: {
                     replicas: METRICS_SERVER.replicas,
-                    podDisruptionBudget: { enabled: true, minAvailable: METRICS_SERVER.minAvailable },
+                    // templates/pdb.yaml renders unhealthyPodEvictionPolicy on Kubernetes ≥ 1.27 (3.13.1).
+                    podDisruptionBudget: {
+                        enabled: true,
+                        minAvailable: METRICS_SERVER.minAvailable,
+                        unhealthyPodEvictionPolicy: EVICT_UNHEALTHY,
+                    },
                     resources: { requests: requestsOf(METRICS_SERVER.requests) },
                 },
             },

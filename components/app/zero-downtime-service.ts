@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { EVICT_UNHEALTHY } from "../../rules/drain";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing";
 import { albAnnotations } from "../alb";
@@ -245,7 +246,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                     // Node drains take one pod at a time, like the rollout. AlwaysAllow: a pod that is not
                     // Ready (crash-looping) may be evicted anyway, so it never blocks a drain
                     // (policy/v1 PodDisruptionBudgetSpec unhealthyPodEvictionPolicy; rules/drain.ts).
-                    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: podLabels } },
+                    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY, selector: { matchLabels: podLabels } },
                 },
                 inNamespace,
             );

@@ -4,22 +4,30 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { release, synth, valuesOf } from "../../harness";
 
+// Every PDB also lets a drain evict a pod that is not Ready (a crash-looping pod must not block it).
+const A = "AlwaysAllow";
+
 // Helm release → the values that keep it available, and why.
 const AVAILABILITY: { release: string; values: Record<string, unknown>; why: string }[] = [
     {
         release: "aws-load-balancer-controller",
-        values: { replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1 } },
+        values: { replicaCount: 2, podDisruptionBudget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: A } },
         why: "readiness gates and deregistration need a controller through every drain",
     },
     {
         release: "metrics-server",
-        values: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1 } },
+        values: { replicas: 2, podDisruptionBudget: { enabled: true, minAvailable: 1, unhealthyPodEvictionPolicy: A } },
         why: "HPAs stop scaling while metrics are unavailable",
     },
     {
         release: "istiod",
-        values: { autoscaleMin: 2, pdb: { minAvailable: 1 } },
+        values: { autoscaleMin: 2, pdb: { minAvailable: 1, unhealthyPodEvictionPolicy: A } },
         why: "sidecar injection (failurePolicy Fail) and config push; the chart renders the PDB only above one replica",
+    },
+    {
+        release: "karpenter",
+        values: { replicas: 2 },
+        why: "nodes for pending pods and drains of its own nodes; the chart's PDB is maxUnavailable 1 and cannot be told AlwaysAllow",
     },
 ];
 
@@ -37,7 +45,7 @@ describe("addon availability", () => {
         const gateway = valuesOf(release(await synth("dev"), "istio-ingressgateway"));
         // Not the chart's 1–5 at 80 %: one gateway pod would leave the ALB without a target during a drain.
         assert.deepEqual(gateway.autoscaling, { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 60 });
-        assert.deepEqual(gateway.podDisruptionBudget, { minAvailable: 1 });
+        assert.deepEqual(gateway.podDisruptionBudget, { minAvailable: 1, unhealthyPodEvictionPolicy: A });
         assert.deepEqual(
             gateway.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey),
             ["topology.kubernetes.io/zone"],

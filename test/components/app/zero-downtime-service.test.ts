@@ -166,6 +166,8 @@ describe("ZeroDowntimeService", () => {
     it("PDB allows one voluntary disruption at a time", async () => {
         const p = spec(appResource(await synth("dev"), T.pdb));
         assert.equal(p.maxUnavailable, 1);
+        // A crash-looping pod must not block a node drain (rules/drain.ts).
+        assert.equal(p.unhealthyPodEvictionPolicy, "AlwaysAllow");
         assert.deepEqual(p.selector.matchLabels, { "app.kubernetes.io/name": "web" });
     });
 
