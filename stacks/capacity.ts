@@ -15,6 +15,7 @@ import {
 } from "../components/footprints";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE, KARPENTER_NAMESPACE, LOCUST_NAMESPACE } from "../components/addons/names";
 import { INSTANCE_SPECS } from "../rules/capacity";
+import type { NodeNeed } from "../rules/spike";
 import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
 
 const LOCUST_WORKER = `${LOCUST_NAMESPACE}/locust-worker`;
@@ -209,4 +210,26 @@ function nodePoolCapacity(cluster: ClusterSettings, addons: AddonsSettings, app:
         nodeSize: { cpuMillicores: (largest?.vcpu ?? 0) * 1000, memoryMiB: (largest?.memoryGiB ?? 0) * 1024 },
         atPeak: checkCapacity({ instanceType: smallest, nodes: limit, daemonSets, pods: atMaximum }),
     };
+}
+
+/**
+ * What the HPA's first scale-out step needs: its default and this platform's scale-up policies
+ * both add max(100 %, 4 pods) per 15 s (Kubernetes docs, HPA default behavior; the app's HPA keeps
+ * them). `room`: the step fits the nodes already running; `launch`: Karpenter must add a node;
+ * `never`: nothing adds nodes and the new pods stay Pending.
+ */
+export function firstScaleOutNeed(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings): NodeNeed {
+    const step = Math.max(app.replicas, 4);
+    const stepped = { ...app, replicas: app.replicas + step };
+    if (addons.karpenter.enabled) {
+        const capacity = stackCapacity(cluster, addons, app).nodePool;
+        const smallest = capacity?.instanceType ?? cluster.instanceType;
+        const pods = stackPods(cluster, addons, stepped, stepped.replicas)
+            .pods.filter(onNodePool)
+            .map((g) => (g.name === LOCUST_WORKER ? { ...g, replicas: LOCUST.worker.minReplicas } : g));
+        const needed = nodesToHold(smallest, pods);
+        return needed !== undefined && capacity?.nodesAtMinimum !== undefined && needed <= capacity.nodesAtMinimum ? "room" : "launch";
+    }
+    const { daemonSets, pods } = stackPods(cluster, addons, stepped, stepped.replicas);
+    return checkCapacity({ instanceType: cluster.instanceType, nodes: cluster.desiredSize, daemonSets, pods }).fits ? "room" : "never";
 }

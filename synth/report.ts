@@ -5,7 +5,10 @@ import { Settings } from "../stacks";
 import { StackCapacity } from "../stacks/capacity";
 import { budgetRows, checkTiming } from "../rules/timing";
 import { AdmittedKind, Webhook, WebhookGraph, checkWebhookOrdering } from "../rules/webhooks";
-import { Finding, ResourceView, budgetOf, checkResources, workloads } from "../policy/checks";
+import { Finding, ResourceView, albHealthCheckOf, budgetOf, checkResources, workloads } from "../policy/checks";
+import { FLOOR, NodeNeed, PLAIN_DEFAULTS, SpikeIntervals, floorTerminationSeconds, rolloutSeconds, spikeToServing } from "../rules/spike";
+import { ISTIO_DEFAULT_DRAIN_SECONDS } from "../rules/timing";
+import { firstScaleOutNeed } from "../stacks/capacity";
 import { READINESS_GATE_LABEL } from "../components/lifecycle";
 import { VERSIONS } from "../components/versions";
 import { RecordedResource } from "./engine";
@@ -19,6 +22,8 @@ export interface Report {
         behind: "alb" | "mesh";
         budget: { step: string; seconds: number }[];
         verdict: "safe" | "unsafe";
+        spike: SpikeTable;
+        rollout: RolloutTable;
     }[];
     capacity: StackCapacity;
     natGateways: number;
@@ -26,6 +31,87 @@ export interface Report {
         | { asOf: string; region: string; lines: { item: string; count: number; monthly: number }[]; monthlyTotal: number }
         | { unavailable: string };
     findings: Finding[];
+}
+
+const COLUMNS = ["this stack", "plain defaults", "floor"] as const;
+
+/** One row per step of the spike-to-serving path, seconds per column (undefined: never). */
+export interface SpikeTable {
+    nodes: NodeNeed;
+    rows: { step: string; seconds: (number | undefined)[]; note?: string }[];
+    totals: (number | undefined)[];
+}
+
+/** The rolling update of the app at its HPA minimum, per column. */
+export interface RolloutTable {
+    replicas: number;
+    columns: { waves: number; untilAvailable: number; untilOldGone: number; shape: string }[];
+}
+
+type K8s = any;
+
+/** The spike and rollout models of one Deployment as synthesized, against the defaults and the floor. */
+function timingModels(
+    deployment: ResourceView,
+    ingress: ResourceView | undefined,
+    replicas: number,
+    meshDrainSeconds: number,
+    nodes: NodeNeed,
+) {
+    const spec: K8s = deployment.props.spec ?? {};
+    const container: K8s = spec.template?.spec?.containers?.[0] ?? {};
+    const behindAlb = ingress !== undefined;
+    const alb = behindAlb ? albHealthCheckOf(ingress) : undefined;
+    const budget = budgetOf(deployment, ingress, meshDrainSeconds);
+    const stack: SpikeIntervals = {
+        ...PLAIN_DEFAULTS,
+        startupPeriodSeconds: Number(container.startupProbe?.periodSeconds ?? 0),
+        readinessPeriodSeconds: Number(container.readinessProbe?.periodSeconds ?? 10),
+        albIntervalSeconds: alb?.healthCheckIntervalSeconds ?? 0,
+        albHealthyThreshold: alb?.healthyThreshold ?? 0,
+    };
+    const plain: SpikeIntervals = {
+        ...PLAIN_DEFAULTS,
+        albIntervalSeconds: behindAlb ? PLAIN_DEFAULTS.alb[0] : 0,
+        albHealthyThreshold: PLAIN_DEFAULTS.alb[1],
+    };
+    const floor: SpikeIntervals = { ...FLOOR, albIntervalSeconds: behindAlb ? FLOOR.alb[0] : 0, albHealthyThreshold: FLOOR.alb[1] };
+    const intervals = [stack, plain, floor];
+    const spikes = intervals.map((i) => spikeToServing(i, nodes));
+    const rolling = spec.strategy?.rollingUpdate ?? {};
+    const shapes = [
+        {
+            replicas,
+            maxSurge: rolling.maxSurge ?? "25%",
+            maxUnavailable: rolling.maxUnavailable ?? "25%",
+            minReadySeconds: Number(spec.minReadySeconds ?? 0),
+            terminationSeconds: budget.preStopSeconds + budget.shutdownSeconds + budget.meshDrainSeconds,
+        },
+        // Kubernetes' Deployment defaults (apps/v1 types.go): 25 % / 25 %, minReadySeconds 0, no preStop; the
+        // app's own shutdown within the default 30 s grace.
+        { replicas, maxSurge: "25%", maxUnavailable: "25%", minReadySeconds: 0, terminationSeconds: Math.min(budget.shutdownSeconds, 30) },
+        // This stack's shape at the floor: minReadySeconds one readiness period (rules/timing.ts asks period × failures).
+        {
+            replicas,
+            maxSurge: rolling.maxSurge ?? "25%",
+            maxUnavailable: rolling.maxUnavailable ?? "25%",
+            minReadySeconds: FLOOR.readinessPeriodSeconds,
+            terminationSeconds: floorTerminationSeconds(behindAlb) + (meshDrainSeconds > 0 ? ISTIO_DEFAULT_DRAIN_SECONDS : 0),
+        },
+    ];
+    const spike: SpikeTable = {
+        nodes,
+        rows: spikes[0].steps.map((step, k) => ({ step: step.step, seconds: spikes.map((x) => x.steps[k].seconds), note: step.note })),
+        totals: spikes.map((x) => x.total),
+    };
+    const rollout: RolloutTable = {
+        replicas,
+        columns: shapes.map((shape, k) => ({
+            ...rolloutSeconds(shape, intervals[k]),
+            shape: `maxSurge ${String(shape.maxSurge)}, maxUnavailable ${String(shape.maxUnavailable)}, minReadySeconds ${shape.minReadySeconds}, termination ${shape.terminationSeconds} s`,
+        })),
+    };
+    return { spike, rollout };
 }
 
 const views = (resources: RecordedResource[]): ResourceView[] => resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
@@ -157,6 +243,7 @@ export function buildReport(stack: string, settings: Settings, resources: Record
     const all = views(resources);
     const nat = natGateways(resources);
     const albs = all.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress").length;
+    const nodes = firstScaleOutNeed(settings.cluster, settings.addons, settings.app);
     const ordering: Finding[] = checkWebhookOrdering(webhookGraph(resources)).map((v) => ({
         policy: v.rule,
         enforcement: "mandatory",
@@ -165,8 +252,10 @@ export function buildReport(stack: string, settings: Settings, resources: Record
     }));
     return {
         stack,
-        workloads: workloads(all).map(({ deployment, ingress, meshDrainSeconds }) => {
+        workloads: workloads(all).map(({ deployment, ingress, hpa, meshDrainSeconds }) => {
             const budget = budgetOf(deployment, ingress, meshDrainSeconds);
+            const hpaSpec: K8s = hpa?.props.spec;
+            const replicas = Number(hpaSpec?.minReplicas ?? (deployment.props.spec as K8s)?.replicas ?? 1);
             const metadata = deployment.props.metadata as { name: string; namespace: string };
             return {
                 name: metadata.name,
@@ -174,6 +263,7 @@ export function buildReport(stack: string, settings: Settings, resources: Record
                 behind: ingress ? "alb" : "mesh",
                 budget: budgetRows(budget),
                 verdict: checkTiming(budget).length === 0 ? "safe" : "unsafe",
+                ...timingModels(deployment, ingress, replicas, meshDrainSeconds, nodes),
             };
         }),
         capacity: settings.capacity,
@@ -189,6 +279,25 @@ export function renderMarkdown(r: Report): string {
     for (const w of r.workloads) {
         out.push(`### ${w.namespace}/${w.name} (${w.behind === "alb" ? "ALB target" : "behind the mesh gateway"}): **${w.verdict}**`, "");
         out.push("| step | seconds |", "|---|---|", ...w.budget.map((b) => `| ${b.step} | ${b.seconds} |`), "");
+        const secs = (v: number | undefined) => (v === undefined ? "never" : `${v}`);
+        out.push(
+            `Spike to serving: from a load step to a new pod receiving traffic (worst case per step; the first scale-out step ${w.spike.nodes === "room" ? "fits the nodes running" : w.spike.nodes === "launch" ? "needs a Karpenter node" : "does not fit and nothing adds nodes"}):`,
+            "",
+            `| step | ${COLUMNS.join(" | ")} | note |`,
+            "|---|---|---|---|---|",
+            ...w.spike.rows.map((r) => `| ${r.step} | ${r.seconds.map(secs).join(" | ")} | ${r.note ?? ""} |`),
+            `| **total** | ${w.spike.totals.map((t) => `**${secs(t)}**`).join(" | ")} | |`,
+            "",
+            `Rolling update of ${w.rollout.replicas} pods (the HPA minimum), image pulls not counted:`,
+            "",
+            `| | ${COLUMNS.join(" | ")} |`,
+            "|---|---|---|---|",
+            `| shape | ${w.rollout.columns.map((c) => c.shape).join(" | ")} |`,
+            `| waves | ${w.rollout.columns.map((c) => c.waves).join(" | ")} |`,
+            `| last new pod available (s) | ${w.rollout.columns.map((c) => c.untilAvailable).join(" | ")} |`,
+            `| last old pod gone (s) | ${w.rollout.columns.map((c) => c.untilOldGone).join(" | ")} |`,
+            "",
+        );
     }
     const c = r.capacity;
     const pool = c.nodePool;

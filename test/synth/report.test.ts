@@ -20,6 +20,18 @@ async function devReport(mutate?: (deployment: any) => void) {
     return buildReport("dev", settings, resources);
 }
 
+/** The report of `stack` with config sections replaced, as `npm run synth` builds it. */
+async function reportOf(stack: string, overrides: Record<string, unknown>) {
+    const result = await synth(stack, overrides);
+    const config = readStackConfig(stack);
+    for (const [k, v] of Object.entries(overrides)) {
+        config[k] = JSON.stringify(v);
+    }
+    const settings = parseSettings({ project: projectName(), stack, config, today: todayUtc() });
+    const report = buildReport(stack, settings, result.resources);
+    return { report, md: renderMarkdown(report) };
+}
+
 describe("synth report", () => {
     it("dev: the app's budget is safe, the pods at rest fit three nodes, one NAT gateway, cost from the dated price table", async () => {
         const r = await devReport();
@@ -109,5 +121,37 @@ describe("synth report", () => {
             [deployment?.name],
         );
         assert.match(findings[0].message, /failurePolicy Fail/);
+    });
+});
+
+describe("[#13] spike to serving and rollout duration, three columns", () => {
+    it("dev (behind the mesh gateway): 15 + 15 + startup 2 + readiness 5 = 37 s, against 40 s on plain defaults and a 22 s floor", async () => {
+        const { md, report } = await reportOf("dev", {});
+        const web = report.workloads[0];
+        assert.deepEqual(web.spike.totals, [37, 40, 22]);
+        assert.equal(web.spike.nodes, "room");
+        assert.match(md, /\| \*\*total\*\* \| \*\*37\*\* \| \*\*40\*\* \| \*\*22\*\* \| \|/);
+        // 4 pods one at a time, each 2 + 5 + 10 s minReady, then the last old pod's 40 + 20 + 20 s.
+        assert.deepEqual(
+            web.rollout.columns.map((c) => [c.waves, c.untilAvailable, c.untilOldGone]),
+            [
+                [4, 68, 148],
+                [2, 20, 40],
+                [4, 12, 32],
+            ],
+        );
+        assert.match(md, /\| last old pod gone \(s\) \| 148 \| 40 \| 32 \|/);
+    });
+
+    it("Istio off (the app's own ALB): the ALB step is 5 s × 2, 15 s × 2 on the controller's defaults, 5 s × 2 at the floor", async () => {
+        const { report } = await reportOf("dev", { "zero-downtime-eks:addons": { istio: { enabled: false } } });
+        const alb = report.workloads[0].spike.rows.find((r) => r.step.startsWith("ALB routes"));
+        assert.deepEqual(alb?.seconds, [10, 30, 10]);
+    });
+
+    it("without Karpenter the first scale-out step does not fit: the spike never reaches a new pod", async () => {
+        const { md, report } = await reportOf("dev", { "zero-downtime-eks:addons": { karpenter: { enabled: false } } });
+        assert.deepEqual(report.workloads[0].spike.totals, [undefined, undefined, undefined]);
+        assert.match(md, /does not fit and nothing adds nodes/);
     });
 });

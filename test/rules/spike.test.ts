@@ -1,0 +1,99 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { FLOOR, PLAIN_DEFAULTS, SpikeIntervals, floorTerminationSeconds, rolloutSeconds, spikeToServing } from "../../rules/spike";
+import { PROJECT, parseSettings } from "../../stacks";
+import { firstScaleOutNeed } from "../../stacks/capacity";
+
+// An app behind its own ALB: 15 s metrics, 15 s HPA, Karpenter 10 s batch + 60 s launch, startup 2 s,
+// readiness 5 s, ALB 5 s × 2.
+const STACK: SpikeIntervals = {
+    ...PLAIN_DEFAULTS,
+    startupPeriodSeconds: 2,
+    readinessPeriodSeconds: 5,
+    albIntervalSeconds: 5,
+    albHealthyThreshold: 2,
+};
+
+describe("spike to serving", () => {
+    for (const [nodes, total] of [
+        ["room", 15 + 15 + 0 + 2 + 5 + 10],
+        ["launch", 15 + 15 + 10 + 60 + 2 + 5 + 10],
+        ["never", undefined],
+    ] as const) {
+        it(`first scale-out step ${nodes}: ${total ?? "never"} s`, () => {
+            assert.equal(spikeToServing(STACK, nodes).total, total);
+        });
+    }
+
+    it("the documented constants: metrics 15 s (floor 10), HPA 15 s (floor 10), Karpenter batch 10 s (floor 1) + launch 60 s, probes 10 s (floor 1), ALB 15 s × 2 (floor 5 s × 2)", () => {
+        assert.deepEqual(
+            [
+                PLAIN_DEFAULTS.metricResolutionSeconds,
+                PLAIN_DEFAULTS.hpaSyncSeconds,
+                PLAIN_DEFAULTS.nodeBatchSeconds,
+                PLAIN_DEFAULTS.nodeLaunchSeconds,
+                PLAIN_DEFAULTS.readinessPeriodSeconds,
+                PLAIN_DEFAULTS.alb,
+            ],
+            [15, 15, 10, 60, 10, [15, 2]],
+        );
+        assert.deepEqual(
+            [
+                FLOOR.metricResolutionSeconds,
+                FLOOR.hpaSyncSeconds,
+                FLOOR.nodeBatchSeconds,
+                FLOOR.nodeLaunchSeconds,
+                FLOOR.readinessPeriodSeconds,
+                FLOOR.alb,
+            ],
+            [10, 10, 1, 60, 1, [5, 2]],
+        );
+    });
+
+    it("behind the mesh gateway the ALB step is zero (the gateway's targets do not change)", () => {
+        const meshed = { ...STACK, albIntervalSeconds: 0 };
+        assert.equal(spikeToServing(meshed, "room").steps.find((s) => s.step.startsWith("ALB"))?.seconds, 0);
+    });
+});
+
+describe("rolling update duration", () => {
+    const shape = { replicas: 4, maxSurge: "25%", maxUnavailable: 0, minReadySeconds: 10, terminationSeconds: 80 };
+    it("4 pods, one at a time: 4 waves of (startup 2 + readiness 5 + ALB 10 + minReady 10), then the last pod's 80 s", () => {
+        assert.deepEqual(rolloutSeconds(shape, STACK), { waves: 4, untilAvailable: 4 * 27, untilOldGone: 4 * 27 + 80 });
+    });
+    it("25 % unavailable as well: two pods per wave, 2 waves", () => {
+        assert.equal(rolloutSeconds({ ...shape, maxUnavailable: "25%" }, STACK).waves, 2);
+    });
+    it("the floor's termination: 15 s propagation + 5 s × 2 ALB checks, or propagation alone behind the gateway", () => {
+        assert.deepEqual([floorTerminationSeconds(true), floorTerminationSeconds(false)], [25, 15]);
+    });
+});
+
+describe("the first scale-out step (max(100 %, 4 pods), the HPA's default and the app's)", () => {
+    const settings = (extra: Record<string, unknown>) =>
+        parseSettings({
+            project: PROJECT,
+            stack: "dev",
+            today: "2026-12-01",
+            config: Object.fromEntries(
+                Object.entries({
+                    "aws:region": "ap-northeast-2",
+                    "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"] },
+                    ...extra,
+                }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+            ),
+        });
+    const need = (extra: Record<string, unknown>) => {
+        const s = settings(extra);
+        return firstScaleOutNeed(s.cluster, s.addons, s.app);
+    };
+    it("dev defaults: 4 more app pods (8 × 350m) and a worker (600m) fit the two NodePool nodes (3560m): room", () => {
+        assert.equal(need({}), "room");
+    });
+    it("5 replicas: 10 × 350m + 600m = 4100m exceeds two nodes: Karpenter launches", () => {
+        assert.equal(need({ "zero-downtime-eks:app": { replicas: 5 } }), "launch");
+    });
+    it("without Karpenter, 4 more pods (1400m) do not fit the 1240m the node group has left: never", () => {
+        assert.equal(need({ "zero-downtime-eks:addons": { karpenter: { enabled: false } } }), "never");
+    });
+});
