@@ -79,7 +79,12 @@ export function spikeToServing(i: SpikeIntervals, nodes: NodeNeed): { steps: Spi
         {
             step: "node for the new pods (Karpenter batch + launch)",
             seconds: nodes === "room" ? 0 : nodes === "launch" ? i.nodeBatchSeconds + i.nodeLaunchSeconds : undefined,
-            note: nodes === "room" ? "the first step fits the nodes running" : nodes === "never" ? "nothing adds nodes: the pods stay Pending" : undefined,
+            note:
+                nodes === "room"
+                    ? "the first step fits the nodes running"
+                    : nodes === "never"
+                      ? "nothing adds nodes: the pods stay Pending"
+                      : undefined,
         },
         { step: "image pull", seconds: 0, note: "not modeled: no documented figure (measure it)" },
         { step: "started (startup probe, one success)", seconds: i.startupPeriodSeconds },

@@ -48,7 +48,13 @@ export interface RolloutTable {
     columns: { waves: number; untilAvailable: number; untilOldGone: number; shape: string }[];
 }
 
-type K8s = any;
+/** The fields of a synthesized Deployment's spec the timing models read. */
+interface DeploymentSpecView {
+    replicas?: number;
+    minReadySeconds?: number;
+    strategy?: { rollingUpdate?: { maxSurge?: number | string; maxUnavailable?: number | string } };
+    template?: { spec?: { containers?: { startupProbe?: { periodSeconds?: number }; readinessProbe?: { periodSeconds?: number } }[] } };
+}
 
 /** The spike and rollout models of one Deployment as synthesized, against the defaults and the floor. */
 function timingModels(
@@ -58,8 +64,8 @@ function timingModels(
     meshDrainSeconds: number,
     nodes: NodeNeed,
 ) {
-    const spec: K8s = deployment.props.spec ?? {};
-    const container: K8s = spec.template?.spec?.containers?.[0] ?? {};
+    const spec = (deployment.props.spec ?? {}) as DeploymentSpecView;
+    const container = spec.template?.spec?.containers?.[0] ?? {};
     const behindAlb = ingress !== undefined;
     const alb = behindAlb ? albHealthCheckOf(ingress) : undefined;
     const budget = budgetOf(deployment, ingress, meshDrainSeconds);
@@ -139,6 +145,13 @@ function cost(settings: Settings, nat: number, albs: number): Report["cost"] {
         return { unavailable: `no prices for ${settings.cluster.instanceType} in ${settings.region} in synth/prices.json` };
     }
     const month = prices.hoursPerMonth;
+    const pool = settings.capacity.nodePool;
+    const poolHour = pool ? table.instanceHour[pool.instanceType as keyof typeof table.instanceHour] : undefined;
+    if (pool && poolHour === undefined) {
+        return { unavailable: `no prices for ${pool.instanceType} in ${settings.region} in synth/prices.json` };
+    }
+    // Karpenter's nodes at the workloads' minimum: what runs when no spike does (consolidation removes the rest).
+    const poolNodes = pool?.nodesAtMinimum ?? 0;
     const lines = [
         { item: "EKS control plane", count: 1, monthly: table.eksControlPlaneHour * month },
         {
@@ -146,6 +159,15 @@ function cost(settings: Settings, nat: number, albs: number): Report["cost"] {
             count: settings.cluster.desiredSize,
             monthly: settings.cluster.desiredSize * instanceHour * month,
         },
+        ...(pool
+            ? [
+                  {
+                      item: `${pool.instanceType} NodePool nodes (the workloads at their minimum)`,
+                      count: poolNodes,
+                      monthly: poolNodes * (poolHour ?? 0) * month,
+                  },
+              ]
+            : []),
         { item: "NAT gateways", count: nat, monthly: nat * table.natGatewayHour * month },
         { item: "Application Load Balancers", count: albs, monthly: albs * table.albHour * month },
     ].map((l) => ({ ...l, monthly: Math.round(l.monthly * 100) / 100 }));
@@ -254,8 +276,8 @@ export function buildReport(stack: string, settings: Settings, resources: Record
         stack,
         workloads: workloads(all).map(({ deployment, ingress, hpa, meshDrainSeconds }) => {
             const budget = budgetOf(deployment, ingress, meshDrainSeconds);
-            const hpaSpec: K8s = hpa?.props.spec;
-            const replicas = Number(hpaSpec?.minReplicas ?? (deployment.props.spec as K8s)?.replicas ?? 1);
+            const hpaSpec = hpa?.props.spec as { minReplicas?: number } | undefined;
+            const replicas = Number(hpaSpec?.minReplicas ?? (deployment.props.spec as DeploymentSpecView | undefined)?.replicas ?? 1);
             const metadata = deployment.props.metadata as { name: string; namespace: string };
             return {
                 name: metadata.name,

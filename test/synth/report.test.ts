@@ -47,8 +47,10 @@ describe("synth report", () => {
         assert.equal(r.natGateways, 1);
         assert.ok(!("unavailable" in r.cost));
         const seoul = prices.regions["ap-northeast-2"];
+        // 3 system nodes and the NodePool's 2 at the workloads' minimum, all m5.large.
         const expected =
-            (seoul.eksControlPlaneHour + 3 * seoul.instanceHour["m5.large"] + seoul.natGatewayHour + seoul.albHour) * prices.hoursPerMonth;
+            (seoul.eksControlPlaneHour + (3 + 2) * seoul.instanceHour["m5.large"] + seoul.natGatewayHour + seoul.albHour) *
+            prices.hoursPerMonth;
         assert.ok(Math.abs(r.cost.monthlyTotal - expected) < 0.05, `${r.cost.monthlyTotal} vs ${expected}`);
         assert.deepEqual(r.findings, []);
         const md = renderMarkdown(r);
