@@ -62,7 +62,14 @@ export function templateFile(version: string): string {
     return path.join(__dirname, "karpenter-cloudformation", `${version}.yaml`);
 }
 
+// Parsed once per version: the component reads the template a dozen times per program run.
+const parsed = new Map<string, Record<string, TemplateResource>>();
+
 function resources(version: string): Record<string, TemplateResource> {
+    const cached = parsed.get(version);
+    if (cached !== undefined) {
+        return cached;
+    }
     const file = templateFile(version);
     if (!fs.existsSync(file)) {
         throw new TemplateError(
@@ -73,6 +80,7 @@ function resources(version: string): Record<string, TemplateResource> {
     if (doc.Resources === undefined) {
         throw new TemplateError(`${file}: no Resources`);
     }
+    parsed.set(version, doc.Resources);
     return doc.Resources;
 }
 

@@ -1,15 +1,16 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
+import { startProcess } from "../harness";
 
 const LAUNCHER = path.join(PROJECT_DIR, "scripts", "launch.cjs");
 
+/** Started when this file loads (see startProcess). */
 function launch(...args: string[]) {
-    return spawnSync(process.execPath, [LAUNCHER, ...args], { encoding: "utf8", cwd: PROJECT_DIR });
+    return startProcess([LAUNCHER, ...args], { cwd: PROJECT_DIR });
 }
 
 /** A throwaway TypeScript entry whose main(argv) runs `body`. */
@@ -20,23 +21,29 @@ function entry(body: string): string {
     return file;
 }
 
+const rejecting = entry(`throw new Error("went wrong " + argv.length);`);
+const runs = {
+    noEntry: launch(),
+    twoArgs: launch(entry(`const n: number = argv.length; console.log(argv.join(",")); return n + 4;`), "a", "b"),
+    rejects: launch(rejecting),
+};
+
 describe("scripts/launch.cjs", () => {
-    it("without an entry it prints its usage and exits 2", () => {
-        const run = launch();
+    it("without an entry it prints its usage and exits 2", async () => {
+        const run = await runs.noEntry;
         assert.equal(run.status, 2);
         assert.match(run.stderr, /^usage: node scripts\/launch\.cjs <entry\.ts>/);
     });
 
-    it("runs the entry's TypeScript main with the remaining arguments and exits with its status", () => {
-        const run = launch(entry(`const n: number = argv.length; console.log(argv.join(",")); return n + 4;`), "a", "b");
+    it("runs the entry's TypeScript main with the remaining arguments and exits with its status", async () => {
+        const run = await runs.twoArgs;
         assert.equal(run.status, 6, run.stderr);
         assert.equal(run.stdout, "a,b\n");
     });
 
-    it("a main that rejects exits 1, naming the entry", () => {
-        const file = entry(`throw new Error("went wrong " + argv.length);`);
-        const run = launch(file);
+    it("a main that rejects exits 1, naming the entry", async () => {
+        const run = await runs.rejects;
         assert.equal(run.status, 1);
-        assert.ok(run.stderr.startsWith(`${file}: unexpected error: Error: went wrong 0`), run.stderr);
+        assert.ok(run.stderr.startsWith(`${rejecting}: unexpected error: Error: went wrong 0`), run.stderr);
     });
 });

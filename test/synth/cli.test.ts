@@ -1,21 +1,18 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { PROJECT_DIR } from "../../synth/engine";
-import { STACKS, cachedSynthesize, runMain } from "../harness";
+import { STACKS, cachedSynthesize, runMain, startProcess } from "../harness";
 import { npmScriptArgs } from "../../scripts/npm-scripts";
 import { main } from "../../synth/cli";
 
 const OUTPUT_FILES = ["manifests.yaml", "outputs.json", "report.json", "report.md", "resources.json"];
 
-/** The CLI as a process, started as `npm run synth` starts it: what a user gets, exit status included. */
-function spawnSynth(...args: string[]) {
-    return spawnSync(process.execPath, [...npmScriptArgs(PROJECT_DIR, "synth"), ...args], { encoding: "utf8", cwd: PROJECT_DIR });
-}
+/** The CLI as a process, started as `npm run synth` starts it, now (see startProcess): what a user gets, exit status included. */
+const badFlagRun = startProcess([...npmScriptArgs(PROJECT_DIR, "synth"), "--stak", "dev"], { cwd: PROJECT_DIR });
 
 /** The CLI's main() in this process, on the tests' shared engine cache. */
 const runSynth = (...args: string[]) => runMain(() => main(args, cachedSynthesize));
@@ -114,8 +111,8 @@ describe("npm run synth", () => {
         assert.match(run.stderr, /Pulumi\.bad\.yaml is not valid YAML/);
     });
 
-    it("as a process, it exits with main's status (a bad flag: 2, one usage message)", () => {
-        const run = spawnSynth("--stak", "dev");
+    it("as a process, it exits with main's status (a bad flag: 2, one usage message)", async () => {
+        const run = await badFlagRun;
         assert.equal(run.status, 2);
         assert.match(run.stderr, /^synth: unexpected argument "--stak"\nusage: npm run synth/);
     });

@@ -1,6 +1,5 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
@@ -8,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
 import { main } from "../../verify/main";
-import { runMain } from "../harness";
+import { runMain, startProcess } from "../harness";
 import { npmScriptArgs } from "../../scripts/npm-scripts";
 
 // Nothing listens on port 1 of the loopback address: the connection is refused at once.
@@ -17,15 +16,11 @@ const UNREACHABLE = "https://127.0.0.1:1";
 // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
 const ENV = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
 
-/** The CLI as a process, started as `npm run verify` starts it: what a user gets, exit status included. */
-function spawnVerify(...args: string[]) {
-    return spawnSync(process.execPath, [...npmScriptArgs(PROJECT_DIR, "verify"), ...args], {
-        encoding: "utf8",
-        cwd: PROJECT_DIR,
-        env: ENV,
-        timeout: 60_000,
-    });
-}
+/** The CLI as a process, started as `npm run verify` starts it, when this file loads (see startProcess). */
+const unknownFlagRun = startProcess([...npmScriptArgs(PROJECT_DIR, "verify"), "--stack", "dev", "--replicas", "3"], {
+    cwd: PROJECT_DIR,
+    env: ENV,
+});
 
 /** The CLI's main() in this process, with the same environment as a spawned run. */
 async function runVerify(...args: string[]): Promise<{ status: number; stdout: string; stderr: string; seconds: number }> {
@@ -112,7 +107,7 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
     });
 
     it("an unknown flag, and a missing --stack (as a process: its exit status and its one line)", async () => {
-        const unknown = spawnVerify("--stack", "dev", "--replicas", "3");
+        const unknown = await unknownFlagRun;
         assert.equal(unknown.status, 2);
         assert.match(errorLine(unknown), /^verify: unknown argument "--replicas" \(npm run verify -- --help\)$/);
         const missing = await runVerify("--users", "10");

@@ -8,7 +8,7 @@ import { JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, LOCUST_IMAGE } from "../../verify
 import { COLOR_LABEL, InputError } from "../../verify/run";
 import { loadStack, planFor, withHost } from "../../verify/stack";
 import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../components/addons/names";
-import { synth } from "../harness";
+import { BLUE_GREEN, synth } from "../harness";
 
 const args = (...extra: string[]) => parseArgs(["--stack", "dev", ...extra]);
 const inputError = (message: RegExp) => (err: Error) => err instanceof InputError && message.test(err.message);
@@ -141,10 +141,7 @@ describe("verify looks for what the stack creates", () => {
             ["web"],
         );
 
-        const bg = await synth("dev", {
-            "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], desiredSize: 4, maxSize: 4 },
-            "zero-downtime-eks:app": { blueGreen: { enabled: true, activeColor: "green" } },
-        });
+        const bg = await synth("dev", BLUE_GREEN);
         assert.deepEqual(
             named(bg.resources, kinds.deployment, "web")
                 .map((i) => i.metadata.name)

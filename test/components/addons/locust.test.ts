@@ -6,6 +6,9 @@ import { only, release, synth, valuesOf } from "../../harness";
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 
+// One synth for Locust's two settings: the target host and the worker HPA's maximum.
+const CONFIGURED = { "zero-downtime-eks:addons": { locust: { targetHost: "http://api.shop.svc.cluster.local:8080", maxWorkers: 7 } } };
+
 describe("Locust", () => {
     it("the locustfile in the repo is mounted through the ConfigMap the chart reads", async () => {
         const result = await synth("dev");
@@ -20,17 +23,12 @@ describe("Locust", () => {
     it("targets the app's in-cluster Service by default, or the configured host", async () => {
         const byDefault = valuesOf(release(await synth("dev"), "locust"));
         assert.equal(byDefault.loadtest.locust_host, "http://web.web.svc.cluster.local");
-        const configured = valuesOf(
-            release(
-                await synth("dev", { "zero-downtime-eks:addons": { locust: { targetHost: "http://api.shop.svc.cluster.local:8080" } } }),
-                "locust",
-            ),
-        );
+        const configured = valuesOf(release(await synth("dev", CONFIGURED), "locust"));
         assert.equal(configured.loadtest.locust_host, "http://api.shop.svc.cluster.local:8080");
     });
 
     it("workers autoscale on CPU and request CPU; the UI is never exposed outside the cluster", async () => {
-        const result = await synth("dev", { "zero-downtime-eks:addons": { locust: { maxWorkers: 7 } } });
+        const result = await synth("dev", CONFIGURED);
         const values = valuesOf(release(result, "locust"));
         assert.equal(values.worker.hpa.enabled, true);
         assert.equal(values.worker.hpa.maxReplicas, 7);

@@ -1,10 +1,16 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { RecordedResource, SynthResult } from "../../../synth/engine";
-import { only, release, synth, waitsFor } from "../../harness";
+import { BLUE_GREEN, only, release, synth, waitsFor } from "../../harness";
 
 const APP = "zero-downtime-eks:app";
 const NO_MESH = { "zero-downtime-eks:addons": { istio: { enabled: false } } };
+// One synth for the app's configurable front and probes: its own internal ALB, an HTTP liveness path,
+// and fixed replicas (no HPA).
+const OWN_ALB = {
+    ...NO_MESH,
+    [APP]: { ingress: { scheme: "internal" }, probes: { path: "/ready", livenessPath: "/healthz" }, autoscaling: { enabled: false } },
+};
 const T = {
     ns: "kubernetes:core/v1:Namespace",
     deploy: "kubernetes:apps/v1:Deployment",
@@ -73,7 +79,7 @@ describe("ZeroDowntimeService", () => {
     });
 
     it("without autoscaling the Deployment runs the configured replicas (default 4) and no HPA exists", async () => {
-        const result = await synth("dev", { [APP]: { autoscaling: { enabled: false } } });
+        const result = await synth("dev", OWN_ALB);
         assert.equal(spec(appResource(result, T.deploy)).replicas, 4);
         assert.ok(!result.resources.some((r) => r.type === T.hpa));
     });
@@ -91,7 +97,7 @@ describe("ZeroDowntimeService", () => {
     });
 
     it("an HTTP liveness path when configured", async () => {
-        const c = container(appResource(await synth("dev", { [APP]: { probes: { livenessPath: "/healthz" } } }), T.deploy));
+        const c = container(appResource(await synth("dev", OWN_ALB), T.deploy));
         assert.deepEqual(c.livenessProbe.httpGet, { path: "/healthz", port: "http" });
     });
 
@@ -126,7 +132,7 @@ describe("ZeroDowntimeService", () => {
     });
 
     it("ALB exposure: target-type ip, health check, deliberate deregistration delay, configurable scheme", async () => {
-        const result = await synth("dev", { ...NO_MESH, [APP]: { ingress: { scheme: "internal" }, probes: { path: "/ready" } } });
+        const result = await synth("dev", OWN_ALB);
         const ingress = appResource(result, T.ingress).inputs as any;
         const a = ingress.metadata.annotations;
         assert.equal(a["alb.ingress.kubernetes.io/target-type"], "ip");
@@ -194,13 +200,9 @@ describe("ZeroDowntimeService", () => {
     const COLORS = ["blue", "green"] as const;
     for (const active of COLORS) {
         it(`blue/green: two Deployments, the Service selects ${active}`, async () => {
-            const result = await synth("dev", {
-                // Two colors double the app's pods: four m5.large hold them.
-                "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], desiredSize: 4, maxSize: 4 },
-                [APP]: {
-                    blueGreen: { enabled: true, activeColor: active, images: { green: "nginxinc/nginx-unprivileged:1.29.3-alpine" } },
-                },
-            });
+            // The shared blue/green variant (green active), or the same with blue active.
+            const bg = BLUE_GREEN[APP].blueGreen;
+            const result = await synth("dev", { [APP]: { blueGreen: { ...bg, activeColor: active } } });
             for (const color of COLORS) {
                 const d = appResource(result, T.deploy, `-${color}`);
                 assert.equal(spec(d).template.metadata.labels.version, color);
