@@ -3,15 +3,23 @@
 // only to print promise leaks when PULUMI_DEBUG_PROMISE_LEAKS is set), and under tsx every such
 // stack is formatted through source maps. Profiled on the dev stack: about 0.7 s of a 3.1 s synth.
 //
-// `withLeanStackTraces` leaves those tags unformatted (unless leak debugging is on) and formats
-// every other stack as Node does with source maps on: original file, line and column.
+// `withLeanStackTraces` leaves those tags unformatted (unless leak debugging is on), leaves the
+// stacks Pulumi reads for source positions unmapped (the mock monitor drops them), and formats every
+// other stack as Node does with source maps on: original file, line and column.
 import { findSourceMap } from "node:module";
 
 /** Name of the @pulumi/pulumi function whose stacks are only read when debugging promise leaks. */
 const PULUMI_PROMISE_TAGGER = "debuggablePromise";
 
-/** `at fn (file:line:col)`, mapped to the TypeScript source when the file has a source map. */
-function frameText(frame: NodeJS.CallSite): string {
+/**
+ * Name of the @pulumi/pulumi function that reads `new Error().stack` (every frame) on each resource
+ * registration to send the engine a source position (resource.js `Resource.callsites`). The mock
+ * monitor drops those positions, so during a synth they are left in the JavaScript's coordinates.
+ */
+const PULUMI_SOURCE_POSITION = "callsites";
+
+/** `at fn (file:line:col)`, mapped to the TypeScript source when the file has a source map and `mapped`. */
+function frameText(frame: NodeJS.CallSite, mapped = true): string {
     const fileName = frame.getFileName();
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
@@ -20,7 +28,7 @@ function frameText(frame: NodeJS.CallSite): string {
         return `${name} (native)`;
     }
     let location = `${fileName}:${line}:${column}`;
-    const entry = findSourceMap(fileName)?.findEntry(line - 1, column - 1);
+    const entry = mapped ? findSourceMap(fileName)?.findEntry(line - 1, column - 1) : undefined;
     if (entry !== undefined && "originalSource" in entry) {
         location = `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
     }
@@ -40,7 +48,8 @@ export function leanStack(error: unknown, frames: NodeJS.CallSite[]): string {
     if (frames[0]?.getFunctionName() === PULUMI_PROMISE_TAGGER && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) {
         return `${describe(error)}\n    at ${PULUMI_PROMISE_TAGGER} (stack not kept: set PULUMI_DEBUG_PROMISE_LEAKS to keep it)`;
     }
-    return [describe(error), ...frames.map((frame) => `    at ${frameText(frame)}`)].join("\n");
+    const mapped = frames[0]?.getFunctionName() !== PULUMI_SOURCE_POSITION;
+    return [describe(error), ...frames.map((frame) => `    at ${frameText(frame, mapped)}`)].join("\n");
 }
 
 /** Runs `fn` with {@link leanStack} as the stack formatter, then puts the previous one back. */

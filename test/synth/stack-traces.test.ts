@@ -56,3 +56,17 @@ describe("lean stack traces during a synth", () => {
         assert.equal(Error.prepareStackTrace, before);
     });
 });
+
+// Named as @pulumi/pulumi's resource.js names the function that reads a source position.
+function callsites(): string | undefined {
+    return new Error("position").stack;
+}
+
+describe("Pulumi's source-position stacks during a synth", () => {
+    it("keep every frame but in the JavaScript's coordinates (the mock monitor drops them)", async () => {
+        const stack = (await withLeanStackTraces(() => Promise.resolve(callsites()))) ?? "";
+        assert.match(stack, /^Error: position\n {4}at callsites \(/);
+        // Not line 62 of this TypeScript file (where `new Error` is): the transpiled position.
+        assert.doesNotMatch(stack.split("\n")[1], /stack-traces\.test\.ts:62:/);
+    });
+});
