@@ -6,7 +6,7 @@
 // `withLeanStackTraces` leaves those tags unformatted (unless leak debugging is on), leaves the
 // stacks Pulumi reads for source positions unmapped (the mock monitor drops them), and formats every
 // other stack as Node does with source maps on: original file, line and column.
-import { findSourceMap } from "node:module";
+import { findSourceMap, type SourceMapping } from "node:module";
 
 /** Name of the @pulumi/pulumi function whose stacks are only read when debugging promise leaks. */
 const PULUMI_PROMISE_TAGGER = "debuggablePromise";
@@ -28,9 +28,11 @@ function frameText(frame: NodeJS.CallSite, mapped = true): string {
         return `${name} (native)`;
     }
     let location = `${fileName}:${line}:${column}`;
+    // findEntry answers `{}` for a position the map does not cover.
     const entry = mapped ? findSourceMap(fileName)?.findEntry(line - 1, column - 1) : undefined;
     if (entry !== undefined && "originalSource" in entry) {
-        location = `${entry.originalSource}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+        const { originalSource, originalLine, originalColumn } = entry as SourceMapping;
+        location = `${originalSource}:${originalLine + 1}:${originalColumn + 1}`;
     }
     return `${name} (${location})`;
 }
