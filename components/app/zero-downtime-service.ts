@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { EVICT_UNHEALTHY } from "../../rules/drain";
+import { EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "../../rules/drain";
+
+/** The app's PodDisruptionBudget unless the caller gives one (see ZeroDowntimeServiceArgs.disruptionBudget). */
+export const DEFAULT_DISRUPTION_BUDGET = { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY };
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing";
 import { albAnnotations } from "../alb";
@@ -76,6 +79,13 @@ export interface ZeroDowntimeServiceArgs {
     dependsOn: pulumi.Resource[];
     /** Node labels the pods must run on: the platform gives Karpenter's NodePool label when Karpenter is on. Default: none. */
     nodeSelector?: Record<string, string>;
+    /**
+     * The PodDisruptionBudget. Default `{ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" }`
+     * ({@link DEFAULT_DISRUPTION_BUDGET}): drains take one pod at a time, like the rollout, and a pod that
+     * is not Ready never blocks them. rules/drain.ts refuses a budget that allows no eviction at the HPA
+     * minimum or keeps unhealthy pods.
+     */
+    disruptionBudget?: { maxUnavailable?: number; minAvailable?: number; unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy };
     /** Tags for the ALB (direct exposure only). */
     tags: Record<string, string>;
 }
@@ -246,7 +256,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                     // Node drains take one pod at a time, like the rollout. AlwaysAllow: a pod that is not
                     // Ready (crash-looping) may be evicted anyway, so it never blocks a drain
                     // (policy/v1 PodDisruptionBudgetSpec unhealthyPodEvictionPolicy; rules/drain.ts).
-                    spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY, selector: { matchLabels: podLabels } },
+                    spec: { ...(args.disruptionBudget ?? DEFAULT_DISRUPTION_BUDGET), selector: { matchLabels: podLabels } },
                 },
                 inNamespace,
             );

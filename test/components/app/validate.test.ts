@@ -131,3 +131,56 @@ describe("ZeroDowntimeService validates its own arguments", () => {
         });
     }
 });
+
+describe("[#13] the app's PodDisruptionBudget, as a team would pass it (the drain rules)", () => {
+    const CASES: { budget: ZeroDowntimeServiceArgs["disruptionBudget"]; path?: string; says?: RegExp }[] = [
+        { budget: undefined },
+        { budget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" } },
+        // The HPA minimum is 4 replicas, the maximum 12.
+        {
+            budget: { minAvailable: 3, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+            path: "disruptionBudget.minAvailable",
+            says: /allows 9 evictions at once at 12 replicas/,
+        },
+        {
+            budget: { maxUnavailable: 0, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+            path: "disruptionBudget.maxUnavailable",
+            says: /pdb-allows-one-eviction/,
+        },
+        {
+            budget: { minAvailable: 4, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+            path: "disruptionBudget.minAvailable",
+            says: /allows no eviction at 4 replicas/,
+        },
+        {
+            budget: { maxUnavailable: 2, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+            path: "disruptionBudget.maxUnavailable",
+            says: /allows 2 evictions/,
+        },
+        {
+            budget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "IfHealthyBudget" },
+            path: "disruptionBudget.unhealthyPodEvictionPolicy",
+            says: /pdb-evicts-unhealthy-pods/,
+        },
+        { budget: { maxUnavailable: 1 }, path: "disruptionBudget.unhealthyPodEvictionPolicy", says: /unset \(IfHealthyBudget\)/ },
+        {
+            budget: { maxUnavailable: 1, minAvailable: 3, unhealthyPodEvictionPolicy: "AlwaysAllow" },
+            path: "disruptionBudget",
+            says: /exactly one/,
+        },
+    ];
+    for (const c of CASES) {
+        it(`${JSON.stringify(c.budget) ?? "the default"}: ${c.path ? `refused at ${c.path}` : "accepted"}`, () => {
+            const problems = validateZeroDowntimeServiceArgs({ ...VALID, disruptionBudget: c.budget });
+            if (c.path === undefined) {
+                assert.deepEqual(problems, []);
+                return;
+            }
+            const found = problems.filter((p) => p.propertyPath === c.path);
+            assert.ok(
+                found.some((p) => (c.says ?? /./).test(p.reason)),
+                JSON.stringify(problems),
+            );
+        });
+    }
+});
