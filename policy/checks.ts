@@ -7,6 +7,8 @@ import { imagePinned } from "../rules/formats";
 import {
     checkDisruptionAllowed,
     checkGraceWithinDrain,
+    checkNodePoolLimit,
+    cpuMillicores,
     checkUnhealthyEviction,
     durationSeconds as nodePoolDurationSeconds,
 } from "../rules/drain";
@@ -88,6 +90,10 @@ export const POLICIES: Record<string, { enforcement: Enforcement; description: s
     "grace-within-node-update": {
         enforcement: "mandatory",
         description: "terminationGracePeriodSeconds ≤ 900: an EKS managed node update waits 15 minutes for pods, then fails.",
+    },
+    "node-pool-holds-peak": {
+        enforcement: "mandatory",
+        description: "A Karpenter NodePool's CPU limit holds what the workloads pinned to it request at their HPA maxima.",
     },
     "grace-within-node-pool": {
         enforcement: "mandatory",
@@ -256,6 +262,7 @@ export function checkResources(resources: ResourceView[]): Finding[] {
     const namespaces = new Map(resources.filter((r) => r.type === TYPES.namespace).map((n) => [meta(n).name as string, n]));
     const pdbs = resources.filter((r) => r.type === TYPES.pdb);
     const nodePools = resources.filter((r) => r.type === TYPES.nodePool);
+    const peakByPool = new Map<string, number>();
     for (const p of pdbs) {
         for (const v of checkUnhealthyEviction(
             `${namespaceOf(p)}/${String(meta(p).name)}`,
@@ -324,6 +331,10 @@ export function checkResources(resources: ResourceView[]): Finding[] {
             findings.push(finding(v.rule, deployment, `${v.message}; fix: ${v.fix}`));
         }
         const range = replicasOf(deployment, hpa);
+        if (pool !== undefined && poolName !== undefined) {
+            const perPod = containers.reduce((sum, c) => sum + (cpuMillicores(String(c.resources?.requests?.cpu ?? "0")) ?? 0), 0);
+            peakByPool.set(poolName, (peakByPool.get(poolName) ?? 0) + perPod * range.max);
+        }
         const replicas = range.max;
         if (replicas > 1) {
             const rolling = spec.strategy?.rollingUpdate ?? {};
@@ -368,6 +379,16 @@ export function checkResources(resources: ResourceView[]): Finding[] {
                         `${replicas} replicas and no PodDisruptionBudget selects them: add one with maxUnavailable: 1`,
                     ),
                 );
+            }
+        }
+    }
+
+    for (const pool of nodePools) {
+        const name = String(meta(pool).name);
+        const limit = cpuMillicores(String((pool.props.spec as K8s)?.limits?.cpu ?? ""));
+        if (limit !== undefined) {
+            for (const v of checkNodePoolLimit(name, limit, peakByPool.get(name) ?? 0)) {
+                findings.push(finding(v.rule, pool, `${v.message}; fix: ${v.fix}`));
             }
         }
     }

@@ -119,3 +119,31 @@ export function checkGraceWithinDrain(w: DrainedWorkload, nodePoolTerminationGra
     }
     return violations;
 }
+
+/** CPU of a Kubernetes quantity in millicores ("16" → 16000, "250m" → 250); undefined for anything else. */
+export function cpuMillicores(quantity: string): number | undefined {
+    const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(quantity.trim());
+    if (m === null) {
+        return undefined;
+    }
+    return m[2] === "m" ? Number(m[1]) : Number(m[1]) * 1000;
+}
+
+/**
+ * The NodePool's CPU limit holds what its workloads request at their HPA maxima: a sum, so
+ * necessary, not sufficient (the synth report places pods node by node). Past the limit Karpenter
+ * launches nothing and the spike's pods stay Pending.
+ */
+export function checkNodePoolLimit(nodePool: string, limitMillicores: number, peakMillicores: number): Violation[] {
+    if (peakMillicores <= limitMillicores) {
+        return [];
+    }
+    return [
+        {
+            rule: "node-pool-holds-peak",
+            fields: ["maxNodes"],
+            message: `NodePool ${nodePool}: its workloads at their HPA maxima request ${peakMillicores}m CPU, above its limit of ${limitMillicores}m, so Karpenter stops launching before the spike is served`,
+            fix: `raise the NodePool's limits.cpu to at least ${Math.ceil(peakMillicores / 1000)}, or lower the HPA maxima`,
+        },
+    ];
+}

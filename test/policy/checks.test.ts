@@ -77,7 +77,10 @@ function compliant(): ResourceView[] {
         {
             type: "kubernetes:karpenter.sh/v1:NodePool",
             name: "pool",
-            props: { metadata: { name: "workloads" }, spec: { template: { spec: { terminationGracePeriod: "15m" } } } },
+            props: {
+                metadata: { name: "workloads" },
+                spec: { limits: { cpu: "16" }, template: { spec: { terminationGracePeriod: "15m" } } },
+            },
         },
     ];
 }
@@ -148,6 +151,12 @@ const VIOLATIONS: { policy: string; mutate: Mutation; says: RegExp }[] = [
         policy: "grace-within-node-update",
         mutate: (rs) => (byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 901),
         says: /at most 900/,
+    },
+    {
+        policy: "node-pool-holds-peak",
+        // 6 pods (the HPA maximum) × 100m = 600m against a limit of half a CPU.
+        mutate: (rs) => (byName(rs, "pool").spec.limits.cpu = "500m"),
+        says: /request 600m CPU, above its limit of 500m/,
     },
     {
         policy: "grace-within-node-pool",

@@ -2,6 +2,8 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import {
     MANAGED_NODE_UPDATE_EVICTION_SECONDS,
+    checkNodePoolLimit,
+    cpuMillicores,
     checkDisruptionAllowed,
     checkGraceWithinDrain,
     checkUnhealthyEviction,
@@ -62,4 +64,20 @@ describe("drain rules", () => {
             assert.equal(durationSeconds(text), seconds);
         });
     }
+
+    for (const [quantity, millicores] of [
+        ["16", 16000],
+        ["250m", 250],
+        ["1.5", 1500],
+        ["16Gi", undefined],
+    ] as const) {
+        it(`CPU quantity ${quantity} is ${millicores ?? "not a CPU quantity"}`, () => {
+            assert.equal(cpuMillicores(quantity), millicores);
+        });
+    }
+
+    it("a NodePool limit equal to the workloads' peak holds; one millicore less does not", () => {
+        assert.deepEqual(checkNodePoolLimit("p", 16000, 16000), []);
+        assert.deepEqual(rules(checkNodePoolLimit("p", 15999, 16000)), ["node-pool-holds-peak"]);
+    });
 });
