@@ -166,11 +166,18 @@ export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;
 export const nodeSecurityGroupId = cluster.nodeSecurityGroupId;
+// What a team's own ZeroDowntimeService needs to know of the platform (README "For application teams").
+export const kubernetesVersion = settings.cluster.version;
 // Addon outputs are absent when the addon is switched off.
 export const loadBalancerControllerRoleArn = lbc?.roleArn;
 export const istioVersion = istio ? VERSIONS.istio.version : undefined;
 export const ingressGatewayService = istio?.ingressGatewayService;
+// The Istio Gateway a team's VirtualService binds to, and the drain every sidecar does (its grace must cover it).
+export const sharedGateway = istio ? SHARED_GATEWAY : undefined;
+export const meshDrainSeconds = istio ? addons.istio.gatewayTiming.drainSeconds : undefined;
 export const locustUiCommand = locust?.uiCommand;
+// The DNS name of the ALB in front of the platform (the Istio entrypoint, or the app's own).
+export const ingressHost = entrypoint?.status.loadBalancer.ingress[0].hostname;
 export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` : undefined;
 export const appNamespace = app?.namespace;
 // Teams that add their own NodePools reuse the node role (its access entry lets nodes join).

@@ -46,7 +46,15 @@ export interface AddonsSettings {
 /** `zero-downtime-eks:app`: the service's arguments, less what the platform decides (mesh, exposure, order, tags). */
 export type AppSettings = Omit<
     ZeroDowntimeServiceArgs,
-    "kubernetesVersion" | "mesh" | "meshDrainSeconds" | "exposure" | "dependsOn" | "tags" | "nodeSelector" | "disruptionBudget"
+    | "kubernetesVersion"
+    | "mesh"
+    | "meshDrainSeconds"
+    | "exposure"
+    | "dependsOn"
+    | "tags"
+    | "nodeSelector"
+    | "disruptionBudget"
+    | "serviceAccount"
 > & {
     enabled: boolean;
     /** The app's own ALB (only without Istio). */

@@ -22,7 +22,7 @@ export class StackFileError extends Error {}
  * Reads `Pulumi.<stack>.yaml` into the flat map the Pulumi CLI hands a program: unqualified keys
  * get the project namespace, objects and lists become JSON text, `secure:` values become a placeholder.
  */
-export function readStackConfig(stack: string, stackDir = PROJECT_DIR): Record<string, string> {
+export function readStackConfig(stack: string, stackDir = PROJECT_DIR, projectDir = PROJECT_DIR): Record<string, string> {
     const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         const known = fs
@@ -37,7 +37,7 @@ export function readStackConfig(stack: string, stackDir = PROJECT_DIR): Record<s
     } catch (err) {
         throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(err as Error).message}`);
     }
-    const project = projectName();
+    const project = projectName(projectDir);
     const config: Record<string, string> = {};
     for (const [key, value] of Object.entries(doc.config ?? {})) {
         const fullKey = key.includes(":") ? key : `${project}:${key}`;

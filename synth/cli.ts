@@ -13,7 +13,9 @@ import {
     synthesize,
     SynthOptions,
     SynthResult,
+    UnknownStackReferenceError,
 } from "./engine";
+import { Finding, checkResources } from "../policy/checks";
 import { Report, buildReport, renderMarkdown } from "./report";
 import { parseSettings, todayUtc } from "../stacks/settings";
 
@@ -45,17 +47,21 @@ export function manifestsOf(resources: RecordedResource[]): Manifest[] {
         });
 }
 
-/** Writes resources.json, manifests.yaml, outputs.json and the report for one synthesized stack. */
-export function writeSynth(result: SynthResult, report: Report, outDir: string): string[] {
+/**
+ * Writes resources.json, manifests.yaml, outputs.json and, for the platform, the report; for another
+ * project (a team's program on the platform) its policy findings as findings.json.
+ */
+export function writeSynth(result: SynthResult, report: Report | Finding[], outDir: string): string[] {
     fs.mkdirSync(outDir, { recursive: true });
-    const files = {
+    const files: Record<string, string> = {
         "resources.json": JSON.stringify(result.resources, null, 2) + "\n",
         "manifests.yaml": manifestsOf(result.resources)
             .map((m) => stringify(m, { sortMapEntries: false }))
             .join("---\n"),
         "outputs.json": JSON.stringify(result.outputs, null, 2) + "\n",
-        "report.json": JSON.stringify(report, null, 2) + "\n",
-        "report.md": renderMarkdown(report),
+        ...(Array.isArray(report)
+            ? { "findings.json": JSON.stringify(report, null, 2) + "\n" }
+            : { "report.json": JSON.stringify(report, null, 2) + "\n", "report.md": renderMarkdown(report) }),
     };
     return Object.entries(files).map(([file, text]) => {
         const target = path.join(outDir, file);
@@ -68,12 +74,31 @@ interface CliArgs {
     stack: string;
     out: string;
     stackDir: string;
+    /** The Pulumi project to synthesize: the platform (this directory) or, e.g., examples/team-service. */
+    projectDir: string;
+    /** Outputs of the stacks the project reads with StackReference, by stack name. */
+    references: Record<string, Record<string, unknown>>;
+}
+
+/** `<stack name>=<outputs.json>`: a referenced stack's outputs, from its own synth. */
+function readReference(text: string): [string, Record<string, unknown>] {
+    const at = text.lastIndexOf("=");
+    if (at <= 0) {
+        throw new UsageError(`--reference ${JSON.stringify(text)}: expected <stack name>=<outputs.json>`);
+    }
+    const file = text.slice(at + 1);
+    if (!fs.existsSync(file)) {
+        throw new UsageError(`--reference: no file ${file} (write it with npm run synth -- --stack <platform stack>)`);
+    }
+    return [text.slice(0, at), JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>];
 }
 
 function parseArgs(argv: string[]): CliArgs {
     let stack: string | undefined;
     let out: string | undefined;
     let stackDir: string | undefined;
+    let projectDir = PROJECT_DIR;
+    const references: Record<string, Record<string, unknown>> = {};
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = argv[i + 1];
@@ -86,6 +111,13 @@ function parseArgs(argv: string[]): CliArgs {
         } else if (flag === "--stack-dir" && value !== undefined) {
             stackDir = value;
             i++;
+        } else if (flag === "--project" && value !== undefined) {
+            projectDir = path.resolve(value);
+            i++;
+        } else if (flag === "--reference" && value !== undefined) {
+            const [name, outputs] = readReference(value);
+            references[name] = outputs;
+            i++;
         } else {
             throw new UsageError(`unexpected argument ${JSON.stringify(flag)}`);
         }
@@ -93,7 +125,14 @@ function parseArgs(argv: string[]): CliArgs {
     if (stack === undefined) {
         throw new UsageError("--stack is required");
     }
-    return { stack, out: out ?? path.join(PROJECT_DIR, "out", stack), stackDir: stackDir ?? PROJECT_DIR };
+    const platform = projectDir === PROJECT_DIR;
+    return {
+        stack,
+        out: out ?? path.join(PROJECT_DIR, "out", platform ? stack : `${path.basename(projectDir)}-${stack}`),
+        stackDir: stackDir ?? projectDir,
+        projectDir,
+        references,
+    };
 }
 
 class UsageError extends Error {}
@@ -108,33 +147,53 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
         args = parseArgs(argv);
     } catch (err) {
         console.error(
-            `synth: ${(err as Error).message}\nusage: npm run synth -- --stack <name> [--out <dir>] [--stack-dir <dir holding Pulumi.<name>.yaml>]`,
+            `synth: ${(err as Error).message}\nusage: npm run synth -- --stack <name> [--out <dir>] [--stack-dir <dir holding Pulumi.<name>.yaml>] [--project <dir> --reference <stack>=<outputs.json> ...]`,
         );
         return 2;
     }
     try {
-        const config = readStackConfig(args.stack, args.stackDir);
-        const result = await synth({ stack: args.stack, config });
+        const config = readStackConfig(args.stack, args.stackDir, args.projectDir);
+        const platform = args.projectDir === PROJECT_DIR;
+        const result = await synth({
+            stack: args.stack,
+            config,
+            ...(platform ? {} : { projectDir: args.projectDir }),
+            ...(Object.keys(args.references).length > 0 ? { references: args.references } : {}),
+        });
+        if (!platform) {
+            // A team's program: the policy pack judges its objects; the platform's report does not apply.
+            const findings = checkResources(result.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+            return finish(args, result, findings, findings);
+        }
         // The program accepted this config, so parsing it again cannot fail.
         const settings = parseSettings({ project: projectName(), stack: args.stack, config, today: todayUtc() });
         const report = buildReport(args.stack, settings, result.resources);
-        const written = writeSynth(result, report, args.out);
-        console.log(`synth: stack ${args.stack}: ${result.resources.length} resources`);
-        written.forEach((f) => console.log(`  wrote ${path.relative(process.cwd(), f)}`));
-        for (const f of report.findings) {
-            console.error(`${f.enforcement}: [${f.policy}] ${f.resource}: ${f.message}`);
-        }
-        const mandatory = report.findings.filter((f) => f.enforcement === "mandatory");
-        if (mandatory.length > 0) {
-            console.error(`synth: stack ${args.stack} failed: ${mandatory.length} mandatory policy violation(s)`);
-            return 1;
-        }
-        return 0;
+        return finish(args, result, report, report.findings);
     } catch (err) {
         // The program's own errors (settings report, unknown stack) are for humans: no stack trace.
         const error = err as Error;
-        const forHumans: boolean = error instanceof StackFileError || pulumi.RunError.isInstance(err);
+        const forHumans: boolean =
+            error instanceof StackFileError ||
+            error instanceof UnknownStackReferenceError ||
+            pulumi.RunError.isInstance(err) ||
+            /^Required output '.*' does not exist on stack/.test(error.message);
         console.error(`synth: stack ${args.stack} failed:\n${forHumans ? error.message : String(error.stack)}`);
         return 1;
     }
+}
+
+/** Writes the files, prints the findings, and fails on a mandatory one. */
+function finish(args: CliArgs, result: SynthResult, report: Report | Finding[], findings: Finding[]): number {
+    const written = writeSynth(result, report, args.out);
+    console.log(`synth: stack ${args.stack}: ${result.resources.length} resources`);
+    written.forEach((f) => console.log(`  wrote ${path.relative(process.cwd(), f)}`));
+    for (const f of findings) {
+        console.error(`${f.enforcement}: [${f.policy}] ${f.resource}: ${f.message}`);
+    }
+    const mandatory = findings.filter((f) => f.enforcement === "mandatory");
+    if (mandatory.length > 0) {
+        console.error(`synth: stack ${args.stack} failed: ${mandatory.length} mandatory policy violation(s)`);
+        return 1;
+    }
+    return 0;
 }

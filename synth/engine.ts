@@ -44,6 +44,28 @@ export interface SynthOptions {
     config?: Record<string, string>;
     /** Project directory (holds Pulumi.yaml and index.ts). */
     projectDir?: string;
+    /**
+     * Outputs of the stacks the program reads with `StackReference`, by stack name (as
+     * `outputs.json` of their own synth writes them; `[secret]` marks a secret output).
+     */
+    references?: Record<string, Record<string, unknown>>;
+}
+
+/** A StackReference to a stack whose outputs the synth was not given. */
+export class UnknownStackReferenceError extends Error {}
+
+/**
+ * The state of a StackReference as the Pulumi service returns it (sdk/nodejs/stackReference.ts:
+ * `outputs` and `secretOutputNames`), from the referenced stack's `outputs.json`.
+ */
+export function stackReferenceState(name: string, references: Record<string, Record<string, unknown>>): Record<string, unknown> {
+    const outputs = references[name];
+    if (outputs === undefined) {
+        throw new UnknownStackReferenceError(
+            `the program reads stack ${name} with a StackReference, but no outputs were given for it (npm run synth -- --reference ${name}=<its outputs.json>)`,
+        );
+    }
+    return { name, outputs, secretOutputNames: Object.keys(outputs).filter((k) => outputs[k] === SECRET) };
 }
 
 function shortHash(text: string): string {
@@ -334,13 +356,26 @@ export function synthesize(options: SynthOptions): Promise<SynthResult> {
 async function evaluate(options: SynthOptions): Promise<SynthResult> {
     const projectDir = options.projectDir ?? PROJECT_DIR;
     const project = projectName(projectDir);
-    const config = options.config ?? readStackConfig(options.stack, projectDir);
+    const config = options.config ?? readStackConfig(options.stack, projectDir, projectDir);
     const region = config["aws:region"] ?? "us-east-1";
 
     const inputsByUrnName = new Map<string, Record<string, unknown>>();
+    const referenceErrors: unknown[] = [];
     const recorded: RecordedResource[] = [];
     const mocks: pulumi.runtime.Mocks = {
         newResource(args) {
+            if (args.type === "pulumi:pulumi:StackReference") {
+                // A read (the SDK passes the stack name as the resource id), never a registration. A stack
+                // nobody gave outputs for reads as empty (a failed read would reject every promise of the
+                // resource, long after the run) and fails the run once it is over.
+                const stackName = String((args.inputs as { name?: unknown }).name);
+                try {
+                    return { id: String(args.id ?? args.name), state: stackReferenceState(stackName, options.references ?? {}) };
+                } catch (err) {
+                    referenceErrors.push(err);
+                    return { id: String(args.id ?? args.name), state: { name: stackName, outputs: {}, secretOutputNames: [] } };
+                }
+            }
             const inputs = plain(args.inputs) as Record<string, unknown>;
             inputsByUrnName.set(`${args.type}::${args.name}`, inputs);
             return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, region) };
@@ -387,7 +422,20 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             // keeps the Stack's own promises from rejecting a second time, unhandled.
             try {
                 // eslint-disable-next-line @typescript-eslint/no-require-imports
-                exported = require(entry) as Record<string, unknown>;
+                const loaded = require(entry) as Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+                // A program may export an async function (Pulumi's language host awaits it for the outputs).
+                // Its rejection is the program's error; handed to the Stack it would reject every
+                // promise of the Stack's outputs, unhandled, after the run.
+                if (typeof loaded === "function") {
+                    return loaded().then(
+                        (outputs) => (exported = outputs),
+                        (err: unknown) => {
+                            programErrors.push(err);
+                            return exported;
+                        },
+                    );
+                }
+                exported = loaded;
             } catch (err) {
                 programErrors.push(err);
             }
@@ -398,9 +446,26 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
     } catch (err) {
         programErrors.unshift(err);
     } finally {
+        if (programErrors.length > 0) {
+            // A failed run leaves promises to reject (a failed read, or a missing stack output,
+            // rejects every promise of its Output, a few turns apart): keep them the program's until
+            // three event-loop turns pass with no new one (bounded; no timer).
+            await settings.waitForRPCs().catch(() => undefined);
+            let quiet = 0;
+            let seen = programErrors.length;
+            for (let turn = 0; turn < 100 && quiet < 3; turn++) {
+                await new Promise((resolve) => setImmediate(resolve));
+                quiet = programErrors.length === seen ? quiet + 1 : 0;
+                seen = programErrors.length;
+            }
+        }
         // Node reports unhandled rejections once the microtask queue is empty, before the next macrotask.
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onUnhandled);
+    }
+    // A stack read without outputs explains every failure that follows from it.
+    if (referenceErrors.length > 0) {
+        throw referenceErrors[0];
     }
     if (programErrors.length > 0) {
         throw programErrors[0];

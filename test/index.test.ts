@@ -15,6 +15,11 @@ const CONTRACT: Record<string, RegExp | "subnets"> = {
     publicSubnetIds: "subnets",
     privateSubnetIds: "subnets",
     nodeSecurityGroupId: /^sg-/,
+    // [#15] What a team's program needs (examples/team-service reads them).
+    kubernetesVersion: /^1\.\d+$/,
+    ingressHost: /^k8s-[\w-]+\.[a-z0-9-]+\.elb\.amazonaws\.com$/,
+    sharedGateway: /^istio-ingress\/platform$/,
+    meshDrainSeconds: /^20$/,
     // [#13] Karpenter is on by default: teams adding their own NodePools need both.
     nodePoolName: /^workloads$/,
     karpenterNodeRoleArn: /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/,

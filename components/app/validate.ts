@@ -64,6 +64,9 @@ export function validateZeroDowntimeServiceArgs(args: ZeroDowntimeServiceArgs): 
             });
         }
     }
+    if (args.serviceAccount !== undefined && !DNS_LABEL.test(args.serviceAccount.name)) {
+        problems.push({ propertyPath: "serviceAccount.name", reason: `${JSON.stringify(args.serviceAccount.name)} is not a DNS label` });
+    }
     if (RESERVED_NAMESPACES.includes(args.namespace)) {
         problems.push({
             propertyPath: "namespace",

@@ -86,6 +86,12 @@ export interface ZeroDowntimeServiceArgs {
      * minimum or keeps unhealthy pods.
      */
     disruptionBudget?: { maxUnavailable?: number; minAvailable?: number; unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy };
+    /**
+     * A ServiceAccount for the pods, annotated with an IAM role for IRSA (components/iam: ServiceAccountRole
+     * with `createServiceAccount: false` makes such a role). Created in the app's namespace before the
+     * Deployment. Default: none (the namespace's `default` account).
+     */
+    serviceAccount?: { name: string; roleArn: pulumi.Input<string> };
     /** Tags for the ALB (direct exposure only). */
     tags: Record<string, string>;
 }
@@ -228,6 +234,23 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
             );
         }
 
+        if (args.serviceAccount) {
+            // Pods that name it are refused until it exists (ServiceAccount admission), so it comes first.
+            front.push(
+                new k8s.core.v1.ServiceAccount(
+                    `${name}-sa`,
+                    {
+                        metadata: {
+                            name: args.serviceAccount.name,
+                            namespace: ns,
+                            annotations: { "eks.amazonaws.com/role-arn": args.serviceAccount.roleArn },
+                        },
+                    },
+                    inNamespace,
+                ),
+            );
+        }
+
         for (const color of colors) {
             const suffix = color ? `-${color}` : "";
             const workload = `${args.name}${suffix}`;
@@ -297,6 +320,7 @@ function deploymentSpec(
             spec: {
                 terminationGracePeriodSeconds: args.timing.terminationGracePeriodSeconds,
                 ...(args.nodeSelector ? { nodeSelector: args.nodeSelector } : {}),
+                ...(args.serviceAccount ? { serviceAccountName: args.serviceAccount.name } : {}),
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                 topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({
                     maxSkew: 1,

@@ -1,0 +1,71 @@
+// The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the field
+// reports (README, "The field reports the defaults come from"). One place: the platform's config
+// (stacks/defaults.ts re-exports them) and teams calling ZeroDowntimeService from their own program
+// (serviceArgs in zero-downtime-service.ts) both start from them. Pure: no Pulumi import.
+import type { LoadBalancerScheme } from "../choices";
+import type { Color } from "./labels";
+
+/**
+ * The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the seeds.
+ * README "Timing" explains each number; rules/ checks them (and any override) at config time.
+ */
+export const APP_DEFAULTS = {
+    enabled: true,
+    name: "web",
+    namespace: "web",
+    // nginxinc/nginx-unprivileged: official nginx build that runs as UID 101 on port 8080; pinned to a patch release.
+    image: "nginxinc/nginx-unprivileged:1.29.4-alpine",
+    port: 8080,
+    // Seed 000 ran 4 replicas: a rollout or a lost node still leaves 3 serving.
+    replicas: 4,
+    resources: { cpuMillicores: 250, memoryMiB: 128, memoryLimitMiB: 256 },
+    probes: {
+        path: "/",
+        // Empty: liveness is a TCP check (is the process accepting?), not the readiness path, so a
+        // dependency outage marks pods unready instead of restarting all of them.
+        livenessPath: "",
+        // Startup: up to 2 s × 30 = 60 s to come up before liveness takes over (seed 003's startupProbe).
+        startupPeriodSeconds: 2,
+        startupFailureThreshold: 30,
+        readinessPeriodSeconds: 5,
+        readinessFailureThreshold: 2,
+        livenessPeriodSeconds: 10,
+        livenessFailureThreshold: 3,
+    },
+    rollout: {
+        // Surge one pod at a time and never take a ready pod away before its replacement is ready (seed 002).
+        maxSurge: "25%" as number | string,
+        maxUnavailable: 0 as number | string,
+        // Seed 002: a new pod must stay ready 10 s before the next old one goes.
+        minReadySeconds: 10,
+        // Seed 002: kubectl rollout undo needs the old ReplicaSets.
+        revisionHistoryLimit: 10,
+    },
+    autoscaling: {
+        enabled: true,
+        maxReplicas: 12,
+        // Seed 003 scaled at 60% CPU.
+        targetCpuUtilization: 60,
+    },
+    timing: {
+        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust. In the mesh the
+        // sidecar then drains for GATEWAY_TIMING.drainSeconds (20 s) after the app exits, so grace is
+        // 40 + 20 + 20 = 80 plus a 10 s margin.
+        preStopSeconds: 40,
+        shutdownSeconds: 20,
+        terminationGracePeriodSeconds: 90,
+        // The ALB default is 300 s; 30 s is enough for the requests this app serves (LBC docs example).
+        deregistrationDelaySeconds: 30,
+        // Seed 001 asked for 3 s, but the ELB API accepts 5-300 s (CreateTargetGroup HealthCheckIntervalSeconds).
+        healthCheckIntervalSeconds: 5,
+        // Below the interval, as the ELB API requires (the controller sends 5 when unset: refused with
+        // a 5 s interval), and above the readiness probe's 2 s timeout so the ALB is no stricter than the kubelet.
+        healthCheckTimeoutSeconds: 3,
+        healthyThreshold: 2,
+        unhealthyThreshold: 2,
+    },
+    ingress: { scheme: "internet-facing" as LoadBalancerScheme },
+    // Seed 000: eject a pod after 3 consecutive 5xx, checked every 10 s, for 30 s.
+    outlierDetection: { consecutive5xxErrors: 3, intervalSeconds: 10, baseEjectionSeconds: 30, maxEjectionPercent: 50 },
+    blueGreen: { enabled: false, activeColor: "blue" as Color },
+};

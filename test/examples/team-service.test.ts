@@ -1,0 +1,105 @@
+// The consumer stack (examples/team-service): a team's program on the platform, synthesized offline
+// against the platform's own synthesized outputs, as `npm run synth -- --project … --reference …` does.
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { PROJECT_DIR, readStackConfig } from "../../synth/engine";
+import { main } from "../../synth/cli";
+import { cachedSynthesize, only, runMain, synth } from "../harness";
+
+const PROJECT = path.join(PROJECT_DIR, "examples", "team-service");
+const PLATFORM_STACK = "organization/zero-downtime-eks/dev";
+
+async function consumer(platformOverrides: Record<string, unknown> = {}, edit?: (outputs: Record<string, unknown>) => void) {
+    const outputs = structuredClone((await synth("dev", platformOverrides)).outputs);
+    edit?.(outputs);
+    return cachedSynthesize({
+        stack: "dev",
+        projectDir: PROJECT,
+        config: readStackConfig("dev", PROJECT, PROJECT),
+        references: { [PLATFORM_STACK]: outputs },
+    });
+}
+
+describe("the consumer stack (examples/team-service)", () => {
+    it("deploys its service through the shared gateway, on the NodePool, with its own IRSA role, on the platform's cluster", async () => {
+        const result = await consumer();
+        const deployment = only(result, "kubernetes:apps/v1:Deployment").inputs as any;
+        assert.deepEqual(deployment.spec.template.spec.nodeSelector, { "karpenter.sh/nodepool": "workloads" });
+        assert.equal(deployment.spec.template.spec.serviceAccountName, "orders");
+        const vs = only(result, "kubernetes:networking.istio.io/v1:VirtualService").inputs as any;
+        assert.deepEqual(vs.spec.gateways, ["istio-ingress/platform"]);
+        // The sidecar's drain from the platform (20 s) is in the pods' proxy config.
+        assert.equal(deployment.spec.template.metadata.annotations["proxy.istio.io/config"], '{"terminationDrainDuration":"20s"}');
+        for (const r of result.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+            assert.equal(r.provider, "platform", `${r.name} is not on the platform's cluster`);
+        }
+        const trust = JSON.parse(String(only(result, "aws:iam/role:Role").inputs.assumeRolePolicy)).Statement[0];
+        const issuer = "oidc.eks.ap-northeast-2.amazonaws.com/id/0B5953D767618BAAB";
+        assert.match(trust.Principal.Federated, /:oidc-provider\/oidc\.eks\./);
+        assert.deepEqual(trust.Condition.StringEquals, {
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+            [`${issuer}:sub`]: "system:serviceaccount:orders:orders",
+        });
+        const sa = only(result, "kubernetes:core/v1:ServiceAccount").inputs as any;
+        assert.equal(sa.metadata.annotations["eks.amazonaws.com/role-arn"], result.outputs.roleArn);
+        assert.match(String(result.outputs.url), /^http:\/\/k8s-.*\.elb\.amazonaws\.com$/);
+    });
+
+    it("on a platform without Istio, the service gets its own ALB (Ingress with readiness gates)", async () => {
+        const result = await consumer({ "zero-downtime-eks:addons": { istio: { enabled: false } } });
+        const ingress = only(result, "kubernetes:networking.k8s.io/v1:Ingress").inputs as any;
+        assert.equal(ingress.metadata.annotations["alb.ingress.kubernetes.io/target-type"], "ip");
+        assert.ok(!result.resources.some((r) => r.type === "kubernetes:networking.istio.io/v1:VirtualService"));
+    });
+
+    it("a broken contract fails the consumer's synth naming the missing output (the platform renamed kubernetesVersion)", async () => {
+        const outputs = structuredClone((await synth("dev")).outputs);
+        outputs.k8sVersion = outputs.kubernetesVersion;
+        delete outputs.kubernetesVersion;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-contract-"));
+        const file = path.join(dir, "outputs.json");
+        fs.writeFileSync(file, JSON.stringify(outputs));
+        const run = await runMain(() =>
+            main(
+                ["--project", PROJECT, "--stack", "dev", "--reference", `${PLATFORM_STACK}=${file}`, "--out", path.join(dir, "out")],
+                cachedSynthesize,
+            ),
+        );
+        assert.equal(run.status, 1);
+        assert.match(run.stderr, /Required output 'kubernetesVersion' does not exist on stack 'organization\/zero-downtime-eks\/dev'/);
+    });
+
+    it("a StackReference without outputs given is named, with the flag that supplies them", async () => {
+        const run = await runMain(() =>
+            main(["--project", PROJECT, "--stack", "dev", "--out", fs.mkdtempSync(path.join(os.tmpdir(), "zde-ref-"))], cachedSynthesize),
+        );
+        assert.equal(run.status, 1);
+        assert.match(
+            run.stderr,
+            /reads stack organization\/zero-downtime-eks\/dev with a StackReference.*--reference organization\/zero-downtime-eks\/dev=/,
+        );
+    });
+
+    it("the CLI writes the consumer's resources, manifests, outputs and policy findings (none)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-consumer-"));
+        const file = path.join(dir, "platform-outputs.json");
+        fs.writeFileSync(file, JSON.stringify((await synth("dev")).outputs));
+        const run = await runMain(() =>
+            main(
+                ["--project", PROJECT, "--stack", "dev", "--reference", `${PLATFORM_STACK}=${file}`, "--out", path.join(dir, "out")],
+                cachedSynthesize,
+            ),
+        );
+        assert.equal(run.status, 0, run.stderr);
+        assert.deepEqual(fs.readdirSync(path.join(dir, "out")).sort(), [
+            "findings.json",
+            "manifests.yaml",
+            "outputs.json",
+            "resources.json",
+        ]);
+        assert.deepEqual(JSON.parse(fs.readFileSync(path.join(dir, "out", "findings.json"), "utf8")), []);
+    });
+});
