@@ -15,7 +15,7 @@ describe("ServiceAccountRole", () => {
                 }),
             (err: unknown) => {
                 assert.ok(pulumi.InputPropertiesError.isInstance(err), String(err));
-                const paths = (err).errors?.map((e) => e.propertyPath).sort();
+                const paths = err.errors?.map((e) => e.propertyPath).sort();
                 assert.deepEqual(paths, ["namespace", "serviceAccount"]);
                 return true;
             },
