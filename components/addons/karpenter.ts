@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { KARPENTER, requestsOf } from "../footprints";
 import { ChartResources, pinnedRelease } from "./helm";
-import { irsaTrustPolicy } from "./irsa";
+import { ServiceAccountRole } from "../iam/service-account-role";
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, NODE_POOL_NAME } from "./names";
 import {
     TemplateContext,
@@ -225,17 +225,6 @@ export class Karpenter extends pulumi.ComponentResource {
             return new aws.cloudwatch.EventTarget(ruleName, { rule: eventRule.name, arn: queue.arn }, { parent: this });
         });
 
-        const controllerRole = new aws.iam.Role(
-            `${name}-controller`,
-            {
-                description: "Karpenter controller (IRSA)",
-                assumeRolePolicy: pulumi
-                    .all([args.oidcProviderArn, args.oidcIssuer])
-                    .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT))),
-                tags: args.tags,
-            },
-            { parent: this },
-        );
         const context: pulumi.Output<TemplateContext> = pulumi
             .all([args.clusterName, partition.partition, partition.dnsSuffix, caller.accountId, nodeRole.arn, queue.arn])
             .apply(([clusterName, partitionName, urlSuffix, accountId, nodeRoleArn, interruptionQueueArn]) => ({
@@ -247,24 +236,36 @@ export class Karpenter extends pulumi.ComponentResource {
                 nodeRoleArn,
                 interruptionQueueArn,
             }));
-        const controllerAttachments = controllerPolicyNames(version).map((logicalName) => {
-            const policy = new aws.iam.Policy(
-                `${name}-${kebab(logicalName)}`,
-                {
-                    description: `Karpenter ${version} ${logicalName} (the release's CloudFormation template)`,
-                    policy: context.apply(
-                        (ctx) => controllerPolicies(version, ctx).find((p) => p.logicalName === logicalName)?.document ?? "",
-                    ),
-                    tags: args.tags,
-                },
-                { parent: this },
-            );
-            return new aws.iam.RolePolicyAttachment(
-                `${name}-${kebab(logicalName)}`,
-                { role: controllerRole.name, policyArn: policy.arn },
-                { parent: this },
-            );
-        });
+        const controllerPolicyArns = Object.fromEntries(
+            controllerPolicyNames(version).map((logicalName) => {
+                const policy = new aws.iam.Policy(
+                    `${name}-${kebab(logicalName)}`,
+                    {
+                        description: `Karpenter ${version} ${logicalName} (the release's CloudFormation template)`,
+                        policy: context.apply(
+                            (ctx) => controllerPolicies(version, ctx).find((p) => p.logicalName === logicalName)?.document ?? "",
+                        ),
+                        tags: args.tags,
+                    },
+                    { parent: this },
+                );
+                return [kebab(logicalName), policy.arn];
+            }),
+        );
+        // IRSA for the chart's own ServiceAccount (it creates it, annotated below).
+        const controllerRole = new ServiceAccountRole(
+            `${name}-controller-irsa`,
+            {
+                oidcProviderArn: args.oidcProviderArn,
+                oidcIssuer: args.oidcIssuer,
+                namespace: KARPENTER_NAMESPACE,
+                serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+                policyArns: controllerPolicyArns,
+                createServiceAccount: false,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
 
         // Karpenter finds the nodes' security group by this tag (the EKS-created cluster security group,
         // which the system nodes use too); the private subnets carry it from the network (network.ts).
@@ -295,7 +296,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     serviceAccount: {
                         create: true,
                         name: KARPENTER_SERVICE_ACCOUNT,
-                        annotations: { "eks.amazonaws.com/role-arn": controllerRole.arn },
+                        annotations: { "eks.amazonaws.com/role-arn": controllerRole.roleArn },
                     },
                     settings: { clusterName: args.clusterName, interruptionQueue: queue.name },
                     controller: {
@@ -311,7 +312,7 @@ export class Karpenter extends pulumi.ComponentResource {
                 // Create: the CRDs, a node to run on, and every permission and the queue before the
                 // controller starts (it reads the queue at start). Delete: the controller goes before
                 // all of them, and only after the NodeClass and NodePool below (they depend on it).
-                dependsOn: [crds, args.nodesReady, ...controllerAttachments, queuePolicy, ...rules],
+                dependsOn: [crds, args.nodesReady, controllerRole, queuePolicy, ...rules],
             },
         );
 
@@ -346,7 +347,7 @@ export class Karpenter extends pulumi.ComponentResource {
 
         this.nodePoolName = pulumi.output(NODE_POOL_NAME);
         this.nodeRoleArn = nodeRole.arn;
-        this.controllerRoleArn = controllerRole.arn;
+        this.controllerRoleArn = controllerRole.roleArn;
         this.registerOutputs({ nodePoolName: this.nodePoolName, nodeRoleArn: this.nodeRoleArn, controllerRoleArn: this.controllerRoleArn });
     }
 }

@@ -35,7 +35,7 @@ describe("Karpenter", () => {
 
     it("controller: IRSA trust pinned to kube-system/karpenter with aud and sub, the template's six policies, resolved", async () => {
         const result = await synth("dev");
-        const role = only(result, "aws:iam/role:Role", "-karpenter-controller");
+        const role = only(result, "aws:iam/role:Role", "-karpenter-controller-irsa-role");
         const statement = JSON.parse(String(role.inputs.assumeRolePolicy)).Statement[0];
         const issuer = String(result.outputs.oidcProviderUrl);
         assert.deepEqual(statement.Condition.StringEquals, {
@@ -63,7 +63,7 @@ describe("Karpenter", () => {
         assert.match(interruption, /arn:aws:sqs:ap-northeast-2:123456789012:dev-karpenter-interruptions-[0-9a-f]{7}/);
         const values = valuesOf(release(result, "karpenter"));
         assert.equal(values.serviceAccount.name, "karpenter");
-        assert.match(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], /:role\/dev-karpenter-controller-/);
+        assert.match(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], /:role\/dev-karpenter-controller-irsa-role-/);
         assert.equal(values.settings.clusterName, "zero-downtime-eks-dev");
         assert.match(values.settings.interruptionQueue, /^dev-karpenter-interruptions-/);
         assert.deepEqual(values.controller.resources, {
