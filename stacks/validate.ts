@@ -182,28 +182,19 @@ export class Section {
         return value;
     }
 
-    /** Non-empty list of IPv4 CIDRs; `fallback` when unset. Every bad entry is named by index. */
+    /** A non-empty list of IPv4 CIDR blocks; `fallback` when unset. */
     cidrList(name: string, fallback: string[] | undefined): string[] | undefined {
-        const value = this.take(name);
-        if (value === undefined) {
-            return fallback;
-        }
-        if (!Array.isArray(value) || value.length === 0) {
-            this.problem(name, value, 'a non-empty list of IPv4 CIDR blocks, e.g. ["203.0.113.0/24"]');
-            return fallback;
-        }
-        let ok = true;
-        value.forEach((entry, i) => {
-            if (typeof entry !== "string" || !isCidr(entry)) {
-                this.problem(`${name}[${i}]`, entry, 'an IPv4 CIDR block with zero host bits, e.g. "203.0.113.0/24"');
-                ok = false;
-            }
-        });
-        return ok ? (value as string[]) : fallback;
+        return this.stringList(name, fallback, isCidr, 'an IPv4 CIDR block with zero host bits, e.g. "203.0.113.0/24"');
     }
 
-    /** A non-empty list of strings each matching `pattern`; `fallback` when unset. Every bad entry is named by index. */
-    stringList(name: string, fallback: string[], pattern: RegExp, expected: string): string[] {
+    /** A non-empty list of strings each `accepted` (a pattern or a test); `fallback` when unset. Every bad entry is named by index. */
+    stringList<F extends string[] | undefined>(
+        name: string,
+        fallback: F,
+        accepted: RegExp | ((entry: string) => boolean),
+        expected: string,
+    ): string[] | F {
+        const accepts = typeof accepted === "function" ? accepted : (entry: string) => accepted.test(entry);
         const value = this.take(name);
         if (value === undefined) {
             return fallback;
@@ -214,7 +205,7 @@ export class Section {
         }
         let ok = true;
         value.forEach((entry, i) => {
-            if (typeof entry !== "string" || !pattern.test(entry)) {
+            if (typeof entry !== "string" || !accepts(entry)) {
                 this.problem(`${name}[${i}]`, entry, expected);
                 ok = false;
             }
