@@ -131,14 +131,26 @@ export function controllerPolicies(version: string, ctx: TemplateContext): Contr
         });
 }
 
-/** The managed policies the template attaches to the node role, ARNs resolved. */
-export function nodeRolePolicyArns(version: string, ctx: TemplateContext): string[] {
+/** Names of the AWS managed policies the template attaches to the node role (`arn:…:policy/<name>`). */
+export function nodeRolePolicyNames(version: string): string[] {
     const role = Object.values(resources(version)).find((r) => r.Type === "AWS::IAM::Role");
     const arns = role?.Properties.ManagedPolicyArns;
     if (!Array.isArray(arns)) {
         throw new TemplateError("the template's node role lists no ManagedPolicyArns");
     }
-    return arns.map((arn) => (isIntrinsic(arn, "Sub") ? substitute(arn.value, ctx) : String(arn)));
+    return arns.map((arn) => {
+        const text = isIntrinsic(arn, "Sub") ? arn.value : String(arn);
+        return text.slice(text.lastIndexOf("/") + 1);
+    });
+}
+
+/** The document of one of the template's controller policies, `${…}` resolved; an unknown name is an error. */
+export function controllerPolicy(version: string, logicalName: string, ctx: TemplateContext): string {
+    const policy = controllerPolicies(version, ctx).find((p) => p.logicalName === logicalName);
+    if (policy === undefined) {
+        throw new TemplateError(`the Karpenter ${version} template has no managed policy ${logicalName}`);
+    }
+    return policy.document;
 }
 
 /** The queue's properties as the template sets them. */

@@ -19,12 +19,12 @@ import { ServiceAccountRole } from "../iam/service-account-role";
 import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, NODE_POOL_NAME } from "./names";
 import {
     TemplateContext,
-    controllerPolicies,
+    controllerPolicy,
     controllerPolicyNames,
     interruptionQueue,
     interruptionQueuePolicy,
     interruptionRules,
-    nodeRolePolicyArns,
+    nodeRolePolicyNames,
 } from "./karpenter-cloudformation";
 
 import { KARPENTER_DISCOVERY_TAG as DISCOVERY_TAG } from "../network";
@@ -180,8 +180,7 @@ export class Karpenter extends pulumi.ComponentResource {
             { parent: this },
         );
         // The same four policies the template gives KarpenterNodeRole; named by policy, never by index.
-        const nodePolicies = nodeRolePolicyArns(version, placeholderContext("aws")).map((template) => {
-            const policyName = template.slice(template.lastIndexOf("/") + 1);
+        const nodePolicies = nodeRolePolicyNames(version).map((policyName) => {
             return new aws.iam.RolePolicyAttachment(
                 `${name}-node-${policyName}`,
                 { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/${policyName}` },
@@ -242,9 +241,7 @@ export class Karpenter extends pulumi.ComponentResource {
                     `${name}-${kebab(logicalName)}`,
                     {
                         description: `Karpenter ${version} ${logicalName} (the release's CloudFormation template)`,
-                        policy: context.apply(
-                            (ctx) => controllerPolicies(version, ctx).find((p) => p.logicalName === logicalName)?.document ?? "",
-                        ),
+                        policy: context.apply((ctx) => controllerPolicy(version, logicalName, ctx)),
                         tags: args.tags,
                     },
                     { parent: this },
@@ -355,17 +352,4 @@ export class Karpenter extends pulumi.ComponentResource {
 /** `NodeLifecyclePolicy` → `node-lifecycle-policy`: resource names from the template's logical names. */
 function kebab(logicalName: string): string {
     return logicalName.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
-}
-
-/** A context for reading names and static ARNs only (the node policies' names), never documents. */
-function placeholderContext(partition: string): TemplateContext {
-    return {
-        clusterName: "-",
-        partition,
-        region: "-",
-        accountId: "-",
-        urlSuffix: "-",
-        nodeRoleArn: "-",
-        interruptionQueueArn: "-",
-    };
 }
