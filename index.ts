@@ -8,7 +8,9 @@ import { MetricsServer } from "./components/addons/metrics-server";
 import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
 import { Karpenter } from "./components/addons/karpenter";
-import { NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
+import { EntrypointAlarms } from "./components/alarms";
+import { loadBalancerNameFor } from "./components/alb";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
 import * as pulumi from "@pulumi/pulumi";
@@ -73,6 +75,9 @@ if (addons.metricsServer.enabled) {
     new MetricsServer(`${stack}-metrics-server`, { nodesReady }, inCluster);
 }
 
+// The entrypoint ALB (Istio's, or the app's own without Istio) gets a fixed name, so the alarms find it.
+const entrypointName = loadBalancerNameFor(settings.cluster.name, "edge");
+
 // Karpenter's NodePool runs the app and the Locust workers; the node group keeps the platform's pods.
 const nodePool = settings.capacity.nodePool;
 const karpenter =
@@ -109,6 +114,7 @@ const istio =
                   mtlsMode: addons.istio.mtlsMode,
                   ingressScheme: addons.istio.ingressScheme,
                   gatewayTiming: addons.istio.gatewayTiming,
+                  loadBalancerName: entrypointName,
                   nodesReady,
                   loadBalancerController: lbc.release,
                   tags: settings.tags,
@@ -143,7 +149,7 @@ const app =
                   meshDrainSeconds: addons.istio.gatewayTiming.drainSeconds,
                   exposure: istio
                       ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
-                      : { kind: "alb", scheme: settings.app.ingress.scheme },
+                      : { kind: "alb", scheme: settings.app.ingress.scheme, loadBalancerName: entrypointName },
                   dependsOn: [lbc.release, ...(istio ? [istio.istiod] : []), ...afterNodePool],
                   ...onNodePool,
                   tags: settings.tags,
@@ -154,6 +160,27 @@ const app =
 
 // The ALB in front of the app: the Istio entrypoint, or the app's own.
 const entrypoint = app?.ingress ?? istio?.ingress;
+
+// Its 5xx and unhealthy targets alarm the stack's topic; its target group is the one the controller
+// tags with this Ingress (`ingress.k8s.aws/stack: <namespace>/<ingress>`, aws-load-balancer-controller v3.5.0).
+const entrypointIngress = istio ? `${GATEWAY_NAMESPACE}/${ENTRYPOINT_INGRESS}` : `${settings.app.namespace}/${settings.app.name}`;
+const alarms =
+    settings.alarms.enabled && entrypoint
+        ? new EntrypointAlarms(
+              `${stack}-alarms`,
+              {
+                  loadBalancerName: entrypointName,
+                  ingressHostname: entrypoint.status.loadBalancer.ingress[0].hostname,
+                  targetGroupTags: { "elbv2.k8s.aws/cluster": settings.cluster.name, "ingress.k8s.aws/stack": entrypointIngress },
+                  dashboardName: `${settings.cluster.name}-entrypoint`,
+                  region: settings.region,
+                  periodSeconds: settings.alarms.periodSeconds,
+                  evaluationPeriods: settings.alarms.evaluationPeriods,
+                  tags: settings.tags,
+              },
+              onAws,
+          )
+        : undefined;
 
 export const region = settings.region;
 export const clusterName = cluster.clusterName;
@@ -180,6 +207,9 @@ export const locustUiCommand = locust?.uiCommand;
 export const ingressHost = entrypoint?.status.loadBalancer.ingress[0].hostname;
 export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` : undefined;
 export const appNamespace = app?.namespace;
+// Subscribe to it to hear of any 5xx at the entrypoint; the dashboard shows requests, 5xx, latency and targets.
+export const alarmTopicArn = alarms?.topicArn;
+export const entrypointDashboard = alarms?.dashboardName;
 // Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
 export const nodePoolName = karpenter?.nodePoolName;
 export const karpenterNodeRoleArn = karpenter?.nodeRoleArn;

@@ -1,6 +1,7 @@
 // ALB Ingress annotations shared by every Ingress the program creates. Pure: no Pulumi import.
 // Keys: kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md.
 
+import * as crypto from "crypto";
 import type { LoadBalancerScheme } from "./choices";
 
 const PREFIX = "alb.ingress.kubernetes.io/";
@@ -30,6 +31,29 @@ export interface AlbTargetGroup {
     deregistrationDelaySeconds: number;
     /** Tags for the ALB and its target groups. */
     tags: Record<string, string>;
+    /** A fixed ALB name, so alarms and dashboards can find it (`load-balancer-name`; applied only at creation). */
+    loadBalancerName?: string;
+}
+
+/**
+ * The longest ALB name the controller accepts (`load-balancer-name`: "maximum length of 32",
+ * aws-load-balancer-controller docs/guide/ingress/annotations.md, v3.5.0).
+ */
+export const MAX_LOAD_BALANCER_NAME = 32;
+
+/**
+ * A stable ALB name from the cluster's (unique per account and region) and a role, within 32
+ * characters of letters, digits and hyphens (ELB CreateLoadBalancer Name); a long cluster name is
+ * shortened and given a hash of the whole, so two stacks never share one.
+ */
+export function loadBalancerNameFor(clusterName: string, role: string): string {
+    const whole = `${clusterName}-${role}`;
+    if (whole.length <= MAX_LOAD_BALANCER_NAME) {
+        return whole;
+    }
+    const hash = crypto.createHash("sha256").update(whole).digest("hex").slice(0, 8);
+    const keep = MAX_LOAD_BALANCER_NAME - hash.length - role.length - 2;
+    return `${clusterName.slice(0, keep).replace(/-+$/, "")}-${hash}-${role}`;
 }
 
 /** Annotations for an ALB whose targets are pod IPs (the only mode readiness gates work with). */
@@ -45,6 +69,7 @@ export function albAnnotations(t: AlbTargetGroup): Record<string, string> {
         [`${PREFIX}unhealthy-threshold-count`]: String(t.unhealthyThreshold),
         [`${PREFIX}success-codes`]: t.successCodes,
         [`${PREFIX}target-group-attributes`]: `deregistration_delay.timeout_seconds=${t.deregistrationDelaySeconds}`,
+        ...(t.loadBalancerName === undefined ? {} : { [`${PREFIX}load-balancer-name`]: t.loadBalancerName }),
         [`${PREFIX}tags`]: Object.entries(t.tags)
             .map(([k, v]) => `${k}=${v}`)
             .join(","),

@@ -163,3 +163,11 @@ export function checkNameLength(kind: keyof typeof NAME_LIMITS, name: string, au
  * CloudWatch Logs retention values PutRetentionPolicy accepts (API reference, retentionInDays).
  */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/**
+ * CloudWatch periods PutMetricAlarm accepts: "Valid values are 10, 20, 30, and any multiple of 60"
+ * (botocore cloudwatch service-2.json, PutMetricAlarmInput Period). The ALB reports every 60 s.
+ */
+export function validAlarmPeriod(seconds: number): boolean {
+    return [10, 20, 30].includes(seconds) || (Number.isInteger(seconds) && seconds > 0 && seconds % 60 === 0);
+}

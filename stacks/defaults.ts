@@ -54,6 +54,13 @@ export const ADDON_DEFAULTS = {
 };
 
 /**
+ * Alarms on the entrypoint ALB (components/alarms.ts): any 5xx, or any unhealthy target, in one
+ * minute (the ALB reports every 60 s) notifies the stack's topic. One period: a 5xx is the very
+ * number this platform promises to keep at zero, so the first one is worth a look.
+ */
+export const ALARM_DEFAULTS = { enabled: true, periodSeconds: 60, evaluationPeriods: 1 };
+
+/**
  * Termination timing of the Istio ingress gateway pods behind the ALB (seed 001's numbers, which
  * measured zero 5xx on rollout): the ALB health-checks every 5 s, waits 3 s for an answer (the
  * ELB API needs the timeout below the interval; the controller would send 5 otherwise) and marks

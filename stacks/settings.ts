@@ -7,6 +7,7 @@ import type { LoadBalancerControllerArgs } from "../components/addons/lbc";
 import type { IstioArgs } from "../components/addons/istio";
 import type { LocustArgs } from "../components/addons/locust";
 import type { NodePoolSettings } from "../components/addons/karpenter";
+import type { EntrypointAlarmsArgs } from "../components/alarms";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
 import type { LoadBalancerScheme } from "../components/choices";
 import { StackCapacity } from "./capacity";
@@ -16,6 +17,7 @@ import { readAddons } from "./sections/addons";
 import { readApp } from "./sections/app";
 import { readCluster } from "./sections/cluster";
 import { readNetwork } from "./sections/network";
+import { readAlarms } from "./sections/alarms";
 import { Problem, Section, SettingsError, show } from "./validate";
 
 export const PROJECT = "zero-downtime-eks";
@@ -43,6 +45,9 @@ export interface AddonsSettings {
     karpenter: Omit<NodePoolSettings, "maxNodes"> & { enabled: boolean; maxNodes: number | undefined };
 }
 
+/** `zero-downtime-eks:alarms`: the entrypoint ALB's alarms, less what the program derives (names, tags). */
+export type AlarmsSettings = Pick<EntrypointAlarmsArgs, "periodSeconds" | "evaluationPeriods"> & { enabled: boolean };
+
 /** `zero-downtime-eks:app`: the service's arguments, less what the platform decides (mesh, exposure, order, tags). */
 export type AppSettings = Omit<
     ZeroDowntimeServiceArgs,
@@ -69,6 +74,7 @@ export interface Settings {
     network: NetworkSettings;
     cluster: ClusterSettings;
     addons: AddonsSettings;
+    alarms: AlarmsSettings;
     app: AppSettings;
     /** Advisories that do not stop a deployment (e.g. capacity at the HPA maximum); printed as warnings. */
     warnings: string[];
@@ -89,7 +95,7 @@ export interface ConfigInput {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-const SECTIONS = ["environment", "network", "cluster", "addons", "app"] as const;
+const SECTIONS = ["environment", "network", "cluster", "addons", "app", "alarms"] as const;
 
 /** Today in UTC, `YYYY-MM-DD`, the form the EKS calendar uses. */
 export function todayUtc(): string {
@@ -170,6 +176,7 @@ export function parseSettings(input: ConfigInput): Settings {
     const network = read("network", (s) => readNetwork(s, environment));
     const cluster = read("cluster", (s) => readCluster(s, input, environment));
     const app = read("app", readApp);
+    const alarms = read("alarms", readAlarms);
     const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`));
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
@@ -197,6 +204,7 @@ export function parseSettings(input: ConfigInput): Settings {
         network,
         cluster,
         addons,
+        alarms,
         app,
         warnings,
         capacity,

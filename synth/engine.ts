@@ -126,6 +126,43 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>, regio
                 version: `v1.${minor}.0-eksbuild.1`,
             };
         }
+        case "aws:lb/getLoadBalancer:getLoadBalancer": {
+            // pulumi-aws lb/getLoadBalancer.d.ts GetLoadBalancerResult (the fields the program reads, and
+            // their neighbours): an ALB's ARN is `…:loadbalancer/app/<name>/<16 hex>` and its ARN suffix
+            // `app/<name>/<16 hex>` (the CloudWatch LoadBalancer dimension, ALB user guide).
+            const name = String(inputs.name);
+            const lbId = shortHash(`alb/${name}`).slice(0, 16);
+            return {
+                ...inputs,
+                arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/${lbId}`,
+                arnSuffix: `app/${name}/${lbId}`,
+                dnsName: `${name}-${lbId.slice(0, 9)}.${region}.elb.amazonaws.com`,
+                id: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:loadbalancer/app/${name}/${lbId}`,
+                internal: false,
+                loadBalancerType: "application",
+                name,
+                region,
+                // In AWS, ELB's hosted zone for the region (AWS General Reference, Elastic Load Balancing
+                // endpoints); a stand-in of that shape, which nothing in the program reads yet.
+                zoneId: `Z${lbId.toUpperCase().slice(0, 12)}`,
+            };
+        }
+        case "aws:lb/getTargetGroup:getTargetGroup": {
+            // pulumi-aws lb/getTargetGroup.d.ts GetTargetGroupResult: ARN `…:targetgroup/<name>/<16 hex>`, suffix
+            // `targetgroup/<name>/<16 hex>` (the CloudWatch TargetGroup dimension). The controller names
+            // its target groups `k8s-<namespace>-<service>-<hash>`.
+            const tgId = shortHash(`tg/${JSON.stringify(inputs.tags)}`).slice(0, 16);
+            const name = `k8s-${tgId.slice(0, 10)}`;
+            return {
+                ...inputs,
+                arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/${name}/${tgId}`,
+                arnSuffix: `targetgroup/${name}/${tgId}`,
+                id: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/${name}/${tgId}`,
+                name,
+                region,
+                targetType: "ip",
+            };
+        }
         case "aws:index/getPartition:getPartition":
             // pulumi-aws getPartition.d.ts GetPartitionResult: dnsSuffix, id, partition, reverseDnsPrefix;
             // the commercial partition's values (AWS General Reference, "ARNs": partition `aws`, amazonaws.com).

@@ -20,6 +20,9 @@ const CONTRACT: Record<string, RegExp | "subnets"> = {
     ingressHost: /^k8s-[\w-]+\.[a-z0-9-]+\.elb\.amazonaws\.com$/,
     sharedGateway: /^istio-ingress\/platform$/,
     meshDrainSeconds: /^20$/,
+    // [#16] The entrypoint's alarms (on by default) notify this topic.
+    alarmTopicArn: /^arn:aws:sns:[a-z0-9-]+:\d{12}:/,
+    entrypointDashboard: /^zero-downtime-eks-[a-z]+-entrypoint$/,
     // [#13] Karpenter is on by default: teams adding their own NodePools need both.
     nodePoolName: /^workloads$/,
     karpenterNodeRoleArn: /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/,

@@ -76,6 +76,8 @@ export interface IstioArgs {
     loadBalancerController: pulumi.Resource;
     /** Tags for the ALB. */
     tags: Record<string, string>;
+    /** The entrypoint ALB's name (fixed, so the alarms find it: components/alarms.ts). Default: the controller's generated name. */
+    loadBalancerName?: string;
 }
 
 /**
@@ -236,6 +238,7 @@ export class Istio extends pulumi.ComponentResource {
                         successCodes: "200",
                         ...timing,
                         tags: args.tags,
+                        ...(args.loadBalancerName ? { loadBalancerName: args.loadBalancerName } : {}),
                     }),
                 },
                 spec: {

@@ -19,7 +19,7 @@ export type Exposure =
     /** ALB → Istio ingress gateway → app: a VirtualService on the platform's shared Istio Gateway. */
     | { kind: "istio-gateway"; gateway: string }
     /** ALB → app pods directly (target-type ip, readiness gates): only without mesh mTLS. */
-    | { kind: "alb"; scheme: LoadBalancerScheme };
+    | { kind: "alb"; scheme: LoadBalancerScheme; loadBalancerName?: string };
 
 export interface ZeroDowntimeServiceArgs {
     /** Name of the Deployment, Service and friends. */
@@ -172,6 +172,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                             successCodes: "200-299",
                             ...args.timing,
                             tags: args.tags,
+                            ...(args.exposure.loadBalancerName ? { loadBalancerName: args.exposure.loadBalancerName } : {}),
                         }),
                     },
                     spec: {

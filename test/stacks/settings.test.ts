@@ -365,6 +365,18 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /"Never" is not allowed/,
     },
     {
+        case: "[#16] an alarm period CloudWatch refuses",
+        config: { [`${P}alarms`]: { periodSeconds: 45 } },
+        key: `${P}alarms.periodSeconds`,
+        expected: /10, 20, 30 or a multiple of 60/,
+    },
+    {
+        case: "[#16] no evaluation period",
+        config: { [`${P}alarms`]: { evaluationPeriods: 0 } },
+        key: `${P}alarms.evaluationPeriods`,
+        expected: /1/,
+    },
+    {
         case: "[#11.14] a retention CloudWatch refuses",
         config: cluster({ logRetentionDays: 10 }),
         key: `${P}cluster.logRetentionDays`,

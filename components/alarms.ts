@@ -1,0 +1,159 @@
+// The 5xx the platform promises to keep at zero, watched where field report 001 counted them: the
+// entrypoint ALB's CloudWatch metrics (AWS/ApplicationELB). The ALB is the controller's, not
+// Pulumi's, so it is found by the fixed name its Ingress gives it (`load-balancer-name`) once the
+// Ingress has an address, and its target group by the tags the controller puts on it
+// (aws-load-balancer-controller v3.5.0: `elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack`).
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { validAlarmPeriod } from "../rules/aws-limits";
+
+export interface EntrypointAlarmsArgs {
+    /** The entrypoint ALB's fixed name (its Ingress's `load-balancer-name`). */
+    loadBalancerName: string;
+    /** The Ingress's address: the lookups wait for it, so the ALB exists when they run. */
+    ingressHostname: pulumi.Input<string>;
+    /** Tags that pick the ALB's target group (the controller's own tags, see above). */
+    targetGroupTags: Record<string, string>;
+    /** Name of the CloudWatch dashboard (unique per account: derived from the cluster's name). */
+    dashboardName: string;
+    /** AWS region, for the dashboard's widgets. */
+    region: string;
+    /** Seconds each alarm period sums over. Default in stacks/defaults.ts: 60. */
+    periodSeconds: number;
+    /** Consecutive periods with a 5xx (or an unhealthy target) before the alarm fires. Default: 1. */
+    evaluationPeriods: number;
+    /** Tags for the topic and the alarms. */
+    tags: Record<string, string>;
+}
+
+interface AlarmSpec {
+    metric: string;
+    statistic: "Sum" | "Maximum";
+    byTargetGroup: boolean;
+    means: string;
+}
+
+/** The alarms, each any non-zero value over its window (AWS/ApplicationELB metric names, ALB user guide). */
+export const ENTRYPOINT_ALARMS: AlarmSpec[] = [
+    {
+        metric: "HTTPCode_ELB_5XX_Count",
+        statistic: "Sum",
+        byTargetGroup: false,
+        means: "the ALB itself answered 5xx (no healthy target, a target reset the connection)",
+    },
+    {
+        metric: "HTTPCode_Target_5XX_Count",
+        statistic: "Sum",
+        byTargetGroup: false,
+        means: "a target (the gateway or the app) answered 5xx",
+    },
+    { metric: "UnHealthyHostCount", statistic: "Maximum", byTargetGroup: true, means: "a registered target failed its health checks" },
+];
+
+/** 5xx and unhealthy-target alarms on the entrypoint ALB, an SNS topic they notify, and a dashboard. */
+export class EntrypointAlarms extends pulumi.ComponentResource {
+    /** The SNS topic the alarms notify; teams subscribe to it. */
+    readonly topicArn: pulumi.Output<string>;
+    readonly dashboardName: pulumi.Output<string>;
+
+    constructor(name: string, args: EntrypointAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = [
+            ...(validAlarmPeriod(args.periodSeconds)
+                ? []
+                : [
+                      {
+                          propertyPath: "periodSeconds",
+                          reason: `${args.periodSeconds} is not 10, 20, 30 or a multiple of 60 (PutMetricAlarm Period)`,
+                      },
+                  ]),
+            ...(Number.isInteger(args.evaluationPeriods) && args.evaluationPeriods >= 1
+                ? []
+                : [{ propertyPath: "evaluationPeriods", reason: `${args.evaluationPeriods} is not a whole number from 1` }]),
+        ];
+        if (problems.length > 0) {
+            throw new pulumi.InputPropertiesError({ message: `EntrypointAlarms ${name}: invalid arguments`, errors: problems });
+        }
+        super("zero-downtime-eks:alarms:EntrypointAlarms", name, {}, opts);
+
+        const topic = new aws.sns.Topic(`${name}-topic`, { tags: args.tags }, { parent: this });
+        // Looked up once the Ingress has an address (its hostname is an input): the ALB exists then.
+        const ready = pulumi.output(args.ingressHostname);
+        const loadBalancer = aws.lb.getLoadBalancerOutput({ name: ready.apply(() => args.loadBalancerName) }, { parent: this });
+        const targetGroup = aws.lb.getTargetGroupOutput({ tags: ready.apply(() => args.targetGroupTags) }, { parent: this });
+
+        for (const alarm of ENTRYPOINT_ALARMS) {
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-${alarm.metric.toLowerCase().replace(/_/g, "-")}`,
+                {
+                    alarmDescription: `${alarm.metric} > 0 on ${args.loadBalancerName}: ${alarm.means}`,
+                    namespace: "AWS/ApplicationELB",
+                    metricName: alarm.metric,
+                    statistic: alarm.statistic,
+                    dimensions: alarm.byTargetGroup
+                        ? { LoadBalancer: loadBalancer.arnSuffix, TargetGroup: targetGroup.arnSuffix }
+                        : { LoadBalancer: loadBalancer.arnSuffix },
+                    period: args.periodSeconds,
+                    evaluationPeriods: args.evaluationPeriods,
+                    threshold: 0,
+                    comparisonOperator: "GreaterThanThreshold",
+                    // ALB metrics are reported only while requests flow: no data is no error.
+                    treatMissingData: "notBreaching",
+                    alarmActions: [topic.arn],
+                    okActions: [topic.arn],
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
+        }
+
+        const dashboard = new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            {
+                dashboardName: args.dashboardName,
+                dashboardBody: pulumi
+                    .all([loadBalancer.arnSuffix, targetGroup.arnSuffix])
+                    .apply(([lb, tg]) => JSON.stringify({ widgets: dashboardWidgets(args.region, lb, tg, args.periodSeconds) })),
+            },
+            { parent: this },
+        );
+
+        this.topicArn = topic.arn;
+        this.dashboardName = dashboard.dashboardName;
+        this.registerOutputs({ topicArn: this.topicArn, dashboardName: this.dashboardName });
+    }
+}
+
+/** Requests, 5xx, response time and healthy hosts of the entrypoint ALB. Pure. */
+export function dashboardWidgets(region: string, loadBalancer: string, targetGroup: string, period: number): object[] {
+    const metric = (title: string, metrics: unknown[][], stat: string, y: number) => ({
+        type: "metric",
+        x: 0,
+        y,
+        width: 24,
+        height: 6,
+        properties: { title, region, stat, period, metrics },
+    });
+    const lb = ["LoadBalancer", loadBalancer];
+    return [
+        metric("Requests", [["AWS/ApplicationELB", "RequestCount", ...lb]], "Sum", 0),
+        metric(
+            "5xx (ELB and targets)",
+            [
+                ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", ...lb],
+                ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb],
+            ],
+            "Sum",
+            6,
+        ),
+        metric("Target response time (p99)", [["AWS/ApplicationELB", "TargetResponseTime", ...lb]], "p99", 12),
+        metric(
+            "Healthy and unhealthy targets",
+            [
+                ["AWS/ApplicationELB", "HealthyHostCount", "TargetGroup", targetGroup, ...lb],
+                ["AWS/ApplicationELB", "UnHealthyHostCount", "TargetGroup", targetGroup, ...lb],
+            ],
+            "Maximum",
+            18,
+        ),
+    ];
+}
