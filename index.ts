@@ -11,6 +11,7 @@ import { Karpenter } from "./components/addons/karpenter";
 import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
 import { EntrypointAlarms } from "./components/alarms";
 import { loadBalancerNameFor } from "./components/alb";
+import { EntrypointCertificate, EntrypointRecord } from "./components/https";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
 import * as pulumi from "@pulumi/pulumi";
@@ -77,6 +78,11 @@ if (addons.metricsServer.enabled) {
 
 // The entrypoint ALB (Istio's, or the app's own without Istio) gets a fixed name, so the alarms find it.
 const entrypointName = loadBalancerNameFor(settings.cluster.name, "edge");
+// With a domain: an issued certificate before the entrypoint's Ingress names it.
+const certificate = settings.domain
+    ? new EntrypointCertificate(`${stack}-https`, { ...settings.domain, tags: settings.tags }, onAws)
+    : undefined;
+const tls = certificate ? { certificateArn: certificate.certificateArn } : {};
 
 // Karpenter's NodePool runs the app and the Locust workers; the node group keeps the platform's pods.
 const nodePool = settings.capacity.nodePool;
@@ -115,6 +121,7 @@ const istio =
                   ingressScheme: addons.istio.ingressScheme,
                   gatewayTiming: addons.istio.gatewayTiming,
                   loadBalancerName: entrypointName,
+                  ...tls,
                   nodesReady,
                   loadBalancerController: lbc.release,
                   tags: settings.tags,
@@ -149,7 +156,7 @@ const app =
                   meshDrainSeconds: addons.istio.gatewayTiming.drainSeconds,
                   exposure: istio
                       ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
-                      : { kind: "alb", scheme: settings.app.ingress.scheme, loadBalancerName: entrypointName },
+                      : { kind: "alb", scheme: settings.app.ingress.scheme, loadBalancerName: entrypointName, ...tls },
                   dependsOn: [lbc.release, ...(istio ? [istio.istiod] : []), ...afterNodePool],
                   ...onNodePool,
                   tags: settings.tags,
@@ -160,6 +167,16 @@ const app =
 
 // The ALB in front of the app: the Istio entrypoint, or the app's own.
 const entrypoint = app?.ingress ?? istio?.ingress;
+
+// The domain's alias record to the entrypoint ALB, once its Ingress has an address.
+const record =
+    settings.domain && entrypoint
+        ? new EntrypointRecord(
+              `${stack}-https`,
+              { ...settings.domain, loadBalancerName: entrypointName, ingressHostname: entrypoint.status.loadBalancer.ingress[0].hostname },
+              onAws,
+          )
+        : undefined;
 
 // Its 5xx and unhealthy targets alarm the stack's topic; its target group is the one the controller
 // tags with this Ingress (`ingress.k8s.aws/stack: <namespace>/<ingress>`, aws-load-balancer-controller v3.5.0).
@@ -209,6 +226,8 @@ export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint
 export const appNamespace = app?.namespace;
 // Subscribe to it to hear of any 5xx at the entrypoint; the dashboard shows requests, 5xx, latency and targets.
 export const alarmTopicArn = alarms?.topicArn;
+// The entrypoint over HTTPS, when the stack has a domain (README "HTTPS").
+export const httpsUrl = record?.url;
 export const entrypointDashboard = alarms?.dashboardName;
 // Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
 export const nodePoolName = karpenter?.nodePoolName;

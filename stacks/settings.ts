@@ -8,6 +8,7 @@ import type { IstioArgs } from "../components/addons/istio";
 import type { LocustArgs } from "../components/addons/locust";
 import type { NodePoolSettings } from "../components/addons/karpenter";
 import type { EntrypointAlarmsArgs } from "../components/alarms";
+import type { DomainArgs } from "../components/https";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
 import type { LoadBalancerScheme } from "../components/choices";
 import { StackCapacity } from "./capacity";
@@ -18,6 +19,7 @@ import { readApp } from "./sections/app";
 import { readCluster } from "./sections/cluster";
 import { readNetwork } from "./sections/network";
 import { readAlarms } from "./sections/alarms";
+import { readDomain } from "./sections/domain";
 import { Problem, Section, SettingsError, show } from "./validate";
 
 export const PROJECT = "zero-downtime-eks";
@@ -48,6 +50,9 @@ export interface AddonsSettings {
 /** `zero-downtime-eks:alarms`: the entrypoint ALB's alarms, less what the program derives (names, tags). */
 export type AlarmsSettings = Pick<EntrypointAlarmsArgs, "periodSeconds" | "evaluationPeriods"> & { enabled: boolean };
 
+/** `zero-downtime-eks:domain`: the entrypoint's HTTPS name (absent: HTTP only). */
+export type DomainSettings = DomainArgs;
+
 /** `zero-downtime-eks:app`: the service's arguments, less what the platform decides (mesh, exposure, order, tags). */
 export type AppSettings = Omit<
     ZeroDowntimeServiceArgs,
@@ -75,6 +80,8 @@ export interface Settings {
     cluster: ClusterSettings;
     addons: AddonsSettings;
     alarms: AlarmsSettings;
+    /** Absent: the entrypoint serves HTTP only. */
+    domain: DomainSettings | undefined;
     app: AppSettings;
     /** Advisories that do not stop a deployment (e.g. capacity at the HPA maximum); printed as warnings. */
     warnings: string[];
@@ -95,7 +102,7 @@ export interface ConfigInput {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-const SECTIONS = ["environment", "network", "cluster", "addons", "app", "alarms"] as const;
+const SECTIONS = ["environment", "network", "cluster", "addons", "app", "alarms", "domain"] as const;
 
 /** Today in UTC, `YYYY-MM-DD`, the form the EKS calendar uses. */
 export function todayUtc(): string {
@@ -177,6 +184,7 @@ export function parseSettings(input: ConfigInput): Settings {
     const cluster = read("cluster", (s) => readCluster(s, input, environment));
     const app = read("app", readApp);
     const alarms = read("alarms", readAlarms);
+    const domain = read("domain", readDomain);
     const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`));
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
@@ -205,6 +213,7 @@ export function parseSettings(input: ConfigInput): Settings {
         cluster,
         addons,
         alarms,
+        domain,
         app,
         warnings,
         capacity,

@@ -322,6 +322,24 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             const kind = type === "aws:iam/role:Role" ? "role" : "policy";
             return { ...inputs, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT}:${kind}/${physical}` };
         }
+        case "aws:acm/certificate:Certificate": {
+            // pulumi-aws types/output.d.ts acm.CertificateDomainValidationOption: domainName, resourceRecordName,
+            // resourceRecordType, resourceRecordValue. ACM's DNS validation record is a CNAME
+            // `_<hash>.<domain>.` → `_<hash>.<…>.acm-validations.aws.` (ACM User Guide, "DNS validation").
+            const domain = String(inputs.domainName);
+            return {
+                ...inputs,
+                arn: `arn:aws:acm:${region}:${MOCK_ACCOUNT}:certificate/${uuidOf(`${type}/${name}`)}`,
+                domainValidationOptions: [
+                    {
+                        domainName: domain,
+                        resourceRecordName: `_${id.slice(0, 16)}.${domain}.`,
+                        resourceRecordType: "CNAME",
+                        resourceRecordValue: `_${id}.mhbtsbpdnt.acm-validations.aws.`,
+                    },
+                ],
+            };
+        }
         case "aws:sqs/queue:Queue": {
             // SQS: ARN `arn:aws:sqs:<region>:<account>:<queue>`, URL `https://sqs.<region>.amazonaws.com/<account>/<queue>`
             // (botocore sqs service-2.json CreateQueue QueueUrl; SQS Developer Guide, "queue and message identifiers").

@@ -94,6 +94,9 @@ export async function runMain(main: () => Promise<number>): Promise<{ status: nu
  * Blue/green with green active and its own image: two Deployments of the app. The app's pods run on
  * Karpenter's NodePool, so the system pool needs no more nodes for the second color.
  */
+/** A domain: the entrypoint on HTTPS with an ACM certificate and an alias record (README "Alarms", HTTPS). */
+export const DOMAIN = { "zero-downtime-eks:domain": { hostedZoneId: "Z0123456789ABCDEFGHIJ", hostName: "shop.example.com" } };
+
 export const BLUE_GREEN = {
     "zero-downtime-eks:app": {
         blueGreen: { enabled: true, activeColor: "green", images: { green: "nginxinc/nginx-unprivileged:1.29.3-alpine" } },
@@ -119,6 +122,7 @@ export const VARIANTS: { name: string; stack: string; overrides: Record<string, 
         },
     },
     { name: "blue/green", stack: "dev", overrides: BLUE_GREEN },
+    { name: "HTTPS (a domain)", stack: "dev", overrides: DOMAIN },
 ];
 
 /**

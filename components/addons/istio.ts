@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { VERSIONS } from "../versions";
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
-import { albAnnotations } from "../alb";
+import { albAnnotations, httpsAnnotations } from "../alb";
 import { ISTIO, requestsOf } from "../footprints";
 import type { LoadBalancerScheme, MtlsMode } from "../choices";
 import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "./helm";
@@ -78,6 +78,8 @@ export interface IstioArgs {
     tags: Record<string, string>;
     /** The entrypoint ALB's name (fixed, so the alarms find it: components/alarms.ts). Default: the controller's generated name. */
     loadBalancerName?: string;
+    /** An issued ACM certificate: the entrypoint then serves HTTPS on 443 and redirects 80 to it. Default: HTTP only. */
+    certificateArn?: pulumi.Input<string>;
 }
 
 /**
@@ -231,15 +233,18 @@ export class Istio extends pulumi.ComponentResource {
                 metadata: {
                     name: ENTRYPOINT_INGRESS,
                     namespace: GATEWAY_NAMESPACE,
-                    annotations: albAnnotations({
-                        scheme: args.ingressScheme,
-                        healthCheckPath: GATEWAY_READY_PATH,
-                        healthCheckPort: GATEWAY_STATUS_PORT,
-                        successCodes: "200",
-                        ...timing,
-                        tags: args.tags,
-                        ...(args.loadBalancerName ? { loadBalancerName: args.loadBalancerName } : {}),
-                    }),
+                    annotations: {
+                        ...(args.certificateArn === undefined ? {} : httpsAnnotations(args.certificateArn)),
+                        ...albAnnotations({
+                            scheme: args.ingressScheme,
+                            healthCheckPath: GATEWAY_READY_PATH,
+                            healthCheckPort: GATEWAY_STATUS_PORT,
+                            successCodes: "200",
+                            ...timing,
+                            tags: args.tags,
+                            ...(args.loadBalancerName ? { loadBalancerName: args.loadBalancerName } : {}),
+                        }),
+                    },
                 },
                 spec: {
                     ingressClassName: "alb",

@@ -6,7 +6,7 @@ import { EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "../../rules/drain";
 export const DEFAULT_DISRUPTION_BUDGET = { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY };
 import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
 import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing";
-import { albAnnotations } from "../alb";
+import { albAnnotations, httpsAnnotations } from "../alb";
 
 import { APP_LABEL, COLORS, COLOR_LABEL, Color } from "./labels";
 import { validateZeroDowntimeServiceArgs } from "./validate";
@@ -19,7 +19,7 @@ export type Exposure =
     /** ALB → Istio ingress gateway → app: a VirtualService on the platform's shared Istio Gateway. */
     | { kind: "istio-gateway"; gateway: string }
     /** ALB → app pods directly (target-type ip, readiness gates): only without mesh mTLS. */
-    | { kind: "alb"; scheme: LoadBalancerScheme; loadBalancerName?: string };
+    | { kind: "alb"; scheme: LoadBalancerScheme; loadBalancerName?: string; certificateArn?: pulumi.Input<string> };
 
 export interface ZeroDowntimeServiceArgs {
     /** Name of the Deployment, Service and friends. */
@@ -166,14 +166,17 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                     metadata: {
                         name: args.name,
                         namespace: ns,
-                        annotations: albAnnotations({
-                            scheme: args.exposure.scheme,
-                            healthCheckPath: args.probes.path,
-                            successCodes: "200-299",
-                            ...args.timing,
-                            tags: args.tags,
-                            ...(args.exposure.loadBalancerName ? { loadBalancerName: args.exposure.loadBalancerName } : {}),
-                        }),
+                        annotations: {
+                            ...(args.exposure.certificateArn === undefined ? {} : httpsAnnotations(args.exposure.certificateArn)),
+                            ...albAnnotations({
+                                scheme: args.exposure.scheme,
+                                healthCheckPath: args.probes.path,
+                                successCodes: "200-299",
+                                ...args.timing,
+                                tags: args.tags,
+                                ...(args.exposure.loadBalancerName ? { loadBalancerName: args.exposure.loadBalancerName } : {}),
+                            }),
+                        },
                     },
                     spec: {
                         ingressClassName: "alb",

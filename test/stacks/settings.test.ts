@@ -377,6 +377,24 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /1/,
     },
     {
+        case: "[#16] a domain with a host name and no hosted zone",
+        config: { [`${P}domain`]: { hostName: "shop.example.com" } },
+        key: `${P}domain.hostedZoneId`,
+        expected: /set together with hostName/,
+    },
+    {
+        case: "[#16] a hosted zone ID Route 53 never gives",
+        config: { [`${P}domain`]: { hostedZoneId: "zone-1", hostName: "shop.example.com" } },
+        key: `${P}domain.hostedZoneId`,
+        expected: /Route 53 hosted zone ID/,
+    },
+    {
+        case: "[#16] a host name that is no DNS name",
+        config: { [`${P}domain`]: { hostedZoneId: "Z0123456789ABCDEFGHIJ", hostName: "Shop Example" } },
+        key: `${P}domain.hostName`,
+        expected: /DNS name/,
+    },
+    {
         case: "[#11.14] a retention CloudWatch refuses",
         config: cluster({ logRetentionDays: 10 }),
         key: `${P}cluster.logRetentionDays`,
