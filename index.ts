@@ -7,6 +7,7 @@ import { LoadBalancerController } from "./components/addons/lbc";
 import { MetricsServer } from "./components/addons/metrics-server";
 import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
+import { MeshObservability } from "./components/addons/observability";
 import { Karpenter } from "./components/addons/karpenter";
 import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
 import { EntrypointAlarms } from "./components/alarms";
@@ -130,6 +131,12 @@ const istio =
           )
         : undefined;
 
+// Settings allow the dashboards only with Istio (they show the mesh).
+const observability =
+    addons.observability.enabled && istio
+        ? new MeshObservability(`${stack}-observability`, { dependsOn: [nodesReady, istio.istiod] }, inCluster)
+        : undefined;
+
 const locust = addons.locust.enabled
     ? new Locust(
           `${stack}-locust`,
@@ -220,6 +227,8 @@ export const ingressGatewayService = istio?.ingressGatewayService;
 export const sharedGateway = istio ? SHARED_GATEWAY : undefined;
 export const meshDrainSeconds = istio ? addons.istio.gatewayTiming.drainSeconds : undefined;
 export const locustUiCommand = locust?.uiCommand;
+// Port-forward commands for Grafana, Kiali and Prometheus (absent when the dashboards are off).
+export const observabilityCommands = observability?.uiCommands;
 // The DNS name of the ALB in front of the platform (the Istio entrypoint, or the app's own).
 export const ingressHost = entrypoint?.status.loadBalancer.ingress[0].hostname;
 export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` : undefined;

@@ -108,3 +108,21 @@ export const KARPENTER = {
     requests: { cpuMillicores: 1000, memoryMiB: 1024 },
     source: "aws/karpenter-provider-aws charts/karpenter/values.yaml and getting-started step08 (1.14.1)",
 };
+
+/**
+ * The mesh's dashboards. Kiali: the chart's own requests as Istio renders them (samples/addons/kiali.yaml,
+ * 1.30.3: cpu 10m, memory 64Mi, memory limit 1Gi). Prometheus and Grafana: Istio's values set none
+ * (samples/addons/prometheus.yaml and grafana.yaml carry no resources), so these are ours, small and
+ * stated, so the scheduler places them and the capacity model counts them. One replica each (Istio's
+ * samples run one); none is in the request path.
+ */
+export const OBSERVABILITY = {
+    prometheus: { replicas: 1, requests: { cpuMillicores: 200, memoryMiB: 512 }, source: "zero-downtime-eks (Istio's values set none)" },
+    grafana: { replicas: 1, requests: { cpuMillicores: 100, memoryMiB: 128 }, source: "zero-downtime-eks (Istio's values set none)" },
+    kiali: {
+        replicas: 1,
+        requests: { cpuMillicores: 10, memoryMiB: 64 },
+        memoryLimitMiB: 1024,
+        source: "kiali-server chart 2.26.0 as rendered in istio/istio samples/addons/kiali.yaml (1.30.3)",
+    },
+};

@@ -41,6 +41,12 @@ export const VERSIONS = {
     // published at public.ecr.aws/karpenter (charts/karpenter/README.md; upgrade-guide.md). Kubernetes
     // 1.30 to 1.36 (website/content/en/v1.14/upgrading/compatibility.md). The controller's IAM policies,
     // queue and rules come from the release's CloudFormation template (addons/karpenter-cloudformation/).
+    // The mesh's own dashboards, at the chart versions Istio 1.30.3 renders its samples/addons from
+    // (istio/istio manifests/addons/gen.sh: kiali-server 2.26.0 with image v2.26, prometheus 28.13.0,
+    // grafana 9.2.2), from the charts' own repositories as gen.sh names them.
+    prometheus: { chart: "prometheus", version: "28.13.0", repo: "https://prometheus-community.github.io/helm-charts" },
+    grafana: { chart: "grafana", version: "9.2.2", repo: "https://grafana.github.io/helm-charts" },
+    kiali: { chart: "kiali-server", version: "2.26.0", repo: "https://kiali.org/helm-charts", image: "v2.26" },
     karpenter: {
         chart: "oci://public.ecr.aws/karpenter/karpenter",
         crdChart: "oci://public.ecr.aws/karpenter/karpenter-crd",

@@ -6,6 +6,7 @@ import {
     EKS_DAEMONSETS,
     ISTIO,
     KARPENTER,
+    OBSERVABILITY,
     LOAD_BALANCER_CONTROLLER,
     LOCUST,
     METRICS_SERVER,
@@ -57,6 +58,16 @@ export function stackPods(cluster: ClusterSettings, addons: AddonsSettings, app:
             { name: `${ISTIO_NAMESPACE}/istiod`, ...ISTIO.istiod },
             { name: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, ...ISTIO.gateway },
         );
+    }
+    if (addons.observability.enabled) {
+        for (const [workload, footprint] of Object.entries(OBSERVABILITY)) {
+            pods.push({
+                name: `${ISTIO_NAMESPACE}/${workload}`,
+                replicas: footprint.replicas,
+                requests: footprint.requests,
+                source: footprint.source,
+            });
+        }
     }
     if (addons.locust.enabled) {
         pods.push(

@@ -91,6 +91,8 @@ export interface EnvironmentDefaults {
         availabilityZoneCount: number;
         natGateways: NatGatewayMode;
     };
+    /** The mesh's dashboards (addons.observability.enabled): where people look at the mesh, not where it only serves. */
+    observability: boolean;
     cluster: {
         version: string;
         instanceType: string;
@@ -118,6 +120,7 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     dev: {
         // One NAT gateway: cheaper, and an AZ outage taking dev's egress down is acceptable.
         network: { cidrBlock: shared.cidrBlock, availabilityZoneCount: 2, natGateways: "single" },
+        observability: true,
         // Three nodes: every pod the stack runs (istiod alone asks 2 × 500m) needs 4.3 vCPU of requests and
         // two m5.large offer 3.6 allocatable (the synth report lists each pod). Nothing scales the group
         // yet, so min = desired. A month of logs is enough to debug dev.
@@ -125,11 +128,14 @@ export const DEFAULTS: Record<Environment, EnvironmentDefaults> = {
     },
     staging: {
         network: { cidrBlock: shared.cidrBlock, availabilityZoneCount: 2, natGateways: "single" },
+        observability: true,
         cluster: { ...sized(3, 3, 6), logRetentionDays: 90, protect: false },
     },
     prod: {
         // A NAT gateway per AZ so one AZ failing does not cut the others' egress (ECR pulls, AWS APIs).
         network: { cidrBlock: shared.cidrBlock, availabilityZoneCount: 3, natGateways: "onePerAz" },
+        // Off: anonymous dashboards and an unauthenticated Prometheus are for the environments people debug in.
+        observability: false,
         // Three nodes so every AZ has one and zone topology spread can be satisfied.
         // A year of control-plane (audit) logs; protect: the cluster, its secrets key and its logs survive a stray destroy.
         cluster: { ...sized(3, 3, 12), logRetentionDays: 365, protect: true },

@@ -45,6 +45,8 @@ export interface AddonsSettings {
     locust: Pick<LocustArgs, "targetHost" | "maxWorkers"> & { enabled: boolean };
     /** `maxNodes`: the NodePool's size limit when the stack sets one; otherwise derived from the HPA maxima (stacks/capacity.ts). */
     karpenter: Omit<NodePoolSettings, "maxNodes"> & { enabled: boolean; maxNodes: number | undefined };
+    /** Prometheus, Grafana and Kiali (on in dev and staging; only with Istio). */
+    observability: { enabled: boolean };
 }
 
 /** `zero-downtime-eks:alarms`: the entrypoint ALB's alarms, less what the program derives (names, tags). */
@@ -185,7 +187,7 @@ export function parseSettings(input: ConfigInput): Settings {
     const app = read("app", readApp);
     const alarms = read("alarms", readAlarms);
     const domain = read("domain", readDomain);
-    const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`));
+    const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`, environment));
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
             key: `${prefix}app.enabled`,

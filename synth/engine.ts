@@ -322,6 +322,17 @@ export function mockState(type: string, name: string, inputs: Record<string, unk
             const kind = type === "aws:iam/role:Role" ? "role" : "policy";
             return { ...inputs, name: physical, arn: `arn:aws:iam::${MOCK_ACCOUNT}:${kind}/${physical}` };
         }
+        case "random:index/randomPassword:RandomPassword":
+            // pulumi-random randomPassword.d.ts: `result` (secret) of `length` characters, letters and
+            // digits when `special` is false; a stand-in of that shape (the SDK marks it secret).
+            return {
+                ...inputs,
+                result: crypto
+                    .createHash("sha256")
+                    .update(name)
+                    .digest("hex")
+                    .slice(0, Number(inputs.length ?? 16)),
+            };
         case "aws:acm/certificate:Certificate": {
             // pulumi-aws types/output.d.ts acm.CertificateDomainValidationOption: domainName, resourceRecordName,
             // resourceRecordType, resourceRecordValue. ACM's DNS validation record is a CNAME

@@ -1,6 +1,6 @@
 // `zero-downtime-eks:addons`: one sub-section per addon, each with its switch.
 import { LOAD_BALANCER_SCHEMES, MTLS_MODES } from "../../components/choices";
-import { ADDON_DEFAULTS, GATEWAY_TIMING } from "../defaults";
+import { ADDON_DEFAULTS, DEFAULTS, Environment, GATEWAY_TIMING } from "../defaults";
 import type { AddonsSettings } from "../settings";
 import { Section } from "../validate";
 import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, NODE_POOL_DURATION, TERMINATION_GRACE_PERIOD } from "../../rules/drain";
@@ -17,7 +17,7 @@ const KNOWN_INSTANCE_TYPE = new RegExp(
 
 const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 
-export function readAddons(addons: Section, defaultTarget: string): AddonsSettings {
+export function readAddons(addons: Section, defaultTarget: string, env: Environment): AddonsSettings {
     const d = ADDON_DEFAULTS;
     const loadBalancerController = addons.within("loadBalancerController", (lbc) => ({
         enabled: lbc.bool("enabled", d.loadBalancerController.enabled),
@@ -101,5 +101,15 @@ export function readAddons(addons: Section, defaultTarget: string): AddonsSettin
             maxNodes: k.has("maxNodes") ? k.int("maxNodes", 0, 1, 1000) : undefined,
         };
     });
-    return { loadBalancerController, metricsServer, istio, locust, karpenter };
+    const observability = addons.within("observability", (o) => {
+        const explicit = o.has("enabled");
+        const enabled = o.bool("enabled", DEFAULTS[env].observability);
+        if (explicit && enabled && !istio.enabled) {
+            // Prometheus scrapes the sidecars and Kiali draws the mesh: without Istio there is nothing to show.
+            o.problem("enabled", true, `false while ${addons.path("istio.enabled")} is false: the dashboards show the mesh`);
+        }
+        // The environment's default follows Istio: off without a mesh.
+        return { enabled: enabled && istio.enabled };
+    });
+    return { loadBalancerController, metricsServer, istio, locust, karpenter, observability };
 }

@@ -395,6 +395,12 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /DNS name/,
     },
     {
+        case: "[#16] the mesh's dashboards asked for without the mesh",
+        config: addons({ istio: { enabled: false }, observability: { enabled: true } }),
+        key: `${P}addons.observability.enabled`,
+        expected: /addons\.istio\.enabled is false/,
+    },
+    {
         case: "[#11.14] a retention CloudWatch refuses",
         config: cluster({ logRetentionDays: 10 }),
         key: `${P}cluster.logRetentionDays`,

@@ -59,8 +59,10 @@ describe("synth report", () => {
         // [#11.3] Every pod is listed with its source; the platform's own pods included.
         assert.match(md, /\| istio-system\/istiod \| 2 \| 500m \| 2048Mi \| istio\/istio /);
         assert.match(md, /\| kube-system\/aws-node \| 3 \| 50m \| 0Mi \| aws\/amazon-vpc-cni-k8s /);
-        // The system pool holds the platform's pods only (2 × 1000m Karpenter controllers among them).
-        assert.match(md, /At rest: fits: 19 pods requesting 4550m CPU/);
+        // The system pool holds the platform's pods only (2 × 1000m Karpenter controllers among them, and
+        // dev's dashboards: Prometheus 200m, Grafana 100m, Kiali 10m).
+        assert.match(md, /At rest: fits: 22 pods requesting 4860m CPU/);
+        assert.match(md, /\| istio-system\/prometheus \| 1 \| 200m \| 512Mi \|/);
         assert.match(md, /\| kube-system\/karpenter \| 2 \| 1000m \| 1024Mi \|/);
         // The NodePool: 4 app pods × 350m (with sidecar) and one 600m Locust worker need 2 m5.large;
         // 12 app pods and 10 workers need 7; the limit is one more.

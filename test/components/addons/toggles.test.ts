@@ -28,6 +28,13 @@ const TOGGLES: { off: Record<string, unknown>; gone: string[]; types: string[]; 
     },
     { off: { locust: { enabled: false } }, gone: ["locust"], types: ["zero-downtime-eks:addons:Locust"], outputs: ["locustUiCommand"] },
     {
+        off: { observability: { enabled: false } },
+        gone: ["prometheus", "grafana", "kiali"],
+        types: ["zero-downtime-eks:addons:MeshObservability"],
+        outputs: ["observabilityCommands"],
+        prefixes: ["dev-observability-"],
+    },
+    {
         off: { karpenter: { enabled: false } },
         gone: ["karpenter", "karpenter-crd"],
         types: [
