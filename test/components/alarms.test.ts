@@ -8,6 +8,9 @@ import { only, synth, waitsFor } from "../harness";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
+/** Index of the TargetGroup dimension's value in the host-count widget's first metric. */
+const m3 = (widgets: any[]) => widgets[3].properties.metrics[0].indexOf("TargetGroup") + 1;
+
 describe("entrypoint alarms", () => {
     it("dev: any ELB or target 5xx, and any unhealthy target, in a minute notifies the stack's topic", async () => {
         const result = await synth("dev");
@@ -40,10 +43,18 @@ describe("entrypoint alarms", () => {
         );
         const dashboard = only(result, "aws:cloudwatch/dashboard:Dashboard").inputs as any;
         assert.equal(dashboard.dashboardName, "zero-downtime-eks-dev-entrypoint");
+        const widgets = JSON.parse(dashboard.dashboardBody).widgets;
         assert.deepEqual(
-            JSON.parse(dashboard.dashboardBody).widgets.map((w: any) => w.properties.title),
+            widgets.map((w: any) => w.properties.title),
             ["Requests", "5xx (ELB and targets)", "Target response time (p99)", "Healthy and unhealthy targets"],
         );
+        // Every widget reads the entrypoint ALB; the host counts read its target group too.
+        for (const w of widgets) {
+            for (const m of w.properties.metrics) {
+                assert.equal(m[m.indexOf("LoadBalancer") + 1], unhealthy.dimensions.LoadBalancer);
+            }
+        }
+        assert.equal(widgets[3].properties.metrics[0][m3(widgets)], unhealthy.dimensions.TargetGroup);
     });
 
     it("Istio off: the alarms watch the app's own ALB, its target group picked by the app's Ingress", async () => {
