@@ -97,6 +97,20 @@ export async function runMain(main: () => Promise<number>): Promise<{ status: nu
 /** A domain: the entrypoint on HTTPS with an ACM certificate and an alias record (README "Alarms", HTTPS). */
 export const DOMAIN = { "zero-downtime-eks:domain": { hostedZoneId: "Z0123456789ABCDEFGHIJ", hostName: "shop.example.com" } };
 
+/**
+ * One synth for the app's configurable front: without Istio, its own internal ALB on HTTPS (a domain),
+ * an HTTP liveness path and readiness on /ready, and fixed replicas (no HPA).
+ */
+export const OWN_ALB = {
+    ...DOMAIN,
+    "zero-downtime-eks:addons": { istio: { enabled: false } },
+    "zero-downtime-eks:app": {
+        ingress: { scheme: "internal" },
+        probes: { path: "/ready", livenessPath: "/healthz" },
+        autoscaling: { enabled: false },
+    },
+};
+
 export const BLUE_GREEN = {
     "zero-downtime-eks:app": {
         blueGreen: { enabled: true, activeColor: "green", images: { green: "nginxinc/nginx-unprivileged:1.29.3-alpine" } },

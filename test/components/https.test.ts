@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { DOMAIN, only, synth, waitsFor } from "../harness";
+import { DOMAIN, OWN_ALB, only, synth, waitsFor } from "../harness";
 const A = "alb.ingress.kubernetes.io/";
 
 describe("HTTPS at the entrypoint", () => {
@@ -43,7 +43,7 @@ describe("HTTPS at the entrypoint", () => {
     });
 
     it("Istio off: the app's own ALB gets the certificate", async () => {
-        const result = await synth("dev", { ...DOMAIN, "zero-downtime-eks:addons": { istio: { enabled: false } } });
+        const result = await synth("dev", OWN_ALB);
         const a = (only(result, "kubernetes:networking.k8s.io/v1:Ingress").inputs as any).metadata.annotations;
         assert.equal(a[`${A}ssl-redirect`], "443");
         assert.equal(result.outputs.httpsUrl, "https://shop.example.com");

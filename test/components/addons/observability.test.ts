@@ -3,7 +3,8 @@ import * as assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../../stacks/stack-file";
+import { PROJECT_DIR, projectName, readStackConfig } from "../../../stacks/stack-file";
+import { parseSettings, todayUtc } from "../../../stacks";
 import { DASHBOARD_CONFIG_MAPS } from "../../../components/addons/observability";
 import { RELEASE, release, synth, valuesOf, waitsFor } from "../../harness";
 
@@ -79,9 +80,10 @@ describe("the mesh's dashboards (Prometheus, Grafana, Kiali)", () => {
         }
     });
 
-    it("prod may switch them on; without Istio they are refused when asked for, and off by default", async () => {
-        const prod = (await synth("prod", { "zero-downtime-eks:addons": { observability: { enabled: true } } })).resources;
-        assert.ok(prod.some((r) => r.type === RELEASE && r.inputs.name === "kiali"));
+    it("prod may switch them on; without Istio they are off by default (and refused when asked for: settings tests)", async () => {
+        const config = { ...readStackConfig("prod"), "zero-downtime-eks:addons": JSON.stringify({ observability: { enabled: true } }) };
+        const prod = parseSettings({ project: projectName(), stack: "prod", config, today: todayUtc() });
+        assert.equal(prod.addons.observability.enabled, true);
         const noMesh = (await synth("dev", { "zero-downtime-eks:addons": { istio: { enabled: false } } })).resources;
         assert.ok(!noMesh.some((r) => r.type === RELEASE && RELEASES.includes(String(r.inputs.name))));
     });

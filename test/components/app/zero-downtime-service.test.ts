@@ -1,16 +1,10 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { RecordedResource, SynthResult } from "../../../synth/engine";
-import { BLUE_GREEN, only, release, synth, waitsFor } from "../../harness";
+import { BLUE_GREEN, OWN_ALB, only, release, synth, waitsFor } from "../../harness";
 
 const APP = "zero-downtime-eks:app";
 const NO_MESH = { "zero-downtime-eks:addons": { istio: { enabled: false } } };
-// One synth for the app's configurable front and probes: its own internal ALB, an HTTP liveness path,
-// and fixed replicas (no HPA).
-const OWN_ALB = {
-    ...NO_MESH,
-    [APP]: { ingress: { scheme: "internal" }, probes: { path: "/ready", livenessPath: "/healthz" }, autoscaling: { enabled: false } },
-};
 const T = {
     ns: "kubernetes:core/v1:Namespace",
     deploy: "kubernetes:apps/v1:Deployment",
