@@ -1,22 +1,8 @@
 // Runs every test file in one process: the Pulumi SDKs load once and each stack variant is
 // synthesized once (test/harness.ts caches by stack and config), instead of once per file.
-// `npm run test:unit` runs this; `node --import tsx --test test/<dir>/<file>` still runs one file.
-import { readdirSync } from "node:fs";
-import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+// `npm test` runs this beside the type check and lint (scripts/test.sh); `npm run test:unit` runs
+// the two shards (test/shard-1.mts, test/shard-2.mts) on the two cores instead.
+// One file alone: `node --import tsx --test test/<dir>/<file>`.
+import { runTests } from "./files.mjs";
 
-const root = path.dirname(fileURLToPath(import.meta.url));
-
-function testFiles(dir: string): string[] {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) {
-            return testFiles(full);
-        }
-        return /\.test\.m?ts$/.test(entry.name) ? [full] : [];
-    });
-}
-
-for (const file of testFiles(root).sort()) {
-    await import(pathToFileURL(file).href);
-}
+await runTests();
