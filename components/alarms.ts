@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { validAlarmPeriod } from "../rules/aws-limits";
+import { entrypointLoadBalancer } from "./entrypoint";
 
 export interface EntrypointAlarmsArgs {
     /** The entrypoint ALB's fixed name (its Ingress's `load-balancer-name`). */
@@ -78,7 +79,7 @@ export class EntrypointAlarms extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(`${name}-topic`, { tags: args.tags }, { parent: this });
         // Looked up once the Ingress has an address (its hostname is an input): the ALB exists then.
         const ready = pulumi.output(args.ingressHostname);
-        const loadBalancer = aws.lb.getLoadBalancerOutput({ name: ready.apply(() => args.loadBalancerName) }, { parent: this });
+        const loadBalancer = entrypointLoadBalancer(args.loadBalancerName, args.ingressHostname, { parent: this });
         const targetGroup = aws.lb.getTargetGroupOutput({ tags: ready.apply(() => args.targetGroupTags) }, { parent: this });
 
         for (const alarm of ENTRYPOINT_ALARMS) {

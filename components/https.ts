@@ -4,6 +4,7 @@
 // at deploy time, needs no controller, no IAM role of its own and no pod on the system pool.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { entrypointLoadBalancer } from "./entrypoint";
 
 export interface DomainArgs {
     /** The Route 53 hosted zone that holds `hostName` (its ID, e.g. `Z0123456789ABCDEFGHIJ`). */
@@ -67,10 +68,7 @@ export class EntrypointRecord extends pulumi.ComponentResource {
 
     constructor(name: string, args: EntrypointRecordArgs, opts?: pulumi.ComponentResourceOptions) {
         super("zero-downtime-eks:https:EntrypointRecord", name, {}, opts);
-        const loadBalancer = aws.lb.getLoadBalancerOutput(
-            { name: pulumi.output(args.ingressHostname).apply(() => args.loadBalancerName) },
-            { parent: this },
-        );
+        const loadBalancer = entrypointLoadBalancer(args.loadBalancerName, args.ingressHostname, { parent: this });
         const record = new aws.route53.Record(
             `${name}-alias`,
             {

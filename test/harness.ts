@@ -1,6 +1,8 @@
 // Shared by the tests: one synthesized result per stack and config, through the same harness as
 // `npm run synth` (synth/engine.ts).
 import { spawn } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
 import { RecordedResource, SynthOptions, SynthResult, readStackConfig, synthesize } from "../synth/engine";
 import { waitsFor as waitsForIn } from "../synth/report";
 
@@ -156,4 +158,10 @@ export function startProcess(
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
+}
+
+/** Git's blob hash of a file (`git hash-object`): how the tests check a file is upstream's, byte for byte. */
+export function gitBlob(file: string): string {
+    const bytes = fs.readFileSync(file);
+    return crypto.createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
