@@ -1,4 +1,5 @@
 // `npm run verify -- --stack <name> [flags]`: the command line, checked before anything touches a cluster.
+import { PHASES, PHASE_INFO, PhaseName, isPhase } from "./phases";
 
 export class UsageError extends Error {}
 
@@ -18,30 +19,47 @@ export interface VerifyArgs {
     baselineSeconds: number;
     /** Replicas the scale-in phase goes down to; defaults to half, rounded up. */
     scaleInTo?: number;
-    /** Also switch the Service between the blue and green Deployments. */
-    blueGreen: boolean;
+    /** Users during the scale-out phase's load step (the step adds the difference); defaults to STEP_FACTOR × users. */
+    stepUsers?: number;
+    /** Phases to run (`--phases`); undefined: every phase that applies to the stack. */
+    phases?: PhaseName[];
+    /** node-drain deletes the node's NodeClaim and waits for Karpenter's replacement instead of uncordoning. */
+    nodeReplace: boolean;
+    /** Where to write the JSON report (results, events, raw per-pod timings). */
+    json?: string;
+    /** Where to write the self-contained HTML report. */
+    html?: string;
     help: boolean;
 }
 
+/** The largest --users and --step-users accepted; each Locust Job runs one Locust process. */
+export const MAX_USERS = 5000;
+
 interface IntFlag {
-    key: "users" | "spawnRate" | "durationSeconds" | "baselineSeconds" | "scaleInTo";
+    key: "users" | "spawnRate" | "durationSeconds" | "baselineSeconds" | "scaleInTo" | "stepUsers";
     min: number;
     max: number;
     meaning: string;
 }
 interface TextFlag {
-    key: "stack" | "stackDir" | "kubeconfig" | "context" | "host";
+    key: "stack" | "stackDir" | "kubeconfig" | "context" | "host" | "json" | "html";
     meaning: string;
 }
 
 // Bounds: a phase needs time to ramp up and to see old pods terminate (grace 70 s by default), and
 // an hour of load per phase is beyond any sensible run.
 const INT_FLAGS: Record<string, IntFlag> = {
-    "--users": { key: "users", min: 1, max: 5000, meaning: "concurrent Locust users" },
+    "--users": { key: "users", min: 1, max: MAX_USERS, meaning: "concurrent Locust users" },
     "--spawn-rate": { key: "spawnRate", min: 1, max: 1000, meaning: "users started per second" },
     "--duration": { key: "durationSeconds", min: 60, max: 3600, meaning: "seconds of load in each disruption phase" },
     "--baseline": { key: "baselineSeconds", min: 10, max: 3600, meaning: "seconds of load before any disruption" },
     "--scale-in-to": { key: "scaleInTo", min: 1, max: 1000, meaning: "replicas the scale-in goes down to (default: half)" },
+    "--step-users": {
+        key: "stepUsers",
+        min: 2,
+        max: MAX_USERS,
+        meaning: "users during the scale-out phase's load step, more than --users (default: 4 × --users)",
+    },
 };
 const TEXT_FLAGS: Record<string, TextFlag> = {
     "--stack": { key: "stack", meaning: "stack whose Pulumi.<stack>.yaml names the app (required)" },
@@ -52,10 +70,21 @@ const TEXT_FLAGS: Record<string, TextFlag> = {
         key: "host",
         meaning: "URL Locust loads (default: http:// + the ALB hostname of the Ingress in front of the app, read from the cluster)",
     },
+    "--json": { key: "json", meaning: "write the report as JSON, raw per-pod timings included, to this file" },
+    "--html": { key: "html", meaning: "write the report as one self-contained HTML page (charts, events, calibration) to this file" },
 };
 const ALIASES: Record<string, string> = { "-s": "--stack", "-h": "--help" };
-const BLUE_GREEN = "--blue-green";
-const HELP = "--help";
+const PHASES_FLAG = "--phases";
+const SWITCHES: Record<string, { key: "nodeReplace" | "help"; meaning: string }> = {
+    "--node-replace": {
+        key: "nodeReplace",
+        meaning: "node-drain: delete the node's NodeClaim and wait for Karpenter's new node (stacks with addons.karpenter.enabled)",
+    },
+    "--help": { key: "help", meaning: "this text" },
+};
+
+/** The scale-out step's users when --step-users is not given: a step the HPA cannot miss at a 60 % CPU target. */
+export const STEP_FACTOR = 4;
 
 export const DEFAULTS = { users: 50, spawnRate: 10, durationSeconds: 300, baselineSeconds: 60 };
 
@@ -67,49 +96,81 @@ function isHttpUrl(text: string): boolean {
     }
 }
 
+const FLAG_WIDTH = 16;
+
 export const USAGE = [
     "usage: npm run verify -- --stack <name> [flags]",
+    "",
+    "flags:",
     ...Object.entries({ ...TEXT_FLAGS, ...INT_FLAGS }).map(([flag, spec]) => {
         const fallback = (DEFAULTS as Record<string, number | undefined>)[spec.key];
-        return `  ${flag.padEnd(14)} ${spec.meaning}${fallback === undefined ? "" : ` (default ${fallback})`}`;
+        return `  ${flag.padEnd(FLAG_WIDTH)} ${spec.meaning}${fallback === undefined ? "" : ` (default ${fallback})`}`;
     }),
-    `  ${BLUE_GREEN.padEnd(14)} also switch the Service to the idle color and back (stacks with app.blueGreen.enabled)`,
+    `  ${PHASES_FLAG.padEnd(FLAG_WIDTH)} comma-separated phases to run, in the order below (default: every phase that applies to the stack)`,
+    ...Object.entries(SWITCHES).map(([flag, spec]) => `  ${flag.padEnd(FLAG_WIDTH)} ${spec.meaning}`),
+    "",
+    "phases:",
+    ...PHASES.map((p) => {
+        const needs = PHASE_INFO[p].needs;
+        return `  ${p.padEnd(FLAG_WIDTH)} ${PHASE_INFO[p].does}${needs === undefined ? "" : ` (stacks with ${needs.key})`}`;
+    }),
+    "",
+    "exit status: 0 proven, 1 not proven (a failed request, a failed step, the app not restored), 2 bad input or preflight refused, 130 interrupted",
 ].join("\n");
+
+/** `--phases a,b`: every name must be a phase; an empty list or a repeat is refused. */
+function parsePhases(value: string): PhaseName[] {
+    const names = value.split(",").map((n) => n.trim());
+    const unknown = names.filter((n) => !isPhase(n));
+    if (unknown.length > 0 || names.length === 0) {
+        throw new UsageError(
+            `${PHASES_FLAG}: unknown phase ${unknown.map((n) => JSON.stringify(n)).join(", ")}; expected some of ${PHASES.join(", ")}`,
+        );
+    }
+    const repeated = names.filter((n, i) => names.indexOf(n) !== i);
+    if (repeated.length > 0) {
+        throw new UsageError(`${PHASES_FLAG}: ${repeated[0]} is named twice`);
+    }
+    return names as PhaseName[];
+}
 
 /** Parses the flags after `npm run verify --`; throws UsageError naming the first problem. */
 export function parseArgs(argv: string[]): VerifyArgs {
-    const args: Partial<VerifyArgs> & typeof DEFAULTS & Pick<VerifyArgs, "blueGreen" | "help"> = {
+    const args: Partial<VerifyArgs> & typeof DEFAULTS & Pick<VerifyArgs, "nodeReplace" | "help"> = {
         ...DEFAULTS,
-        blueGreen: false,
+        nodeReplace: false,
         help: false,
     };
     for (let i = 0; i < argv.length; i++) {
         const [rawFlag, inlineValue] = argv[i].startsWith("--") && argv[i].includes("=") ? argv[i].split(/=(.*)/s) : [argv[i]];
         const flag = ALIASES[rawFlag] ?? rawFlag;
-        if (flag === BLUE_GREEN || flag === HELP) {
+        const toggle = SWITCHES[flag];
+        if (toggle !== undefined) {
             if (inlineValue !== undefined) {
                 throw new UsageError(`${flag} takes no value`);
             }
-            args[flag === HELP ? "help" : "blueGreen"] = true;
+            args[toggle.key] = true;
             continue;
         }
         const intFlag = INT_FLAGS[flag];
         const textFlag = TEXT_FLAGS[flag];
-        if (intFlag === undefined && textFlag === undefined) {
+        if (intFlag === undefined && textFlag === undefined && flag !== PHASES_FLAG) {
             throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
         }
         const value = inlineValue ?? argv[++i];
         if (value === undefined || (inlineValue === undefined && value.startsWith("--"))) {
             throw new UsageError(`${flag} needs a value`);
         }
-        if (intFlag !== undefined) {
+        if (flag === PHASES_FLAG) {
+            args.phases = parsePhases(value);
+        } else if (intFlag !== undefined) {
             const n = Number(value);
             if (!/^\d+$/.test(value) || n < intFlag.min || n > intFlag.max) {
                 throw new UsageError(`${flag} must be a whole number from ${intFlag.min} to ${intFlag.max}; got ${JSON.stringify(value)}`);
             }
             args[intFlag.key] = n;
         } else {
-            args[textFlag.key] = value;
+            args[TEXT_FLAGS[flag].key] = value;
         }
     }
     if (args.help) {
@@ -120,6 +181,12 @@ export function parseArgs(argv: string[]): VerifyArgs {
     }
     if (args.host !== undefined && !isHttpUrl(args.host)) {
         throw new UsageError(`--host must be an http(s) URL; got ${JSON.stringify(args.host)}`);
+    }
+    if (args.stepUsers !== undefined && args.stepUsers <= args.users) {
+        throw new UsageError(`--step-users must be more than --users (${args.users}) to be a step; got ${args.stepUsers}`);
+    }
+    if (args.nodeReplace && args.phases !== undefined && !args.phases.includes("node-drain")) {
+        throw new UsageError(`--node-replace acts in the node-drain phase, which ${PHASES_FLAG} leaves out`);
     }
     return { ...args, stack: args.stack };
 }

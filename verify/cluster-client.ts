@@ -47,6 +47,82 @@ export interface DeploymentPatch {
     restartedAt?: string;
 }
 
+/** Where the kubelet marks a static pod's mirror (core/v1 annotation_key_constants.go); the API cannot evict it. */
+export const MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
+/** What verify reads of a pod: where it runs, whether it is going, and the times its conditions changed. */
+export interface PodState {
+    namespace: string;
+    name: string;
+    /** spec.nodeName; undefined while unscheduled. */
+    nodeName?: string;
+    /** status.podIP: the target id of an `ip` target group. */
+    ip?: string;
+    /** status.phase: Pending, Running, Succeeded, Failed. */
+    phase: string;
+    labels: Record<string, string>;
+    /** metadata.creationTimestamp, ms since the epoch. */
+    createdAt: number;
+    /**
+     * metadata.deletionTimestamp (ms): set once the pod is terminating. For a pod it is the moment the
+     * grace period ends (request time + grace), not when the deletion was asked for: see deletionRequestedAt.
+     */
+    deletionTimestamp?: number;
+    /** metadata.deletionGracePeriodSeconds: the grace the deletion was given. */
+    deletionGracePeriodSeconds?: number;
+    /** spec.readinessGates[].conditionType. */
+    readinessGates: string[];
+    /** status.conditions by type: whether True, and lastTransitionTime (ms). */
+    conditions: Record<string, { status: boolean; since?: number }>;
+    /** Kind of the controller owning it (ReplicaSet, DaemonSet, Job...); undefined for a bare pod. */
+    ownerKind?: string;
+    /** A static pod's mirror (annotation kubernetes.io/config.mirror): the API cannot evict it. */
+    mirror: boolean;
+}
+
+/** One endpoint of a Service's EndpointSlices (discovery.k8s.io/v1). */
+export interface EndpointState {
+    ip: string;
+    /** targetRef.name, when the endpoint is a pod. */
+    pod?: string;
+    /** conditions.ready: the endpoint takes new traffic (false once the pod terminates). */
+    ready: boolean;
+    /** conditions.terminating. */
+    terminating: boolean;
+}
+
+export interface NodeState {
+    name: string;
+    unschedulable: boolean;
+    labels: Record<string, string>;
+}
+
+/** A TargetGroupBinding (elbv2.k8s.aws/v1beta1): the load balancer controller's link from a Service port to a target group. */
+export interface TargetGroupBindingState {
+    namespace: string;
+    name: string;
+    /** spec.targetGroupARN; optional in the CRD (targetGroupName may stand instead), normally filled in by the controller's webhook. */
+    targetGroupArn?: string;
+    /** spec.targetType: `ip` (pods are targets, with readiness gates) or `instance`. */
+    targetType?: string;
+    /** spec.serviceRef.name. */
+    service: string;
+}
+
+/** A Karpenter NodeClaim (karpenter.sh/v1). */
+export interface NodeClaimState {
+    name: string;
+    /** status.nodeName, once the node registered. */
+    nodeName?: string;
+    /** The Ready condition is True. */
+    ready: boolean;
+    /** metadata.deletionTimestamp is set. */
+    deleting: boolean;
+}
+
+/** What the Eviction API answered: done, refused for now by a PodDisruptionBudget (HTTP 429), or the pod is gone. */
+export type EvictionAnswer = "evicted" | "blocked" | "gone";
+
 /** Reads return undefined when the object does not exist; anything else that goes wrong throws. */
 export interface ClusterClient {
     /** The API server URL, for messages. */
@@ -69,6 +145,19 @@ export interface ClusterClient {
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string>;
     /** Deletes the Job and its pod; a Job already gone is not an error. */
     deleteJob(namespace: string, name: string): Promise<void>;
+    /** Pods matching the labels in a namespace, or on a node in every namespace when `nodeName` is given. */
+    listPods(query: { namespace: string; selector: Record<string, string> } | { nodeName: string }): Promise<PodState[]>;
+    /** Endpoints of every EndpointSlice of the Service (label kubernetes.io/service-name). */
+    listEndpoints(namespace: string, service: string): Promise<EndpointState[]>;
+    getNode(name: string): Promise<NodeState | undefined>;
+    /** Cordons (true) or uncordons (false) the node: spec.unschedulable, as kubectl cordon sets it. */
+    setUnschedulable(name: string, unschedulable: boolean): Promise<void>;
+    /** Asks the Eviction API (policy/v1) to evict the pod; PodDisruptionBudgets decide. */
+    evictPod(namespace: string, name: string): Promise<EvictionAnswer>;
+    listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]>;
+    listNodeClaims(): Promise<NodeClaimState[]>;
+    /** Deletes the NodeClaim: Karpenter drains its node and terminates the instance. */
+    deleteNodeClaim(name: string): Promise<void>;
 }
 
 /** The cluster cannot be used at all: unreachable, credentials refused, no kubeconfig. Bad input, not a failed verification. */
@@ -98,6 +187,15 @@ export async function beforeAnyChange<T>(server: string, read: () => Promise<T>)
         }
         throw err;
     }
+}
+
+/**
+ * When the pod's deletion was requested (ms): the API server sets deletionTimestamp to the request time
+ * plus the grace period (apiserver pkg/registry/rest/delete.go BeforeDelete: now + gracePeriodSeconds),
+ * so the request time is deletionTimestamp − deletionGracePeriodSeconds. Undefined while not terminating.
+ */
+export function deletionRequestedAt(pod: Pick<PodState, "deletionTimestamp" | "deletionGracePeriodSeconds">): number | undefined {
+    return pod.deletionTimestamp === undefined ? undefined : pod.deletionTimestamp - (pod.deletionGracePeriodSeconds ?? 0) * 1000;
 }
 
 /** Renders a label map the way kubectl's `-l` takes it. */

@@ -5,14 +5,23 @@ import type { ClusterClient, DeploymentState, HpaState } from "./cluster-client"
 import { JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP } from "./job";
 import { InputError, Plan } from "./plan";
 
-/** The live objects verify works on, and the values it must put back. */
-export interface Target {
+/** A Deployment as found: the values verify must put back. */
+export interface WorkloadState {
+    namespace: string;
     deployment: string;
     /** HPA of the Deployment as found; undefined when the Deployment has none. */
     hpa?: HpaState;
     /** spec.replicas as found. */
     replicas: number;
+    /** spec.selector.matchLabels: its pods. */
+    selector: Record<string, string>;
+}
+
+/** The live objects verify works on, and the values it must put back. */
+export interface Target extends WorkloadState {
     colors?: { active: string; idle: string };
+    /** The ingress gateway, when the plan has one (Istio). */
+    gateway?: WorkloadState;
 }
 
 export const other = (color: string): string => COLORS.find((c) => c !== color) ?? color;
@@ -74,5 +83,20 @@ export async function discover(client: ClusterClient, plan: Plan): Promise<Targe
         }
     }
     const hpa = await client.getHpa(namespace, deployment);
-    return { deployment, hpa, replicas: d.replicas, colors };
+    let gateway: WorkloadState | undefined;
+    if (plan.gateway !== undefined) {
+        const g = await client.getDeployment(plan.gateway.namespace, plan.gateway.name);
+        if (g === undefined) {
+            throw new InputError(`${notDeployed} ingress gateway Deployment ${plan.gateway.namespace}/${plan.gateway.name}`);
+        }
+        const gatewayHpa = await client.getHpa(plan.gateway.namespace, plan.gateway.name);
+        gateway = {
+            namespace: plan.gateway.namespace,
+            deployment: plan.gateway.name,
+            hpa: gatewayHpa,
+            replicas: g.replicas,
+            selector: g.selector,
+        };
+    }
+    return { namespace, deployment, hpa, replicas: d.replicas, selector: d.selector, colors, gateway };
 }

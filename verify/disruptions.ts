@@ -1,64 +1,94 @@
-// What each verify phase does to the app while Locust's load runs through it. Each disruption
+// What each verify phase does to the cluster while Locust's load runs through it. Each disruption
 // changes the cluster only through the run's client, after run.guard() (nothing new after Ctrl-C),
-// and returns once the app is at rest again; run.ts runs the load and restore.ts puts the app back.
+// and returns once the app is at rest again; run.ts runs the load, restore.ts puts things back.
 import { COLOR_LABEL } from "../components/app/labels";
-import type { Target } from "./discover";
-import type { Plan, RunDeps } from "./plan";
-import type { PhaseName } from "./verdict";
+import type { Sampler, TargetHealthSource, Watched } from "./calibration";
+import type { Target, WorkloadState } from "./discover";
+import { nodeDrain } from "./node-drain";
+import type { Plan, RunDeps, RunEvent, ScaleOutMeasure, Step } from "./plan";
+import type { PhaseName } from "./phases";
+import type { Restorer } from "./restore";
+import { scaleOut } from "./scale-out";
 
 /** What a disruption may use of the run in progress. */
 export interface PhaseRun {
     readonly plan: Plan;
     readonly target: Target;
     readonly deps: RunDeps;
+    readonly restorer: Restorer;
+    /** The workloads the calibration samples, with the target group of each (when the ALB targets its pods). */
+    readonly watched: Watched[];
+    /** ELBv2 target health; undefined without AWS credentials or target groups. */
+    readonly elb?: TargetHealthSource;
+    /** The current phase's sampler; undefined for phases that are not calibrated. */
+    readonly sampler?: Sampler;
+    /** Set by the scale-out phase. */
+    scaleOut?: ScaleOutMeasure;
     /** Throws InterruptedError after Ctrl-C: called before every change to the cluster. */
     guard(): void;
+    /** Polls `step` until it is done; fails after `timeoutSeconds` with the last status. */
+    poll<T>(phase: PhaseName, what: string, timeoutSeconds: number, step: () => Promise<Step<T>>): Promise<T>;
     /** Keeps the load running for `seconds`, printing `status` as progress. */
     hold(phase: PhaseName, seconds: number, status: string): Promise<void>;
-    /** Waits (bounded) until the app's pods are all ready, old ones gone, and `enough(replicas)`. */
-    settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean): Promise<void>;
+    /** Waits (bounded) until the Deployment (the app's by default) is at rest and `enough(replicas)`. */
+    settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean, workload?: WorkloadState): Promise<void>;
+    /** Records a disruption event (and logs it). */
+    event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
+    /** Starts the load step: a second Locust Job with `users` for the rest of the phase; resolves with the time it started. */
+    startStep(phase: PhaseName, users: number): Promise<number>;
+    /** Seconds of load left in the current phase. */
+    remainingSeconds(): number;
+}
+
+/** Rolling restart of a Deployment, as `kubectl rollout restart` does it: a new template annotation. */
+async function restart(run: PhaseRun, phase: PhaseName, w: WorkloadState, kind: RunEvent["kind"]): Promise<number> {
+    const { client, clock } = run.deps;
+    // The HPA may have added pods under the load since the run started.
+    const pods = (await client.getDeployment(w.namespace, w.deployment))?.replicas ?? w.replicas;
+    run.guard();
+    await client.patchDeployment(w.namespace, w.deployment, { restartedAt: new Date(clock.now()).toISOString() });
+    run.event(phase, kind, `restarted Deployment ${w.namespace}/${w.deployment}`);
+    await run.settle(phase, "the rollout to finish and old pods to terminate", () => true, w);
+    return pods;
 }
 
 /** The disruption of each phase; returns its one-line summary once the app is at rest again. */
 export const DISRUPTIONS: Record<Exclude<PhaseName, "baseline">, (run: PhaseRun, phase: PhaseName) => Promise<string>> = {
-    "rollout-restart": async (run, phase) => {
-        const { client, clock, log } = run.deps;
-        const { namespace } = run.plan.app;
-        const name = run.target.deployment;
-        // The HPA may have added pods under the load since the run started.
-        const pods = (await client.getDeployment(namespace, name))?.replicas ?? run.target.replicas;
-        run.guard();
-        await client.patchDeployment(namespace, name, { restartedAt: new Date(clock.now()).toISOString() });
-        log(`${phase}: restarted Deployment ${namespace}/${name}`);
-        await run.settle(phase, "the rollout to finish and old pods to terminate", () => true);
-        return `replaced ${pods} pods`;
-    },
+    "rollout-restart": async (run, phase) => `replaced ${await restart(run, phase, run.target, "rollout-restarted")} pods`,
     "scale-in": async (run, phase) => {
-        const { client, log } = run.deps;
-        const { namespace } = run.plan.app;
-        const name = run.target.deployment;
-        const d = await client.getDeployment(namespace, name);
+        const { client } = run.deps;
+        const { namespace, deployment } = run.target;
+        const d = await client.getDeployment(namespace, deployment);
         const from = d?.replicas ?? run.target.replicas;
         const to = run.plan.scaleInTo ?? Math.ceil(from / 2);
         if (to >= from) {
-            throw new Error(`${phase}: Deployment ${namespace}/${name} runs ${from} replicas, so ${to} is no scale-in`);
+            throw new Error(`${phase}: Deployment ${namespace}/${deployment} runs ${from} replicas, so ${to} is no scale-in`);
         }
         run.guard();
         if (run.target.hpa !== undefined) {
             // Lowering only minReplicas leaves the scale-in to the HPA's 300 s stabilization and one pod a
             // minute; a maxReplicas below the current count makes the HPA scale in at its next sync. The pods
             // leave through the same ReplicaSet deletion, preStop and grace period either way.
-            await client.patchHpa(namespace, name, { minReplicas: to, maxReplicas: to });
-            log(`${phase}: HPA ${namespace}/${name} minReplicas = maxReplicas = ${to} (was ${from} pods)`);
+            await client.patchHpa(namespace, deployment, { minReplicas: to, maxReplicas: to });
+            run.event(phase, "scaled", `HPA ${namespace}/${deployment} minReplicas = maxReplicas = ${to} (was ${from} pods)`);
         } else {
-            await client.patchDeployment(namespace, name, { replicas: to });
-            log(`${phase}: Deployment ${namespace}/${name} replicas ${from} → ${to}`);
+            await client.patchDeployment(namespace, deployment, { replicas: to });
+            run.event(phase, "scaled", `Deployment ${namespace}/${deployment} replicas ${from} → ${to}`);
         }
         await run.settle(phase, `the scale-in to ${to} pods`, (replicas) => replicas === to);
         return `scaled in from ${from} to ${to} pods`;
     },
+    "scale-out": scaleOut,
+    "node-drain": nodeDrain,
+    "gateway-restart": async (run, phase) => {
+        const gateway = run.target.gateway;
+        if (gateway === undefined) {
+            throw new Error(`${phase}: the stack has no ingress gateway`);
+        }
+        return `replaced ${await restart(run, phase, gateway, "gateway-restarted")} gateway pods`;
+    },
     "blue-green": async (run, phase) => {
-        const { client, log } = run.deps;
+        const { client } = run.deps;
         const { namespace, name } = run.plan.app;
         const colors = run.target.colors;
         if (colors === undefined) {
@@ -71,7 +101,7 @@ export const DISRUPTIONS: Record<Exclude<PhaseName, "baseline">, (run: PhaseRun,
         ] as const) {
             run.guard();
             await client.patchServiceSelector(namespace, name, { [COLOR_LABEL]: color });
-            log(`${phase}: ${service} now selects ${COLOR_LABEL}=${color}`);
+            run.event(phase, "selector-switched", `${service} now selects ${COLOR_LABEL}=${color}`);
             if (hold) {
                 // A third of the load on the idle color, the rest back on the active one after switching back.
                 await run.hold(phase, Math.floor(run.plan.durationSeconds / 3), `serving from ${color}`);
@@ -80,3 +110,6 @@ export const DISRUPTIONS: Record<Exclude<PhaseName, "baseline">, (run: PhaseRun,
         return `switched to ${colors.idle} and back to ${colors.active}`;
     },
 };
+
+/** Phases whose pods come and go: the calibration samples them. */
+export const CALIBRATED: readonly PhaseName[] = ["rollout-restart", "scale-in", "scale-out", "node-drain", "gateway-restart"];

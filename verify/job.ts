@@ -17,6 +17,8 @@ const CSV_PREFIX = "/tmp/stats";
 /** Files Locust writes for `--csv <prefix>` that the verdict reads. */
 export const STATS_FILE = `${CSV_PREFIX}_stats.csv`;
 export const FAILURES_FILE = `${CSV_PREFIX}_failures.csv`;
+/** Written with `--csv-full-history`: one row per second and request name; the HTML report charts it. */
+export const HISTORY_FILE = `${CSV_PREFIX}_stats_history.csv`;
 /** Labels every verify Job carries, to find leftovers (`kubectl -n locust get jobs -l ...`). */
 export const JOB_LABELS = { "app.kubernetes.io/name": "zero-downtime-verify", "app.kubernetes.io/managed-by": "npm-run-verify" };
 // Completed Jobs clean themselves up even when verify dies before deleting them.
@@ -65,7 +67,9 @@ export function locustArgs(load: LoadShape): string[] {
  */
 export function jobScript(): string {
     // A missing file (Locust died early) prints nothing between its markers, which the parser reports.
-    const print = [STATS_FILE, FAILURES_FILE].map((f) => `echo '${beginMarker(f)}'; cat '${f}' 2>/dev/null; echo '${endMarker(f)}'`);
+    const print = [STATS_FILE, FAILURES_FILE, HISTORY_FILE].map(
+        (f) => `echo '${beginMarker(f)}'; cat '${f}' 2>/dev/null; echo '${endMarker(f)}'`,
+    );
     return ['locust "$@"', "code=$?", ...print, 'exit "$code"'].join("\n");
 }
 

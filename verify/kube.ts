@@ -9,9 +9,16 @@ import {
     ClusterClient,
     DeploymentPatch,
     DeploymentState,
+    EndpointState,
+    EvictionAnswer,
     HpaState,
     IngressState,
     JobState,
+    MIRROR_ANNOTATION,
+    NodeClaimState,
+    NodeState,
+    PodState,
+    TargetGroupBindingState,
     labelSelector,
 } from "./cluster-client";
 
@@ -87,6 +94,39 @@ function statusMessage(body: unknown): string | undefined {
 
 const NOT_FOUND = 404;
 const DENIED = [401, 403];
+// The Eviction API's answer when a PodDisruptionBudget forbids the eviction for now (policy/v1: 429
+// "Cannot evict pod as it would violate the pod's disruption budget.").
+const TOO_MANY_REQUESTS = 429;
+/** Label the EndpointSlice controller puts on every slice of a Service (discovery/v1 well_known_labels.go). */
+const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+/** The load balancer controller's TargetGroupBinding CRD (apis/elbv2/v1beta1, the stored version in v3.5.0). */
+const TARGET_GROUP_BINDINGS = { group: "elbv2.k8s.aws", version: "v1beta1", plural: "targetgroupbindings" };
+/** Karpenter's NodeClaim CRD (karpenter.sh/v1, cluster-scoped). */
+const NODE_CLAIMS = { group: "karpenter.sh", version: "v1", plural: "nodeclaims" };
+
+const ms = (t: Date | string | undefined): number | undefined => (t === undefined ? undefined : new Date(t).getTime());
+
+/** The fields verify reads of a pod (shape in cluster-client.ts). */
+export function podState(p: k8s.V1Pod): PodState {
+    const meta = p.metadata ?? {};
+    return {
+        namespace: meta.namespace ?? "",
+        name: meta.name ?? "",
+        nodeName: p.spec?.nodeName,
+        ip: p.status?.podIP,
+        phase: p.status?.phase ?? "Unknown",
+        labels: meta.labels ?? {},
+        createdAt: ms(meta.creationTimestamp) ?? 0,
+        deletionTimestamp: ms(meta.deletionTimestamp),
+        deletionGracePeriodSeconds: meta.deletionGracePeriodSeconds,
+        readinessGates: (p.spec?.readinessGates ?? []).map((g) => g.conditionType),
+        conditions: Object.fromEntries(
+            (p.status?.conditions ?? []).map((c) => [c.type, { status: c.status === "True", since: ms(c.lastTransitionTime) }]),
+        ),
+        ownerKind: meta.ownerReferences?.find((o) => o.controller === true)?.kind,
+        mirror: meta.annotations?.[MIRROR_ANNOTATION] !== undefined,
+    };
+}
 
 /** Options that bound every request in time and, for patches, name the patch format. */
 function requestOptions(contentType?: string): k8s.ConfigurationOptions {
@@ -112,6 +152,8 @@ export class KubeClusterClient implements ClusterClient {
     private readonly core: k8s.CoreV1Api;
     private readonly batch: k8s.BatchV1Api;
     private readonly networking: k8s.NetworkingV1Api;
+    private readonly discovery: k8s.DiscoveryV1Api;
+    private readonly custom: k8s.CustomObjectsApi;
 
     constructor(kc: k8s.KubeConfig) {
         this.server = kc.getCurrentCluster()?.server ?? "(no server)";
@@ -120,6 +162,8 @@ export class KubeClusterClient implements ClusterClient {
         this.core = kc.makeApiClient(k8s.CoreV1Api);
         this.batch = kc.makeApiClient(k8s.BatchV1Api);
         this.networking = kc.makeApiClient(k8s.NetworkingV1Api);
+        this.discovery = kc.makeApiClient(k8s.DiscoveryV1Api);
+        this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
     }
 
     /** Runs one API call; `what` names it in errors ("read Deployment web/web"). */
@@ -306,6 +350,112 @@ export class KubeClusterClient implements ClusterClient {
         await this.read(`delete Job ${namespace}/${name}`, () =>
             this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }, PLAIN),
         );
+    }
+    async listPods(query: { namespace: string; selector: Record<string, string> } | { nodeName: string }): Promise<PodState[]> {
+        const list =
+            "nodeName" in query
+                ? await this.call(`list pods on node ${query.nodeName}`, () =>
+                      this.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${query.nodeName}` }, PLAIN),
+                  )
+                : await this.call(`list pods ${labelSelector(query.selector)} in ${query.namespace}`, () =>
+                      this.core.listNamespacedPod({ namespace: query.namespace, labelSelector: labelSelector(query.selector) }, PLAIN),
+                  );
+        return list.items.map(podState);
+    }
+
+    async listEndpoints(namespace: string, service: string): Promise<EndpointState[]> {
+        const slices = await this.call(`list EndpointSlices of Service ${namespace}/${service}`, () =>
+            this.discovery.listNamespacedEndpointSlice({ namespace, labelSelector: `${SERVICE_NAME_LABEL}=${service}` }, PLAIN),
+        );
+        // `endpoints` has no omitempty (discovery/v1 types.go): an empty slice may come back as null.
+        return slices.items.flatMap((slice) =>
+            (slice.endpoints ?? []).flatMap((e) =>
+                e.addresses.map((ip) => ({
+                    ip,
+                    pod: e.targetRef?.kind === "Pod" ? e.targetRef.name : undefined,
+                    // Unset conditions mean ready, not terminating (discovery/v1 EndpointConditions).
+                    ready: e.conditions?.ready ?? true,
+                    terminating: e.conditions?.terminating ?? false,
+                })),
+            ),
+        );
+    }
+
+    async getNode(name: string): Promise<NodeState | undefined> {
+        const node = await this.read(`read Node ${name}`, () => this.core.readNode({ name }, PLAIN));
+        return node === undefined
+            ? undefined
+            : { name, unschedulable: node.spec?.unschedulable ?? false, labels: node.metadata?.labels ?? {} };
+    }
+
+    async setUnschedulable(name: string, unschedulable: boolean): Promise<void> {
+        // A merge patch, as kubectl cordon's strategic merge of spec.unschedulable (kubectl pkg/drain/cordon.go).
+        await this.call(`${unschedulable ? "cordon" : "uncordon"} Node ${name}`, () =>
+            this.core.patchNode({ name, body: { spec: { unschedulable } }, fieldManager: FIELD_MANAGER }, MERGE_PATCH),
+        );
+    }
+
+    async evictPod(namespace: string, name: string): Promise<EvictionAnswer> {
+        try {
+            await this.call(`evict pod ${namespace}/${name}`, () =>
+                this.core.createNamespacedPodEviction(
+                    { namespace, name, body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { namespace, name } } },
+                    PLAIN,
+                ),
+            );
+            return "evicted";
+        } catch (err) {
+            if (err instanceof ApiError && err.code === TOO_MANY_REQUESTS) {
+                return "blocked";
+            }
+            if (err instanceof ApiError && err.code === NOT_FOUND) {
+                return "gone";
+            }
+            throw err;
+        }
+    }
+
+    async listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]> {
+        // Read as "not found" when the controller's CRD is not installed: no binding, nothing to check.
+        const list = (await this.read(`list TargetGroupBindings in ${namespace}`, () =>
+            this.custom.listNamespacedCustomObject({ ...TARGET_GROUP_BINDINGS, namespace }, PLAIN),
+        )) as
+            | {
+                  items?: {
+                      metadata?: { name?: string };
+                      spec?: { targetGroupARN?: string; targetType?: string; serviceRef?: { name?: string } };
+                  }[];
+              }
+            | undefined;
+        return (list?.items ?? []).map((b) => ({
+            namespace,
+            name: b.metadata?.name ?? "",
+            targetGroupArn: b.spec?.targetGroupARN,
+            targetType: b.spec?.targetType,
+            service: b.spec?.serviceRef?.name ?? "",
+        }));
+    }
+
+    async listNodeClaims(): Promise<NodeClaimState[]> {
+        // Read as "not found" without Karpenter's CRD: no NodeClaim.
+        const list = (await this.read("list NodeClaims", () => this.custom.listClusterCustomObject(NODE_CLAIMS, PLAIN))) as
+            | {
+                  items?: {
+                      metadata?: { name?: string; deletionTimestamp?: string };
+                      status?: { nodeName?: string; conditions?: { type: string; status: string }[] };
+                  }[];
+              }
+            | undefined;
+        return (list?.items ?? []).map((c) => ({
+            name: c.metadata?.name ?? "",
+            nodeName: c.status?.nodeName,
+            ready: c.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True") ?? false,
+            deleting: c.metadata?.deletionTimestamp !== undefined,
+        }));
+    }
+
+    async deleteNodeClaim(name: string): Promise<void> {
+        await this.read(`delete NodeClaim ${name}`, () => this.custom.deleteClusterCustomObject({ ...NODE_CLAIMS, name }, PLAIN));
     }
 }
 

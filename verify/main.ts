@@ -1,6 +1,7 @@
 // `npm run verify -- --stack <name>`: after `pulumi up`, proves the zero-downtime claim on the real
-// cluster. Locust loads the app while it is rolled out, scaled in and (optionally) switched blue/green;
-// a single failed request fails the run. Exit 0 proven, 1 not proven, 2 bad input, 130 interrupted.
+// cluster. Locust loads the app through its ALB while each phase disrupts it (phases.ts: rollout,
+// scale-in, a load step, a node drain, a gateway restart, blue/green); a single failed request fails
+// the run. Exit 0 proven, 1 not proven, 2 bad input or preflight refused, 130 interrupted.
 import { UsageError, USAGE, parseArgs } from "./args";
 import { ClusterAccessError } from "./cluster-client";
 import { InputError } from "./plan";
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
             console.log(USAGE);
             return 0;
         }
+        (await import("./report.js")).checkReportPaths(args);
         // Loaded once the arguments are good: `--help` and usage errors answer at once.
         const { loadStack, planFor, withHost } = await import("./stack.js");
         const { resolveTarget } = await import("./target.js");
@@ -69,8 +71,18 @@ export async function main(argv: string[]): Promise<number> {
                 return () => (interruptHandler = undefined);
             },
             runId: Date.now().toString(36),
+            targetHealth: async () => {
+                const aws = await (await import("./elb.js")).openElb(settings.region);
+                if ("skipped" in aws) {
+                    console.log(`${PREFIX} calibration: ${aws.skipped}, so ALB target timings are skipped; the load verdict still stands`);
+                    return undefined;
+                }
+                return aws.elb;
+            },
         });
-        summarize(outcome).forEach((line) => console.log(line));
+        summarize(outcome, plan).forEach((line) => console.log(line));
+        const { writeReports } = await import("./report.js");
+        writeReports(args, { stack: settings.stack, host: target.host, plan, outcome }).forEach((line) => console.log(`${PREFIX} ${line}`));
         return exitCode(outcome);
     } catch (err) {
         if (isBadInput(err)) {

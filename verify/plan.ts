@@ -1,9 +1,12 @@
 // What a verify run is given: the plan (app, load, phases), its dependencies (cluster client, clock,
 // log, interrupt), what it returns, and the timeouts it keeps to.
 import { setTimeout as sleep } from "timers/promises";
+import type { StackModels } from "../stacks/models";
+import type { TargetHealthSource, Timings } from "./calibration";
 import type { ClusterClient } from "./cluster-client";
 import type { LoadShape } from "./job";
-import type { PhaseName, PhaseResult, Verdict } from "./verdict";
+import type { PhaseName } from "./phases";
+import type { PhaseResult, Verdict } from "./verdict";
 
 /** Bad input found before anything was changed: unknown stack, app not deployed, no locustfile. */
 export class InputError extends Error {}
@@ -38,6 +41,13 @@ export interface AppRef {
     blueGreen: boolean;
 }
 
+/** A Deployment verify touches besides the app: the Istio ingress gateway. */
+export interface WorkloadRef {
+    namespace: string;
+    /** The Deployment, its HPA and its Service share this name. */
+    name: string;
+}
+
 export interface Plan {
     app: AppRef;
     load: Omit<LoadShape, "seconds">;
@@ -45,6 +55,14 @@ export interface Plan {
     durationSeconds: number;
     scaleInTo?: number;
     phases: PhaseName[];
+    /** Users during the scale-out phase's load step. */
+    stepUsers: number;
+    /** node-drain deletes the node's NodeClaim instead of cordoning and evicting (Karpenter stacks). */
+    nodeReplace: boolean;
+    /** The ingress gateway the ALB sends the load to; undefined without Istio. */
+    gateway?: WorkloadRef;
+    /** The stack's modeled timings the measurements are printed against (stacks/models.ts). */
+    models: StackModels;
 }
 
 export interface RunDeps {
@@ -55,6 +73,46 @@ export interface RunDeps {
     onInterrupt: (handler: () => void) => () => void;
     /** Makes this run's Job names unique. */
     runId: string;
+    /**
+     * Opens ELBv2 target health for the calibration, called once preflight found a target group of the
+     * app or the gateway; resolves undefined (having said why) when there are no AWS credentials.
+     */
+    targetHealth?: () => Promise<TargetHealthSource | undefined>;
+}
+
+/** Something verify did or saw, on the time axis of the HTML report. */
+export interface RunEvent {
+    phase: PhaseName;
+    /** ms since the epoch. */
+    at: number;
+    kind:
+        | "pod-deleted"
+        | "node-cordoned"
+        | "node-uncordoned"
+        | "nodeclaim-deleted"
+        | "selector-switched"
+        | "gateway-restarted"
+        | "rollout-restarted"
+        | "scaled"
+        | "load-step";
+    text: string;
+}
+
+/** What the scale-out phase measured: from the load step to the first new pod serving, each step timed. */
+export interface ScaleOutMeasure {
+    /** ms since the epoch of each moment; undefined when it did not happen within the phase. */
+    stepAt: number;
+    scaledAt?: number;
+    createdAt?: number;
+    scheduledAt?: number;
+    containersReadyAt?: number;
+    servingAt?: number;
+    /** How "serving" was seen: the ALB target healthy, or (behind the mesh, or without AWS credentials) the endpoint ready. */
+    servingBy: "alb-target-healthy" | "endpoint-ready";
+    measuredSeconds?: number;
+    modeledSeconds?: number;
+    /** The comparison, in words: within ±20 %, or which term was off. */
+    judgement: string;
 }
 
 export interface Outcome {
@@ -66,10 +124,17 @@ export interface Outcome {
     interrupted: boolean;
     /** What could not be put back (or cleaned up), with the command that does it by hand. */
     restoreProblems: string[];
+    events: RunEvent[];
+    /** Raw per-pod timings of the calibrating phases. */
+    timings: Timings;
+    scaleOut?: ScaleOutMeasure;
 }
 
 // Status polls: often enough to see a pod come and go, rarely enough for the API server not to care.
 export const POLL_MS = 5_000;
+// While a phase is calibrated: each sample bounds a measured moment to within this much (3 reads per
+// watched workload a second: pods, EndpointSlices, DescribeTargetHealth).
+export const SAMPLE_MS = 1_000;
 export const PROGRESS_MS = 15_000;
 // Pulling the Locust image onto a fresh node, plus the Istio sidecar, takes a minute or two.
 export const JOB_START_TIMEOUT_S = 300;
@@ -84,3 +149,6 @@ const WARMUP_MARGIN_S = 5;
 export function warmupSeconds(load: Pick<LoadShape, "users" | "spawnRate">): number {
     return Math.ceil(load.users / load.spawnRate) + WARMUP_MARGIN_S;
 }
+
+/** One poll of a wait: done with a value, or not yet with a status line for the progress output. */
+export type Step<T> = { done: T } | { status: string };

@@ -1,13 +1,17 @@
-// After each phase and whatever happens: put the app back the way verify found it.
+// After each phase and whatever happens (a failed step, Ctrl-C, SIGTERM): put the cluster back the way
+// verify found it. HPA bounds (or replicas) of the app and of the ingress gateway, the Service's color
+// selector, and every node verify cordoned.
 import { COLOR_LABEL } from "../components/app/labels";
 import type { ClusterClient } from "./cluster-client";
-import type { Target } from "./discover";
+import type { Target, WorkloadState } from "./discover";
 
-/** Puts back HPA bounds (or replicas) and the Service selector; idempotent, and never stops at the first problem. */
+/** Puts back what verify changed; idempotent, and never stops at the first problem. */
 export class Restorer {
+    /** Nodes verify cordoned and has not uncordoned yet; node-drain adds to it before cordoning. */
+    readonly cordoned = new Set<string>();
+
     constructor(
         private readonly client: ClusterClient,
-        private readonly namespace: string,
         private readonly service: string,
         private readonly target: Target,
         private readonly log: (line: string) => void,
@@ -15,7 +19,6 @@ export class Restorer {
 
     async restore(): Promise<string[]> {
         const problems: string[] = [];
-        const { client, namespace, target } = this;
         const attempt = async (what: string, byHand: string, step: () => Promise<void>) => {
             try {
                 await step();
@@ -23,40 +26,65 @@ export class Restorer {
                 problems.push(`could not restore ${what}: ${(err as Error).message.split("\n")[0]}; by hand: ${byHand}`);
             }
         };
-        const kubectlPatch = (kind: string, name: string, spec: unknown) =>
-            `kubectl -n ${namespace} patch ${kind} ${name} --type merge -p '${JSON.stringify({ spec })}'`;
-        const hpa = target.hpa;
-        if (hpa !== undefined) {
-            const what = `HPA ${namespace}/${target.deployment}`;
-            await attempt(what, kubectlPatch("hpa", target.deployment, hpa), async () => {
-                const now = await client.getHpa(namespace, target.deployment);
-                if (now !== undefined && (now.minReplicas !== hpa.minReplicas || now.maxReplicas !== hpa.maxReplicas)) {
-                    await client.patchHpa(namespace, target.deployment, hpa);
-                    this.log(`restored ${what}: minReplicas ${hpa.minReplicas}, maxReplicas ${hpa.maxReplicas}`);
+        for (const node of [...this.cordoned]) {
+            await attempt(`node ${node} (cordoned by verify)`, `kubectl uncordon ${node}`, async () => {
+                const now = await this.client.getNode(node);
+                if (now?.unschedulable === true) {
+                    await this.client.setUnschedulable(node, false);
+                    this.log(`restored node ${node}: uncordoned`);
                 }
-            });
-        } else {
-            const what = `Deployment ${namespace}/${target.deployment} replicas`;
-            await attempt(what, kubectlPatch("deployment", target.deployment, { replicas: target.replicas }), async () => {
-                const now = await client.getDeployment(namespace, target.deployment);
-                if (now !== undefined && now.replicas !== target.replicas) {
-                    await client.patchDeployment(namespace, target.deployment, { replicas: target.replicas });
-                    this.log(`restored ${what}: ${target.replicas}`);
-                }
+                this.cordoned.delete(node);
             });
         }
-        const color = target.colors?.active;
+        for (const w of [this.target, this.target.gateway]) {
+            if (w !== undefined) {
+                await this.restoreWorkload(w, attempt);
+            }
+        }
+        const color = this.target.colors?.active;
         if (color !== undefined) {
+            const { namespace } = this.target;
             const what = `Service ${namespace}/${this.service} selector`;
             const selector = { [COLOR_LABEL]: color };
-            await attempt(what, kubectlPatch("service", this.service, { selector }), async () => {
-                const now = await client.getService(namespace, this.service);
+            await attempt(what, kubectlPatch(namespace, "service", this.service, { selector }), async () => {
+                const now = await this.client.getService(namespace, this.service);
                 if (now !== undefined && now.selector[COLOR_LABEL] !== color) {
-                    await client.patchServiceSelector(namespace, this.service, selector);
+                    await this.client.patchServiceSelector(namespace, this.service, selector);
                     this.log(`restored ${what}: ${COLOR_LABEL}=${color}`);
                 }
             });
         }
         return problems;
     }
+
+    private async restoreWorkload(
+        w: WorkloadState,
+        attempt: (what: string, byHand: string, step: () => Promise<void>) => Promise<void>,
+    ): Promise<void> {
+        const { client } = this;
+        const { namespace, deployment, hpa } = w;
+        if (hpa !== undefined) {
+            const what = `HPA ${namespace}/${deployment}`;
+            await attempt(what, kubectlPatch(namespace, "hpa", deployment, hpa), async () => {
+                const now = await client.getHpa(namespace, deployment);
+                if (now !== undefined && (now.minReplicas !== hpa.minReplicas || now.maxReplicas !== hpa.maxReplicas)) {
+                    await client.patchHpa(namespace, deployment, hpa);
+                    this.log(`restored ${what}: minReplicas ${hpa.minReplicas}, maxReplicas ${hpa.maxReplicas}`);
+                }
+            });
+            return;
+        }
+        const what = `Deployment ${namespace}/${deployment} replicas`;
+        await attempt(what, kubectlPatch(namespace, "deployment", deployment, { replicas: w.replicas }), async () => {
+            const now = await client.getDeployment(namespace, deployment);
+            if (now !== undefined && now.replicas !== w.replicas) {
+                await client.patchDeployment(namespace, deployment, { replicas: w.replicas });
+                this.log(`restored ${what}: ${w.replicas}`);
+            }
+        });
+    }
+}
+
+function kubectlPatch(namespace: string, kind: string, name: string, spec: unknown): string {
+    return `kubectl -n ${namespace} patch ${kind} ${name} --type merge -p '${JSON.stringify({ spec })}'`;
 }

@@ -3,10 +3,11 @@
 // how the app is put back. Talks to the cluster only through ClusterClient and to time
 // only through Clock, so the tests drive it with fakes.
 import { COLOR_LABEL } from "../components/app/labels";
+import { Sampler, TargetHealthSource, Watched, formatCalibration } from "./calibration";
 import { JobState, beforeAnyChange } from "./cluster-client";
-import { FAILURES_FILE, JOB_NAMESPACE, LOCUST_CONTAINER, STATS_FILE, extractFile, locustJob, requestsSoFar } from "./job";
-import { DisruptionOutcome, PhaseName, PhaseResult, count, formatRatio, formatTable, totals, verdict } from "./verdict";
-import { parseFailuresCsv, parseStatsCsv } from "./stats";
+import { FAILURES_FILE, HISTORY_FILE, JOB_NAMESPACE, LOCUST_CONTAINER, STATS_FILE, extractFile, locustJob, requestsSoFar } from "./job";
+import { DisruptionOutcome, LoadResult, PhaseName, PhaseResult, count, formatRatio, formatTable, totals, verdict } from "./verdict";
+import { parseFailuresCsv, parseHistoryCsv, parseStatsCsv } from "./stats";
 import {
     InterruptedError,
     JOB_END_GRACE_S,
@@ -16,31 +17,44 @@ import {
     PROGRESS_MS,
     Plan,
     RunDeps,
+    RunEvent,
+    SAMPLE_MS,
     SETTLE_TIMEOUT_S,
+    ScaleOutMeasure,
+    Step,
     warmupSeconds,
 } from "./plan";
-import { Target, atRest, describe, discover } from "./discover";
+import { Target, WorkloadState, atRest, describe, discover } from "./discover";
 import { Restorer } from "./restore";
-import { DISRUPTIONS, PhaseRun } from "./disruptions";
+import { CALIBRATED, DISRUPTIONS, PhaseRun } from "./disruptions";
+import { preflight } from "./preflight";
 
 export { COLOR_LABEL };
 export { InputError, InterruptedError, systemClock, warmupSeconds } from "./plan";
 export type { AppRef, Clock, Outcome, Plan, RunDeps } from "./plan";
 
-type Step<T> = { done: T } | { status: string };
-
 /** One run: the plan, the live target, the interrupt signal and the Jobs created so far. */
 class Run implements PhaseRun {
     readonly jobs: string[] = [];
+    readonly events: RunEvent[] = [];
+    readonly samplers: Sampler[] = [];
+    sampler?: Sampler;
+    scaleOut?: ScaleOutMeasure;
     private readonly interrupt = new AbortController();
     private phaseStart = 0;
+    private loadStart = 0;
+    private loadSeconds = 0;
     private lastProgress = 0;
     private job = "";
+    private stepJob?: { name: string; users: number };
 
     constructor(
         readonly plan: Plan,
         readonly target: Target,
         readonly deps: RunDeps,
+        readonly restorer: Restorer,
+        readonly watched: Watched[],
+        readonly elb: TargetHealthSource | undefined,
     ) {}
 
     get interrupted(): boolean {
@@ -51,15 +65,25 @@ class Run implements PhaseRun {
         this.interrupt.abort();
     }
 
-    /** Called before every change to the cluster: after Ctrl-C, nothing new is changed. */
     guard(): void {
         if (this.interrupted) {
             throw new InterruptedError();
         }
     }
 
+    event(phase: PhaseName, kind: RunEvent["kind"], text: string, at = this.deps.clock.now()): void {
+        this.events.push({ phase, at, kind, text });
+        if (kind !== "pod-deleted") {
+            this.deps.log(`${phase}: ${text}`);
+        }
+    }
+
     private seconds(since: number): number {
         return Math.round((this.deps.clock.now() - since) / 1000);
+    }
+
+    remainingSeconds(): number {
+        return Math.max(0, this.loadSeconds - this.seconds(this.loadStart));
     }
 
     /** A progress line every PROGRESS_MS: phase, elapsed, Locust's running totals when its log has them. */
@@ -78,11 +102,11 @@ class Run implements PhaseRun {
         this.deps.log(`  [${phase}] ${String(this.seconds(this.phaseStart)).padStart(4)} s${running}  ${status}`);
     }
 
-    /** Polls `step` until it is done; fails after `timeoutSeconds` with the last status. */
     async poll<T>(phase: PhaseName, what: string, timeoutSeconds: number, step: () => Promise<Step<T>>): Promise<T> {
         const deadline = this.deps.clock.now() + timeoutSeconds * 1000;
         for (;;) {
             this.guard();
+            await this.sampler?.tick();
             const result = await step();
             if ("done" in result) {
                 return result.done;
@@ -91,11 +115,10 @@ class Run implements PhaseRun {
                 throw new Error(`${phase}: ${what} did not happen within ${timeoutSeconds} s (${result.status})`);
             }
             await this.progress(phase, result.status);
-            await this.deps.clock.sleep(POLL_MS, this.interrupt.signal);
+            await this.deps.clock.sleep(this.sampler === undefined ? POLL_MS : SAMPLE_MS, this.interrupt.signal);
         }
     }
 
-    /** Keeps the load running for `seconds`, showing progress. */
     async hold(phase: PhaseName, seconds: number, status: string): Promise<void> {
         const until = this.deps.clock.now() + seconds * 1000;
         await this.poll(phase, status, seconds + 1, () =>
@@ -103,44 +126,41 @@ class Run implements PhaseRun {
         );
     }
 
-    /** Waits until the Deployment is at rest with `enough(replicas)`; fails when the rollout stalls. */
-    async settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean): Promise<void> {
+    async settle(
+        phase: PhaseName,
+        what: string,
+        enough: (replicas: number) => boolean,
+        workload: WorkloadState = this.target,
+    ): Promise<void> {
         const { client } = this.deps;
-        const { namespace } = this.plan.app;
-        const name = this.target.deployment;
+        const { namespace, deployment } = workload;
         await this.poll(phase, what, SETTLE_TIMEOUT_S, async () => {
-            const d = await client.getDeployment(namespace, name);
+            const d = await client.getDeployment(namespace, deployment);
             if (d === undefined) {
-                throw new Error(`${phase}: Deployment ${namespace}/${name} disappeared`);
+                throw new Error(`${phase}: Deployment ${namespace}/${deployment} disappeared`);
             }
             if (d.stalledReason !== undefined) {
-                throw new Error(`${phase}: Deployment ${namespace}/${name} stopped progressing: ${d.stalledReason}`);
+                throw new Error(`${phase}: Deployment ${namespace}/${deployment} stopped progressing: ${d.stalledReason}`);
             }
             const pods = await client.countPods(namespace, d.selector);
             return atRest(d, pods) && enough(d.replicas) ? { done: undefined } : { status: describe(d, pods) };
         });
     }
 
-    /** Runs one phase: its Locust Job, and `disrupt` once the load is steady. */
-    async phase(phase: PhaseName, seconds: number, disrupt?: () => Promise<string>): Promise<PhaseResult> {
-        const { client, clock, log } = this.deps;
-        const name = `verify-${phase}-${this.deps.runId}`;
+    /** Creates a Locust Job of `users` for `seconds` and waits until it runs. */
+    private async startJob(phase: PhaseName, name: string, users: number, seconds: number): Promise<void> {
+        const { client, log } = this.deps;
         const jobRef = `${JOB_NAMESPACE}/${name}`;
         this.guard();
         await client.createJob(
             locustJob({
                 name,
-                load: { ...this.plan.load, seconds },
+                load: { ...this.plan.load, users, seconds },
                 activeDeadlineSeconds: seconds + JOB_START_TIMEOUT_S + JOB_END_GRACE_S,
             }),
         );
         this.jobs.push(name);
-        this.job = name;
-        this.phaseStart = clock.now();
-        this.lastProgress = 0;
-        const { users, host } = this.plan.load;
-        log(`${phase}: Locust Job ${jobRef}: ${users} users against ${host} for ${seconds} s`);
-
+        log(`${phase}: Locust Job ${jobRef}: ${users} users against ${this.plan.load.host} for ${seconds} s`);
         await this.poll(phase, `Locust Job ${jobRef} to start`, JOB_START_TIMEOUT_S, async () => {
             const job = await client.getJob(JOB_NAMESPACE, name);
             if (job.phase === "failed") {
@@ -148,20 +168,20 @@ class Run implements PhaseRun {
             }
             return job.phase === "pending" ? { status: `Locust pending (${job.reason ?? "scheduling"})` } : { done: undefined };
         });
-        const loadStart = clock.now();
+    }
 
-        let disruption: DisruptionOutcome | undefined;
-        if (disrupt !== undefined) {
-            await this.hold(phase, warmupSeconds(this.plan.load), "ramping up");
-            const summary = await disrupt();
-            const settledAtSeconds = this.seconds(loadStart);
-            const job = await client.getJob(JOB_NAMESPACE, name);
-            disruption = { summary, settledAtSeconds, outlasted: job.phase !== "running" || settledAtSeconds >= seconds };
-            log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
-        }
+    async startStep(phase: PhaseName, users: number): Promise<number> {
+        const name = `verify-step-${this.deps.runId}`;
+        this.stepJob = { name, users };
+        await this.startJob(phase, name, users, Math.max(1, this.remainingSeconds()));
+        return this.deps.clock.now();
+    }
 
-        const remaining = Math.max(0, seconds - this.seconds(loadStart));
-        const end = await this.poll<JobState>(phase, `Locust Job ${jobRef} to finish`, remaining + JOB_END_GRACE_S, async () => {
+    /** Waits for the Job to end and reads its statistics from its log. */
+    private async finishJob(phase: PhaseName, name: string, users: number, timeoutSeconds: number): Promise<LoadResult> {
+        const { client } = this.deps;
+        const jobRef = `${JOB_NAMESPACE}/${name}`;
+        const end = await this.poll<JobState>(phase, `Locust Job ${jobRef} to finish`, timeoutSeconds, async () => {
             const job = await client.getJob(JOB_NAMESPACE, name);
             return job.phase === "succeeded" || job.phase === "failed" ? { done: job } : { status: "load running" };
         });
@@ -173,18 +193,80 @@ class Run implements PhaseRun {
             throw new Error(`${phase}: Locust Job ${jobRef} ${why}; last log line: ${lastLine.trim() || "(empty)"}`);
         }
         const failuresText = extractFile(jobLog, FAILURES_FILE) ?? "";
-        const result: PhaseResult = {
-            phase,
-            loadSeconds: seconds,
+        const historyText = extractFile(jobLog, HISTORY_FILE) ?? "";
+        return {
+            users,
             stats: parseStatsCsv(statsText),
             // The last console table in the log is the summary Locust prints as it shuts down.
             finalTotals: requestsSoFar(jobLog),
             failures: failuresText.trim() === "" ? [] : parseFailuresCsv(failuresText),
-            disruption,
+            history: historyText.trim() === "" ? [] : parseHistoryCsv(historyText),
         };
-        const t = totals(result);
-        log(`${phase}: ${count(t.requests)} requests, ${count(t.failures)} failed (${formatRatio(t.failures, t.requests)})`);
-        return result;
+    }
+
+    /** Runs one phase: its Locust Job, and `disrupt` once the load is steady. */
+    async phase(phase: PhaseName, seconds: number, disrupt?: () => Promise<string>): Promise<PhaseResult> {
+        const { clock, log } = this.deps;
+        const name = `verify-${phase}-${this.deps.runId}`;
+        this.job = name;
+        this.phaseStart = clock.now();
+        this.lastProgress = 0;
+        this.stepJob = undefined;
+        await this.startJob(phase, name, this.plan.load.users, seconds);
+        this.loadStart = clock.now();
+        this.loadSeconds = seconds;
+
+        let disruption: DisruptionOutcome | undefined;
+        if (disrupt !== undefined) {
+            await this.hold(phase, warmupSeconds(this.plan.load), "ramping up");
+            if (CALIBRATED.includes(phase)) {
+                this.sampler = new Sampler(
+                    this.deps.client,
+                    this.elb,
+                    this.watched,
+                    phase,
+                    () => clock.now(),
+                    log,
+                    (t) => this.event(phase, "pod-deleted", `pod ${t.pod} deleted`, t.deletedAt),
+                );
+                this.samplers.push(this.sampler);
+                // The first sample, before anything changes: the pods it lists are the old ones.
+                await this.sampler.tick();
+            }
+            const summary = await disrupt();
+            const settledAtSeconds = this.seconds(this.loadStart);
+            const job = await this.deps.client.getJob(JOB_NAMESPACE, name);
+            const unproven =
+                phase === "scale-out" && this.scaleOut?.measuredSeconds === undefined
+                    ? `no new pod served within the phase: the step to ${this.plan.stepUsers} users did not make the HPA add one in time; raise --step-users or --duration`
+                    : undefined;
+            disruption = { summary, settledAtSeconds, outlasted: job.phase !== "running" || settledAtSeconds >= seconds, unproven };
+            log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
+        }
+
+        try {
+            const result: PhaseResult = {
+                phase,
+                loadSeconds: seconds,
+                ...(await this.finishJob(phase, name, this.plan.load.users, this.remainingSeconds() + JOB_END_GRACE_S)),
+                disruption,
+            };
+            // Set by the disruption (scale-out's load step), which TypeScript cannot see from here.
+            const step = this.stepJob as { name: string; users: number } | undefined;
+            if (step !== undefined) {
+                result.step = await this.finishJob(phase, step.name, step.users, this.remainingSeconds() + JOB_END_GRACE_S);
+            }
+            const t = totals(result);
+            log(`${phase}: ${count(t.requests)} requests, ${count(t.failures)} failed (${formatRatio(t.failures, t.requests)})`);
+            return result;
+        } finally {
+            this.sampler = undefined;
+        }
+    }
+
+    timings() {
+        const all = this.samplers.map((s) => s.timings());
+        return { terminating: all.flatMap((t) => t.terminating), created: all.flatMap((t) => t.created) };
     }
 }
 
@@ -203,8 +285,33 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
     const color = target.colors ? `, Service selects ${COLOR_LABEL}=${target.colors.active}` : "";
     log(`found Deployment ${namespace}/${target.deployment}: ${found}${color}`);
 
-    const run = new Run(plan, target, deps);
-    const restorer = new Restorer(client, namespace, plan.app.name, target, log);
+    // Before any disruption: the pods the ALB sends traffic to must wait for their targets (exit 2 otherwise).
+    const fronted = [
+        { workload: target, service: plan.app.name },
+        ...(target.gateway ? [{ workload: target.gateway, service: target.gateway.deployment }] : []),
+    ];
+    const bindings = await beforeAnyChange(client.server, () =>
+        preflight(
+            client,
+            fronted.map((f) => ({ namespace: f.workload.namespace, service: f.service })),
+        ),
+    );
+    const watched: Watched[] = fronted.map(({ workload: w, service }) => ({
+        workload: `${w.namespace}/${w.deployment}`,
+        namespace: w.namespace,
+        service,
+        selector: w.selector,
+        binding: bindings.get(`${w.namespace}/${service}`),
+    }));
+    for (const w of watched) {
+        log(
+            `${w.workload}: ${w.binding ? `ALB target group ${w.binding.targetGroupArn} (TargetGroupBinding ${w.binding.name}), readiness gates True` : "no ALB target group of its own"}`,
+        );
+    }
+
+    const elb = watched.some((w) => w.binding?.targetGroupArn !== undefined) ? await deps.targetHealth?.() : undefined;
+    const restorer = new Restorer(client, plan.app.name, target, log);
+    const run = new Run(plan, target, deps, restorer, watched, elb);
     const results: PhaseResult[] = [];
     let error: string | undefined;
     const unsubscribe = deps.onInterrupt(() => {
@@ -249,7 +356,17 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
             );
         }
     }
-    return { planned: plan.phases, results, verdict: verdict(plan.phases, results), error, interrupted: run.interrupted, restoreProblems };
+    return {
+        planned: plan.phases,
+        results,
+        verdict: verdict(plan.phases, results),
+        error,
+        interrupted: run.interrupted,
+        restoreProblems,
+        events: run.events,
+        timings: run.timings(),
+        scaleOut: run.scaleOut,
+    };
 }
 
 /** Exit status: 0 proven, 1 not proven (failed requests, failed step, app not restored), 130 interrupted. */
@@ -260,9 +377,21 @@ export function exitCode(outcome: Outcome): number {
     return outcome.error === undefined && outcome.restoreProblems.length === 0 && outcome.verdict.passed ? 0 : 1;
 }
 
-/** The report printed at the end: the table, then the verdict with its reasons. */
-export function summarize(outcome: Outcome): string[] {
+/** The report printed at the end: the table, the spike and calibration measurements, then the verdict with its reasons. */
+export function summarize(outcome: Outcome, plan?: Pick<Plan, "models">): string[] {
     const lines = outcome.results.length > 0 ? ["", formatTable(outcome.results), ""] : [""];
+    const so = outcome.scaleOut;
+    if (so !== undefined) {
+        const measured = so.measuredSeconds === undefined ? "no new pod served" : `${so.measuredSeconds} s`;
+        const by = so.servingBy === "alb-target-healthy" ? "its ALB target healthy" : "its endpoint ready";
+        lines.push(
+            `spike to serving (load step → first new pod serving, ${by}): measured ${measured}, modeled ${so.modeledSeconds ?? "never"} s: ${so.judgement}`,
+            "",
+        );
+    }
+    if (plan !== undefined && outcome.results.some((r) => r.disruption !== undefined)) {
+        lines.push(...formatCalibration(outcome.timings, plan.models), "");
+    }
     if (outcome.interrupted) {
         lines.push("INTERRUPTED: the run was stopped before it could prove anything");
     }

@@ -4,8 +4,10 @@ import * as fs from "fs";
 import { PROJECT_DIR, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
 import { Settings, parseSettings, todayUtc } from "../stacks/settings";
 import { SettingsError } from "../stacks/validate";
-import { VerifyArgs } from "./args";
-import { PhaseName } from "./verdict";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "../components/addons/names";
+import { stackModels } from "../stacks/models";
+import { MAX_USERS, STEP_FACTOR, VerifyArgs } from "./args";
+import { StackFacts, selectPhases, whyNot } from "./phases";
 import { InputError, Plan, warmupSeconds } from "./run";
 import { TargetSource, targetSource } from "./target";
 
@@ -60,8 +62,22 @@ export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
             `stack ${settings.stack} has no Locust (${key("addons.locust.enabled")} is false); verify runs its locustfile`,
         );
     }
-    if (args.blueGreen && !app.blueGreen.enabled) {
-        throw new InputError(`--blue-green needs ${key("app.blueGreen.enabled")} in stack ${settings.stack}`);
+    const facts: StackFacts = {
+        autoscaling: app.autoscaling.enabled,
+        istio: addons.istio.enabled,
+        blueGreen: app.blueGreen.enabled,
+        karpenter: addons.karpenter.enabled,
+    };
+    // Every phase named that cannot run on this stack, at once.
+    const refused = (args.phases ?? []).flatMap((p) => {
+        const why = whyNot(p, facts);
+        return why === undefined ? [] : [`${p} ${why.replace(/^needs /, `needs ${settings.project}:`)}`];
+    });
+    if (args.nodeReplace && !facts.karpenter) {
+        refused.push(`--node-replace needs ${key("addons.karpenter.enabled")}: without Karpenter nothing replaces the node`);
+    }
+    if (refused.length > 0) {
+        throw new InputError(`stack ${settings.stack}: ${refused.join("; ")}`);
     }
     // Not addons.locust.targetHost (the in-cluster Service): the ALB in front of the app, unless --host says otherwise.
     const load = { users: args.users, spawnRate: args.spawnRate };
@@ -72,7 +88,13 @@ export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
             `--duration ${args.durationSeconds} leaves too little load after the ${warmup} s ramp-up; raise it to ${warmup * 2} or raise --spawn-rate`,
         );
     }
-    const phases: PhaseName[] = ["baseline", "rollout-restart", "scale-in", ...(args.blueGreen ? (["blue-green"] as const) : [])];
+    const phases = selectPhases(facts, args.phases);
+    const stepUsers = args.stepUsers ?? Math.min(args.users * STEP_FACTOR, MAX_USERS);
+    if (phases.includes("scale-out") && stepUsers <= args.users) {
+        throw new InputError(
+            `--users ${args.users} leaves no room for the scale-out step (at most ${MAX_USERS} users); lower --users or leave scale-out out of --phases`,
+        );
+    }
     return {
         app: { namespace: app.namespace, name: app.name, blueGreen: app.blueGreen.enabled },
         load,
@@ -81,6 +103,10 @@ export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
         durationSeconds: args.durationSeconds,
         scaleInTo: args.scaleInTo,
         phases,
+        stepUsers,
+        nodeReplace: args.nodeReplace,
+        gateway: addons.istio.enabled ? { namespace: GATEWAY_NAMESPACE, name: GATEWAY_NAME } : undefined,
+        models: stackModels(settings),
     };
 }
 

@@ -175,3 +175,48 @@ export function parseFailuresCsv(text: string): FailureRow[] {
         }))
         .sort((a, b) => b.occurrences - a.occurrences);
 }
+
+/** One second of the run: a row of `_stats_history.csv` (`--csv-full-history`) for the Aggregated total. */
+export interface HistoryRow {
+    /** Unix seconds, Locust's clock. */
+    timestamp: number;
+    users: number;
+    requestsPerSecond: number;
+    failuresPerSecond: number;
+    /** 95th percentile of the recent window; undefined when Locust wrote "N/A". */
+    p95Ms?: number;
+    totalRequests: number;
+    totalFailures: number;
+}
+
+// Columns of Locust 2.x's stats history (stats.py stats_history_csv_columns) that the report reads.
+const HISTORY = {
+    timestamp: "Timestamp",
+    users: "User Count",
+    type: "Type",
+    name: "Name",
+    rps: "Requests/s",
+    fps: "Failures/s",
+    p95: "95%",
+    requests: "Total Request Count",
+    failures: "Total Failure Count",
+} as const;
+
+/** Parses `_stats_history.csv`, keeping the Aggregated rows in time order. */
+export function parseHistoryCsv(text: string): HistoryRow[] {
+    return records(text, Object.values(HISTORY), "the stats history CSV")
+        .filter((r) => r[HISTORY.name] === AGGREGATED && r[HISTORY.type] === "")
+        .map((r) => {
+            const what = `history row at ${JSON.stringify(r[HISTORY.timestamp])}`;
+            return {
+                timestamp: numberIn(r, HISTORY.timestamp, what),
+                users: countIn(r, HISTORY.users, what),
+                requestsPerSecond: numberIn(r, HISTORY.rps, what),
+                failuresPerSecond: numberIn(r, HISTORY.fps, what),
+                p95Ms: percentileIn(r, HISTORY.p95, what),
+                totalRequests: countIn(r, HISTORY.requests, what),
+                totalFailures: countIn(r, HISTORY.failures, what),
+            };
+        })
+        .sort((a, b) => a.timestamp - b.timestamp);
+}

@@ -1,9 +1,9 @@
 // What a verify run found, and whether it proves zero downtime: every planned phase ran, made
 // requests, kept its disruption inside the load, and not one request failed.
-import { FailureRow, LocustStats } from "./stats";
+import type { PhaseName } from "./phases";
+import { FailureRow, HistoryRow, LocustStats } from "./stats";
 
-export const PHASES = ["baseline", "rollout-restart", "scale-in", "blue-green"] as const;
-export type PhaseName = (typeof PHASES)[number];
+export type { PhaseName };
 
 export interface DisruptionOutcome {
     /** What was done, for humans ("rolled out 4 new pods"). */
@@ -12,16 +12,28 @@ export interface DisruptionOutcome {
     settledAtSeconds: number;
     /** True when the load had already stopped by then: the tail of the disruption went unobserved. */
     outlasted: boolean;
+    /** Set when the disruption ran but did not do what the phase needs to prove anything (no scale-out happened). */
+    unproven?: string;
 }
 
-export interface PhaseResult {
-    phase: PhaseName;
-    /** Seconds of load Locust was asked for. */
-    loadSeconds: number;
+/** What one Locust Job of a phase reported. */
+export interface LoadResult {
+    /** Users this Job ran. */
+    users: number;
     stats: LocustStats;
     /** Totals of the console summary Locust prints at shutdown, when the log has it. */
     finalTotals?: Totals;
     failures: FailureRow[];
+    /** The Aggregated rows of the stats history, one per second Locust wrote. */
+    history: HistoryRow[];
+}
+
+export interface PhaseResult extends LoadResult {
+    phase: PhaseName;
+    /** Seconds of load Locust was asked for. */
+    loadSeconds: number;
+    /** The scale-out phase's load step: a second Job running alongside. */
+    step?: LoadResult;
     disruption?: DisruptionOutcome;
 }
 
@@ -35,12 +47,19 @@ export interface Totals {
  * last second of the run; the console summary printed at shutdown is exact. The larger counts win, so
  * a failure in that last second still fails the run.
  */
-export function totals(result: PhaseResult): Totals {
+function loadTotals(result: LoadResult): Totals {
     const { requests, failures } = result.stats.aggregated;
     const final = result.finalTotals;
     return final === undefined
         ? { requests, failures }
         : { requests: Math.max(requests, final.requests), failures: Math.max(failures, final.failures) };
+}
+
+/** Requests and failures of a phase, its load step's included. */
+export function totals(result: PhaseResult): Totals {
+    const own = loadTotals(result);
+    const step = result.step === undefined ? { requests: 0, failures: 0 } : loadTotals(result.step);
+    return { requests: own.requests + step.requests, failures: own.failures + step.failures };
 }
 
 export interface Verdict {
@@ -68,9 +87,13 @@ export function verdict(planned: readonly PhaseName[], results: PhaseResult[]): 
         }
         const { requests, failures } = totals(result);
         if (failures > 0) {
-            problems.push(`${phase}: ${count(failures)} of ${count(requests)} requests failed${topFailure(result.failures)}`);
+            const failed = [...result.failures, ...(result.step?.failures ?? [])].sort((a, b) => b.occurrences - a.occurrences);
+            problems.push(`${phase}: ${count(failures)} of ${count(requests)} requests failed${topFailure(failed)}`);
         } else if (requests === 0) {
             problems.push(`${phase}: Locust sent no requests, so nothing was proven`);
+        }
+        if (result.disruption?.unproven !== undefined) {
+            problems.push(`${phase}: ${result.disruption.unproven}`);
         }
         if (result.disruption?.outlasted) {
             problems.push(`${phase}: the load stopped after ${result.loadSeconds} s, before the app was back at rest; raise --duration`);

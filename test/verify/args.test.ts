@@ -4,7 +4,7 @@ import { DEFAULTS, USAGE, UsageError, parseArgs } from "../../verify/args";
 
 describe("verify arguments", () => {
     it("needs only --stack; the load has defaults", () => {
-        assert.deepEqual(parseArgs(["--stack", "dev"]), { ...DEFAULTS, stack: "dev", blueGreen: false, help: false });
+        assert.deepEqual(parseArgs(["--stack", "dev"]), { ...DEFAULTS, stack: "dev", nodeReplace: false, help: false });
         assert.equal(parseArgs(["-s", "prod"]).stack, "prod");
     });
 
@@ -26,7 +26,13 @@ describe("verify arguments", () => {
             "2",
             "--host",
             "http://k8s-istioing-platform-0123.ap-northeast-2.elb.amazonaws.com",
-            "--blue-green",
+            "--phases",
+            "node-drain,scale-out",
+            "--node-replace",
+            "--step-users=240",
+            "--json",
+            "/tmp/report.json",
+            "--html=/tmp/report.html",
             "--stack-dir",
             "/tmp/stacks",
         ]);
@@ -40,7 +46,11 @@ describe("verify arguments", () => {
             baselineSeconds: 30,
             scaleInTo: 2,
             host: "http://k8s-istioing-platform-0123.ap-northeast-2.elb.amazonaws.com",
-            blueGreen: true,
+            phases: ["node-drain", "scale-out"],
+            nodeReplace: true,
+            stepUsers: 240,
+            json: "/tmp/report.json",
+            html: "/tmp/report.html",
             stackDir: "/tmp/stacks",
             help: false,
         });
@@ -57,7 +67,22 @@ describe("verify arguments", () => {
         [["--stack", "dev", "--duration", "10"], /--duration must be a whole number from 60/],
         [["--stack", "dev", "--users", "-3"], /--users must be a whole number/],
         [["--stack", "dev", "--host", "web.web.svc"], /--host must be an http\(s\) URL/],
-        [["--stack", "dev", "--blue-green=yes"], /--blue-green takes no value/],
+        [["--stack", "dev", "--node-replace=yes"], /--node-replace takes no value/],
+        [["--stack", "dev", "--blue-green"], /unknown argument "--blue-green"/],
+        [
+            ["--stack", "dev", "--phases", "rollout,drain"],
+            /--phases: unknown phase "rollout", "drain"; expected some of baseline, rollout-restart, scale-in, scale-out, node-drain, gateway-restart, blue-green/,
+        ],
+        [["--stack", "dev", "--phases", "scale-in,scale-in"], /--phases: scale-in is named twice/],
+        [["--stack", "dev", "--phases", ""], /--phases: unknown phase ""/],
+        [
+            ["--stack", "dev", "--users", "100", "--step-users", "100"],
+            /--step-users must be more than --users \(100\) to be a step; got 100/,
+        ],
+        [
+            ["--stack", "dev", "--phases", "scale-in", "--node-replace"],
+            /--node-replace acts in the node-drain phase, which --phases leaves out/,
+        ],
     ];
     for (const [argv, message] of refused) {
         it(`refuses ${JSON.stringify(argv)}`, () => {
@@ -80,10 +105,20 @@ describe("verify arguments", () => {
             "--duration",
             "--baseline",
             "--scale-in-to",
-            "--blue-green",
+            "--step-users",
+            "--phases",
+            "--node-replace",
+            "--json",
+            "--html",
         ]) {
             assert.match(USAGE, new RegExp(`^  ${flag} `, "m"));
         }
+        // Every phase, with what it needs from the stack.
+        for (const phase of ["baseline", "rollout-restart", "scale-in", "scale-out", "node-drain", "gateway-restart", "blue-green"]) {
+            assert.match(USAGE, new RegExp(`^  ${phase} +\\S`, "m"));
+        }
+        assert.match(USAGE, /^ {2}gateway-restart .*\(stacks with addons\.istio\.enabled\)$/m);
+        assert.match(USAGE, /^exit status: 0 proven, 1 not proven .* 2 bad input or preflight refused, 130 interrupted$/m);
         assert.match(USAGE, /^ {2}--host +URL Locust loads \(default: http:\/\/ \+ the ALB hostname of the Ingress in front of the app/m);
         assert.doesNotMatch(USAGE, /targetHost/);
     });

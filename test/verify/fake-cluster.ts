@@ -1,6 +1,9 @@
 // A ClusterClient that keeps a tiny cluster in memory: one app (Service, Deployment(s), optional HPA),
-// the locustfile ConfigMap, and Locust Jobs whose logs come from the fixtures. Time comes from a fake
-// clock, so a 300 s phase runs in milliseconds. Every call is recorded for the assertions.
+// optionally the Istio ingress gateway, the locustfile ConfigMap, Locust Jobs whose logs come from the
+// fixtures, and the pods behind it all: on nodes, in EndpointSlices, in an ALB target group (read
+// through describeTargets, which the tests serve as ELBv2 DescribeTargetHealth), under a
+// PodDisruptionBudget, on Karpenter NodeClaims. Time comes from a fake clock, so a 300 s phase runs in
+// milliseconds. Every call is recorded for the assertions.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { V1Job } from "@kubernetes/client-node";
@@ -8,15 +11,31 @@ import {
     ClusterClient,
     DeploymentPatch,
     DeploymentState,
+    EndpointState,
+    EvictionAnswer,
     HpaState,
     IngressState,
     JobState,
+    NodeClaimState,
+    NodeState,
+    PodState,
     ServiceState,
+    TargetGroupBindingState,
 } from "../../verify/cluster-client";
-import { FAILURES_FILE, JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, STATS_FILE, beginMarker, endMarker } from "../../verify/job";
+import {
+    FAILURES_FILE,
+    HISTORY_FILE,
+    JOB_LABELS,
+    JOB_NAMESPACE,
+    LOCUSTFILE_CONFIG_MAP,
+    STATS_FILE,
+    beginMarker,
+    endMarker,
+} from "../../verify/job";
 import { PhaseName } from "../../verify/verdict";
 import { Clock, InterruptedError } from "../../verify/run";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../components/addons/names";
+import { TARGET_HEALTH_GATE_PREFIX } from "../../verify/preflight";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, NODE_POOL_LABEL } from "../../components/addons/names";
 
 export const FIXTURES = path.join(__dirname, "fixtures", "locust");
 export const fixture = (name: string): string => fs.readFileSync(path.join(FIXTURES, name), "utf8");
@@ -37,9 +56,40 @@ export class FakeClock implements Clock {
 }
 
 /** The log a Locust Job prints: a console summary, then its CSV files between markers. */
-export function jobLog(stats: string, failures = fixture("empty_failures.csv")): string {
+export function jobLog(stats: string, failures = fixture("empty_failures.csv"), history = fixture("baseline_stats_history.csv")): string {
     const block = (file: string, text: string) => `${beginMarker(file)}\n${text}${endMarker(file)}\n`;
-    return `[2025-01-14 09:17:03,164] pod/INFO/locust.main: Shutting down (exit code 0)\n${block(STATS_FILE, stats)}${block(FAILURES_FILE, failures)}`;
+    return `[2025-01-14 09:17:03,164] pod/INFO/locust.main: Shutting down (exit code 0)\n${block(STATS_FILE, stats)}${block(FAILURES_FILE, failures)}${block(HISTORY_FILE, history)}`;
+}
+
+/** How the fake cluster's pods move, in ms: what the calibration should measure. */
+export const LAGS = {
+    /** Created → containers ready (the readiness probe passed). */
+    start: 3_000,
+    /** Containers ready → ALB target healthy. */
+    healthy: 8_000,
+    /** Target healthy → pod Ready (the load balancer controller flips the gate). */
+    gate: 1_000,
+    /** Deletion requested → endpoint not ready. */
+    endpointOut: 1_000,
+    /** Deletion requested → target draining. */
+    draining: 6_000,
+    /** The pods' terminationGracePeriodSeconds: deletionTimestamp = request + this. */
+    graceSeconds: 30,
+};
+
+interface FakePod {
+    namespace: string;
+    name: string;
+    /** "namespace/deployment" of the owning Deployment; undefined for DaemonSet and Job pods. */
+    owner?: string;
+    ownerKind: string;
+    labels: Record<string, string>;
+    node?: string;
+    ip: string;
+    createdAt: number;
+    /** When its deletion was requested. */
+    deletedAt?: number;
+    gated: boolean;
 }
 
 interface FakeDeployment {
@@ -63,7 +113,28 @@ export interface FakeOptions {
     /** Polls a rollout restart takes to finish. */
     rolloutPolls?: number;
     locustfile?: boolean;
+    /** The Istio ingress gateway: the ALB's target group then holds its pods, not the app's. */
+    gateway?: boolean;
+    /** The app's pods (or the gateway's) lack the load balancer controller's readiness gate. */
+    noGates?: boolean;
+    /** No TargetGroupBinding at all (load not through an ALB). */
+    noBinding?: boolean;
+    /** The app's PDB: at most this many pods unavailable (default 1). */
+    pdbMaxUnavailable?: number;
+    /** The node verify's Locust Job pods run on. */
+    loadNode?: string;
+    /** Under the scale-out step's load, the HPA adds this many pods after `scaleOutAfterMs` (default 2 after 30 s). */
+    scaleOutBy?: number;
+    scaleOutAfterMs?: number;
 }
+
+/** The app's nodes are Karpenter's; the gateway runs on the system node group. */
+const APP_NODES = ["node-a", "node-b", "node-c"];
+export const SYSTEM_NODE = "system-a";
+export const APP_TARGET_GROUP =
+    "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-web-web-0123456789/0123456789abcdef";
+export const GATEWAY_TARGET_GROUP =
+    "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-istioing-istioing-0123456789/fedcba9876543210";
 
 export type Call = { method: string; args: unknown[] };
 
@@ -76,6 +147,16 @@ export class FakeCluster implements ClusterClient {
     /** The app's own Ingress and the Istio entrypoint, each with its ALB's hostname. */
     readonly ingresses = new Map<string, IngressState>();
     readonly jobs = new Map<string, { created: number; seconds: number; phase: PhaseName; deleted: boolean }>();
+    readonly pods: FakePod[] = [];
+    readonly nodes = new Map<string, NodeState>();
+    readonly nodeClaims = new Map<string, NodeClaimState & { deletedAt?: number }>();
+    readonly bindings: TargetGroupBindingState[] = [];
+    /** Every answer of the Eviction API, in order: pod and answer. */
+    readonly evictions: { pod: string; answer: EvictionAnswer; at: number }[] = [];
+    private nextIp = 10;
+    /** The nodes the app's pods may run on (Karpenter's); node-d replaces one Karpenter removed. */
+    private readonly appNodes = [...APP_NODES];
+    private scaledOut = false;
     readonly createdJobs: V1Job[] = [];
     /** Throw from a method: return an Error for the calls that should fail. */
     failWith: (method: string, args: unknown[]) => Error | undefined = () => undefined;
@@ -103,6 +184,196 @@ export class FakeCluster implements ClusterClient {
         this.ingresses.set(`${GATEWAY_NAMESPACE}/${ENTRYPOINT_INGRESS}`, {
             hostname: "k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com",
         });
+        for (const node of [...this.appNodes, SYSTEM_NODE]) {
+            const karpenter = node !== SYSTEM_NODE;
+            this.nodes.set(node, { name: node, unschedulable: false, labels: karpenter ? { [NODE_POOL_LABEL]: "workloads" } : {} });
+            if (karpenter) {
+                this.nodeClaims.set(`workloads-${node}`, { name: `workloads-${node}`, nodeName: node, ready: true, deleting: false });
+            }
+            this.pods.push({
+                namespace: "kube-system",
+                name: `aws-node-${node}`,
+                ownerKind: "DaemonSet",
+                labels: { "k8s-app": "aws-node" },
+                node,
+                ip: this.ip(),
+                createdAt: clock.now() - 3_600_000,
+                gated: false,
+            });
+        }
+        if (options.gateway) {
+            const gw = `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`;
+            const selector = { istio: "ingressgateway" };
+            this.deployments.set(gw, { replicas: 2, generation: 1, selector, rolling: 0 });
+            this.hpas.set(gw, { minReplicas: 2, maxReplicas: 5 });
+            this.services.set(gw, { selector });
+        }
+        if (!options.noBinding) {
+            const [namespace, service, arn] = options.gateway
+                ? [GATEWAY_NAMESPACE, GATEWAY_NAME, GATEWAY_TARGET_GROUP]
+                : [ns, name, APP_TARGET_GROUP];
+            this.bindings.push({
+                namespace,
+                name: `k8s-${namespace.slice(0, 8)}-${service.slice(0, 8)}-0123456789`,
+                targetGroupArn: arn,
+                targetType: "ip",
+                service,
+            });
+        }
+        this.reconcile(clock.now() - 3_600_000);
+    }
+
+    private ip(): string {
+        const n = this.nextIp++;
+        return `10.0.${Math.floor(n / 250)}.${n % 250}`;
+    }
+
+    /** The binding whose Service selects pods of this Deployment, if any. */
+    private bindingOf(owner: string): TargetGroupBindingState | undefined {
+        const d = this.deployments.get(owner);
+        return this.bindings.find((b) => {
+            const svc = this.services.get(`${b.namespace}/${b.service}`);
+            return (
+                d !== undefined &&
+                owner.startsWith(`${b.namespace}/`) &&
+                svc !== undefined &&
+                Object.entries(svc.selector).every(([k, v]) => d.selector[k] === v || (k === "version" && d.selector.version !== undefined))
+            );
+        });
+    }
+
+    /** Where the scheduler puts a new pod of `owner`: the schedulable node with the fewest of its pods; ties by name. */
+    private place(owner: string): string | undefined {
+        const gateway = owner === `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`;
+        const candidates = (gateway ? [SYSTEM_NODE] : this.appNodes).filter((n) => {
+            const node = this.nodes.get(n);
+            const claim = [...this.nodeClaims.values()].find((c) => c.nodeName === n);
+            return node !== undefined && !node.unschedulable && !(claim?.deleting ?? false);
+        });
+        const count = (n: string) => this.pods.filter((p) => p.owner === owner && p.node === n && p.deletedAt === undefined).length;
+        return candidates.sort((a, b) => count(a) - count(b) || a.localeCompare(b))[0];
+    }
+
+    private createPod(owner: string, at: number): void {
+        const d = this.deployments.get(owner);
+        if (d === undefined) {
+            return;
+        }
+        const [namespace, deployment] = owner.split("/");
+        this.pods.push({
+            namespace,
+            // Unique, as the ReplicaSet's random suffixes are: a name never comes back.
+            name: `${deployment}-${d.generation}-${this.nextIp}`,
+            owner,
+            ownerKind: "ReplicaSet",
+            labels: { ...d.selector },
+            node: this.place(owner),
+            ip: this.ip(),
+            createdAt: at,
+            gated: this.bindingOf(owner) !== undefined && !this.options.noGates,
+        });
+    }
+
+    private deletePod(pod: FakePod, at: number): void {
+        pod.deletedAt ??= at;
+    }
+
+    /** The controllers: HPA, ReplicaSets, pods finishing their grace period, Karpenter. */
+    private reconcile(now = this.clock.now()): void {
+        this.syncHpas();
+        // Karpenter: a deleted NodeClaim's node is drained (PDBs honoured), then removed; a replacement is launched.
+        for (const claim of this.nodeClaims.values()) {
+            if (!claim.deleting || claim.nodeName === undefined) {
+                continue;
+            }
+            const node = claim.nodeName;
+            for (const p of this.pods.filter((x) => x.node === node && x.deletedAt === undefined && x.ownerKind !== "DaemonSet")) {
+                if (this.pdbAllows(p, now)) {
+                    this.deletePod(p, now);
+                }
+            }
+            if (this.pods.every((x) => x.node !== node || x.ownerKind === "DaemonSet" || x.deletedAt !== undefined)) {
+                this.nodes.delete(node);
+                this.nodeClaims.delete(claim.name);
+                this.pods.splice(0, this.pods.length, ...this.pods.filter((x) => x.node !== node));
+                this.nodes.set("node-d", { name: "node-d", unschedulable: false, labels: { [NODE_POOL_LABEL]: "workloads" } });
+                this.nodeClaims.set("workloads-node-d", { name: "workloads-node-d", nodeName: "node-d", ready: true, deleting: false });
+                this.appNodes.splice(this.appNodes.indexOf(node), 1, "node-d");
+            }
+        }
+        for (const [owner, d] of this.deployments) {
+            const live = this.pods.filter((p) => p.owner === owner && p.deletedAt === undefined);
+            for (const extra of live.slice(d.replicas).reverse()) {
+                this.deletePod(extra, now);
+            }
+            for (let i = live.length; i < d.replicas; i++) {
+                this.createPod(owner, now);
+            }
+        }
+        const gone = (p: FakePod) => p.deletedAt !== undefined && now >= p.deletedAt + LAGS.graceSeconds * 1000;
+        this.pods.splice(0, this.pods.length, ...this.pods.filter((p) => !gone(p)));
+    }
+
+    private readyAt(p: FakePod): number {
+        return p.createdAt + LAGS.start + (p.gated ? LAGS.healthy + LAGS.gate : 0);
+    }
+
+    /** The PDB of the app (and the gateway): at most pdbMaxUnavailable pods not Ready or terminating. */
+    private pdbAllows(pod: FakePod, now: number): boolean {
+        if (pod.owner === undefined) {
+            return true;
+        }
+        const d = this.deployments.get(pod.owner);
+        const healthy = this.pods.filter((p) => p.owner === pod.owner && p.deletedAt === undefined && now >= this.readyAt(p)).length;
+        return healthy - 1 >= (d?.replicas ?? 0) - (this.options.pdbMaxUnavailable ?? 1);
+    }
+
+    private podState(p: FakePod): PodState {
+        const now = this.clock.now();
+        const ready = p.deletedAt === undefined && now >= this.readyAt(p);
+        const binding = p.owner === undefined ? undefined : this.bindingOf(p.owner);
+        const gate = binding === undefined ? undefined : `${TARGET_HEALTH_GATE_PREFIX}${binding.name}`;
+        const healthyAt = p.createdAt + LAGS.start + LAGS.healthy;
+        const conditions: PodState["conditions"] = {
+            PodScheduled: { status: p.node !== undefined, since: p.createdAt },
+            ContainersReady: { status: now >= p.createdAt + LAGS.start, since: p.createdAt + LAGS.start },
+            Ready: { status: ready, since: this.readyAt(p) },
+        };
+        if (gate !== undefined && p.gated) {
+            conditions[gate] = { status: now >= healthyAt, since: healthyAt };
+        }
+        return {
+            namespace: p.namespace,
+            name: p.name,
+            nodeName: p.node,
+            ip: p.ip,
+            phase: p.node === undefined ? "Pending" : "Running",
+            labels: p.labels,
+            createdAt: p.createdAt,
+            deletionTimestamp: p.deletedAt === undefined ? undefined : p.deletedAt + LAGS.graceSeconds * 1000,
+            deletionGracePeriodSeconds: p.deletedAt === undefined ? undefined : LAGS.graceSeconds,
+            readinessGates: gate !== undefined && p.gated ? [gate] : [],
+            conditions,
+            ownerKind: p.ownerKind,
+            mirror: false,
+        };
+    }
+
+    /** ELBv2's view of a target group: the tests answer DescribeTargetHealth from it. */
+    describeTargets(arn: string): { id: string; port: number; state: string }[] {
+        this.record("describeTargets", arn);
+        const now = this.clock.now();
+        const binding = this.bindings.find((b) => b.targetGroupArn === arn);
+        if (binding === undefined) {
+            throw new Error(`TargetGroupNotFound: ${arn}`);
+        }
+        return this.pods
+            .filter((p) => p.owner !== undefined && this.bindingOf(p.owner) === binding)
+            .map((p) => {
+                const draining = p.deletedAt !== undefined && now >= p.deletedAt + LAGS.draining;
+                const healthy = now >= p.createdAt + LAGS.start + LAGS.healthy;
+                return { id: p.ip, port: 8080, state: draining ? "draining" : healthy ? "healthy" : "initial" };
+            });
     }
 
     get namespace(): string {
@@ -115,16 +386,25 @@ export class FakeCluster implements ClusterClient {
         if (err) {
             throw err;
         }
+        this.reconcile();
         this.after(method, args);
     }
 
     /** The methods that changed something, in order. */
     mutations(): Call[] {
-        return this.calls.filter((c) => /^(patch|create|delete)/.test(c.method));
+        return this.calls.filter((c) => /^(patch|create|delete|evict|set)/.test(c.method));
     }
 
-    /** What each HPA controller does at its next sync: replicas within [min, max]. */
+    /** What each HPA controller does at its next sync: replicas within [min, max]; under the load step, more. */
     syncHpas(): void {
+        const step = [...this.jobs.entries()].find(([name, j]) => name.startsWith("verify-step-") && !j.deleted);
+        if (step !== undefined && !this.scaledOut && this.clock.now() >= step[1].created + (this.options.scaleOutAfterMs ?? 30_000)) {
+            this.scaledOut = true;
+            const d = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
+            if (d) {
+                d.replicas += this.options.scaleOutBy ?? 2;
+            }
+        }
         for (const [key, hpa] of this.hpas) {
             const d = this.deployments.get(key);
             if (d) {
@@ -168,6 +448,12 @@ export class FakeCluster implements ClusterClient {
         }
         if (patch.restartedAt !== undefined) {
             d.rolling = this.options.rolloutPolls ?? 2;
+            // A new ReplicaSet: every pod replaced (the fake surges them all at once).
+            const key = `${namespace}/${name}`;
+            for (const p of this.pods.filter((x) => x.owner === key && x.deletedAt === undefined)) {
+                this.deletePod(p, this.clock.now());
+            }
+            this.reconcile();
         }
         return Promise.resolve();
     }
@@ -207,10 +493,11 @@ export class FakeCluster implements ClusterClient {
 
     countPods(namespace: string, selector: Record<string, string>): Promise<number> {
         this.record("countPods", namespace, selector);
+        const matches = this.pods.filter((p) => p.namespace === namespace && Object.entries(selector).every(([k, v]) => p.labels[k] === v));
         const d = [...this.deployments.entries()].find(
             ([key, dep]) => key.startsWith(`${namespace}/`) && JSON.stringify(dep.selector) === JSON.stringify(selector),
         );
-        return Promise.resolve(d ? d[1].replicas + (d[1].rolling > 0 ? 1 : 0) : 0);
+        return Promise.resolve(matches.length + (d !== undefined && d[1].rolling > 0 ? 1 : 0));
     }
 
     getConfigMapKeys(namespace: string, name: string): Promise<string[] | undefined> {
@@ -250,6 +537,92 @@ export class FakeCluster implements ClusterClient {
         const job = this.jobs.get(name);
         if (job) {
             job.deleted = true;
+        }
+        return Promise.resolve();
+    }
+
+    listPods(query: { namespace: string; selector: Record<string, string> } | { nodeName: string }): Promise<PodState[]> {
+        this.record("listPods", query);
+        const jobPods: FakePod[] = [...this.jobs.entries()]
+            .filter(([, j]) => !j.deleted)
+            .map(([name, j]) => ({
+                namespace: JOB_NAMESPACE,
+                name: `${name}-pod`,
+                ownerKind: "Job",
+                labels: { ...JOB_LABELS },
+                node: this.options.loadNode ?? "node-c",
+                ip: "10.0.99.1",
+                createdAt: j.created,
+                gated: false,
+            }));
+        const all = [...this.pods, ...jobPods];
+        const picked =
+            "nodeName" in query
+                ? all.filter((p) => p.node === query.nodeName)
+                : all.filter((p) => p.namespace === query.namespace && Object.entries(query.selector).every(([k, v]) => p.labels[k] === v));
+        return Promise.resolve(picked.map((p) => this.podState(p)));
+    }
+
+    listEndpoints(namespace: string, service: string): Promise<EndpointState[]> {
+        this.record("listEndpoints", namespace, service);
+        const svc = this.services.get(`${namespace}/${service}`);
+        const now = this.clock.now();
+        const selected = this.pods.filter(
+            (p) => svc !== undefined && p.namespace === namespace && Object.entries(svc.selector).every(([k, v]) => p.labels[k] === v),
+        );
+        return Promise.resolve(
+            selected.map((p) => {
+                const terminating = p.deletedAt !== undefined && now >= p.deletedAt + LAGS.endpointOut;
+                return { ip: p.ip, pod: p.name, ready: !terminating && now >= this.readyAt(p), terminating };
+            }),
+        );
+    }
+
+    getNode(name: string): Promise<NodeState | undefined> {
+        this.record("getNode", name);
+        const node = this.nodes.get(name);
+        return Promise.resolve(node ? { ...node, labels: { ...node.labels } } : undefined);
+    }
+
+    setUnschedulable(name: string, unschedulable: boolean): Promise<void> {
+        this.record("setUnschedulable", name, unschedulable);
+        const node = this.nodes.get(name);
+        if (node === undefined) {
+            throw new Error(`no Node ${name}`);
+        }
+        node.unschedulable = unschedulable;
+        return Promise.resolve();
+    }
+
+    evictPod(namespace: string, name: string): Promise<EvictionAnswer> {
+        this.record("evictPod", namespace, name);
+        const now = this.clock.now();
+        const pod = this.pods.find((p) => p.namespace === namespace && p.name === name);
+        const answer: EvictionAnswer = pod === undefined ? "gone" : this.pdbAllows(pod, now) ? "evicted" : "blocked";
+        if (pod !== undefined && answer === "evicted") {
+            this.deletePod(pod, now);
+            this.reconcile();
+        }
+        this.evictions.push({ pod: name, answer, at: now });
+        return Promise.resolve(answer);
+    }
+
+    listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]> {
+        this.record("listTargetGroupBindings", namespace);
+        return Promise.resolve(this.bindings.filter((b) => b.namespace === namespace).map((b) => ({ ...b })));
+    }
+
+    listNodeClaims(): Promise<NodeClaimState[]> {
+        this.record("listNodeClaims");
+        return Promise.resolve([...this.nodeClaims.values()].map(({ deletedAt: _deletedAt, ...c }) => ({ ...c })));
+    }
+
+    deleteNodeClaim(name: string): Promise<void> {
+        this.record("deleteNodeClaim", name);
+        const claim = this.nodeClaims.get(name);
+        if (claim !== undefined) {
+            claim.deleting = true;
+            claim.deletedAt = this.clock.now();
         }
         return Promise.resolve();
     }

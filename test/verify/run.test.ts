@@ -1,64 +1,9 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
-import { InputError, Outcome, Plan, exitCode, runVerify, summarize } from "../../verify/run";
-import { FakeCluster, FakeClock, FakeOptions, fixture, jobLog } from "./fake-cluster";
-
-const HPA = { minReplicas: 4, maxReplicas: 12 };
-
-function plan(overrides: Partial<Plan> = {}): Plan {
-    return {
-        app: { namespace: "web", name: "web", blueGreen: false },
-        load: { users: 50, spawnRate: 10, host: "http://web.web.svc.cluster.local" },
-        baselineSeconds: 60,
-        durationSeconds: 300,
-        phases: ["baseline", "rollout-restart", "scale-in"],
-        ...overrides,
-    };
-}
-
-interface Harness {
-    cluster: FakeCluster;
-    lines: string[];
-    /** Presses Ctrl-C: calls the handler runVerify registered, if any. */
-    interrupt: () => void;
-    run: (p?: Plan) => Promise<Outcome>;
-}
-
-function harness(options: FakeOptions = {}): Harness {
-    const clock = new FakeClock();
-    const cluster = new FakeCluster(clock, options);
-    const lines: string[] = [];
-    let handler: (() => void) | undefined;
-    return {
-        cluster,
-        lines,
-        interrupt: () => handler?.(),
-        run: (p = plan()) =>
-            runVerify(p, {
-                client: cluster,
-                clock,
-                log: (line) => lines.push(line),
-                onInterrupt: (h) => {
-                    handler = h;
-                    return () => (handler = undefined);
-                },
-                runId: "t1",
-            }),
-    };
-}
-
-/** The app's HPA, replicas (once the HPA has acted) and Service selector, to compare before and after. */
-function appState(cluster: FakeCluster) {
-    cluster.syncHpas();
-    return {
-        hpas: JSON.stringify([...cluster.hpas]),
-        replicas: [...cluster.deployments].map(([k, d]) => `${k}=${d.replicas}`),
-        services: JSON.stringify([...cluster.services]),
-    };
-}
-
-const allJobsDeleted = (cluster: FakeCluster) => [...cluster.jobs.values()].every((j) => j.deleted);
+import { InputError, Plan, exitCode, summarize } from "../../verify/run";
+import { FakeCluster, FakeOptions, fixture, jobLog } from "./fake-cluster";
+import { HPA, allJobsDeleted, appState, harness, plan } from "./run-harness";
 
 describe("verify run", () => {
     it("passes with zero failures: every phase runs its Job and its disruption, the app ends as found", async () => {
@@ -119,8 +64,8 @@ describe("verify run", () => {
     });
 
     it("a rollout that outlasts the load fails the phase and asks for a longer --duration", async () => {
-        // 5 s polls: 70 polls are 350 s, beyond the 300 s of load.
-        const h = harness({ hpa: HPA, rolloutPolls: 70 });
+        // The rollout is sampled every second: 350 polls are 350 s, beyond the 300 s of load.
+        const h = harness({ hpa: HPA, rolloutPolls: 350 });
         const outcome = await h.run(plan({ phases: ["rollout-restart"] }));
         assert.equal(exitCode(outcome), 1);
         assert.equal(outcome.results[0].disruption?.outlasted, true);

@@ -7,7 +7,7 @@ import { parseArgs } from "../../verify/args";
 import { JOB_NAMESPACE, LOCUSTFILE_CONFIG_MAP, LOCUST_IMAGE } from "../../verify/job";
 import { COLOR_LABEL, InputError } from "../../verify/run";
 import { loadStack, planFor, withHost } from "../../verify/stack";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE } from "../../components/addons/names";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE } from "../../components/addons/names";
 import { BLUE_GREEN, synth } from "../harness";
 
 const args = (...extra: string[]) => parseArgs(["--stack", "dev", ...extra]);
@@ -17,7 +17,46 @@ describe("verify reads the stack", () => {
     it("takes the app's namespace and name from Pulumi.<stack>.yaml", () => {
         const plan = planFor(loadStack("dev"), args());
         assert.deepEqual(plan.app, { namespace: "web", name: "web", blueGreen: false });
-        assert.deepEqual(plan.phases, ["baseline", "rollout-restart", "scale-in"]);
+    });
+
+    it("[#14] runs every phase that applies to the stack by default; dev has an HPA, Istio and Karpenter, no blue/green", () => {
+        const plan = planFor(loadStack("dev"), args());
+        assert.deepEqual(plan.phases, ["baseline", "rollout-restart", "scale-in", "scale-out", "node-drain", "gateway-restart"]);
+        assert.deepEqual(plan.gateway, { namespace: "istio-ingress", name: "istio-ingressgateway" });
+        assert.equal(plan.stepUsers, 200, "4 × the 50 default users");
+        assert.equal(plan.nodeReplace, false);
+        // --phases picks, in the run's own order.
+        assert.deepEqual(planFor(loadStack("dev"), args("--phases", "node-drain,baseline", "--node-replace")).phases, [
+            "baseline",
+            "node-drain",
+        ]);
+        assert.equal(planFor(loadStack("dev"), args("--phases", "node-drain", "--node-replace")).nodeReplace, true);
+    });
+
+    it("[#14] refuses, at once, every named phase the stack cannot run and --node-replace without Karpenter", () => {
+        const dev = loadStack("dev");
+        const bare = {
+            ...dev,
+            app: { ...dev.app, autoscaling: { ...dev.app.autoscaling, enabled: false } },
+            addons: {
+                ...dev.addons,
+                istio: { ...dev.addons.istio, enabled: false },
+                karpenter: { ...dev.addons.karpenter, enabled: false },
+            },
+        };
+        assert.deepEqual(planFor(bare, args()).phases, ["baseline", "rollout-restart", "scale-in", "node-drain"]);
+        assert.equal(planFor(bare, args()).gateway, undefined);
+        assert.throws(
+            () => planFor(bare, args("--phases", "scale-out,gateway-restart,blue-green,node-drain", "--node-replace")),
+            inputError(
+                /^stack dev: scale-out needs zero-downtime-eks:app\.autoscaling\.enabled; gateway-restart needs zero-downtime-eks:addons\.istio\.enabled; blue-green needs zero-downtime-eks:app\.blueGreen\.enabled; --node-replace needs zero-downtime-eks:addons\.karpenter\.enabled: without Karpenter nothing replaces the node$/,
+            ),
+        );
+        assert.throws(
+            () => planFor(dev, args("--users", "5000", "--spawn-rate", "1000")),
+            inputError(/--users 5000 leaves no room for the scale-out step/),
+        );
+        assert.deepEqual(planFor(dev, args("--users", "5000", "--spawn-rate", "1000", "--phases", "baseline")).phases, ["baseline"]);
     });
 
     it("loads the app through the ALB by default, not addons.locust.targetHost: the Istio entrypoint's Ingress, or the app's own; --host overrides", () => {
@@ -49,7 +88,7 @@ describe("verify reads the stack", () => {
             "        blueGreen:",
             "            enabled: true",
         ]);
-        const plan = planFor(loadStack("custom", dir), { ...args("--blue-green"), stack: "custom" });
+        const plan = planFor(loadStack("custom", dir), { ...args(), stack: "custom" });
         assert.deepEqual(plan.app, { namespace: "retail", name: "shop", blueGreen: true });
         assert.deepEqual(plan.phases.at(-1), "blue-green");
         // Without Istio, the app's own Ingress fronts it.
@@ -83,11 +122,7 @@ describe("verify reads the stack", () => {
         );
     });
 
-    it("refuses --blue-green on a stack without blue/green, and a ramp-up longer than half the phase", () => {
-        assert.throws(
-            () => planFor(loadStack("dev"), args("--blue-green")),
-            inputError(/--blue-green needs zero-downtime-eks:app\.blueGreen\.enabled/),
-        );
+    it("refuses a ramp-up longer than half the phase", () => {
         assert.throws(() => planFor(loadStack("dev"), args("--users", "1000", "--duration", "60")), inputError(/raise it to 210/));
     });
 });
@@ -100,7 +135,7 @@ describe("verify looks for what the stack creates", () => {
         configMap: "kubernetes:core/v1:ConfigMap",
         ingress: "kubernetes:networking.k8s.io/v1:Ingress",
     };
-    const named = (resources: { type: string; inputs: any }[], type: string, namespace: string) =>
+    const named = (resources: { type: string; inputs: any }[], type: string, namespace: string | undefined) =>
         resources.filter((r) => r.type === type && r.inputs.metadata?.namespace === namespace).map((r) => r.inputs);
 
     it("the Ingress whose ALB fronts the app: the Istio entrypoint with Istio on, the app's own without", async () => {
@@ -111,6 +146,21 @@ describe("verify looks for what the stack creates", () => {
         assert.deepEqual(planFor(dev, args()).target, { ingress: { namespace: GATEWAY_NAMESPACE, name: ENTRYPOINT_INGRESS } });
         const noIstio = { "zero-downtime-eks:addons": { istio: { enabled: false } } };
         assert.deepEqual(ingresses(await synth("dev", noIstio)), ["web/web"]);
+    });
+
+    it("[#14] the ingress gateway the gateway-restart phase restarts: Deployment, HPA and Service named by the chart's `name`, in a namespace with readiness gates", async () => {
+        const result = await synth("dev");
+        const gateway = result.resources.find(
+            (r) => r.type === "kubernetes:helm.sh/v3:Release" && (r.inputs.values as any)?.name === GATEWAY_NAME,
+        );
+        assert.ok(gateway, "no gateway release");
+        assert.equal(gateway.inputs.namespace, GATEWAY_NAMESPACE);
+        assert.equal((gateway.inputs.values as any).autoscaling.enabled, true);
+        assert.deepEqual(planFor(loadStack("dev"), args()).gateway, { namespace: GATEWAY_NAMESPACE, name: GATEWAY_NAME });
+        const [ns] = named(result.resources, "kubernetes:core/v1:Namespace", undefined).filter(
+            (i) => i.metadata.name === GATEWAY_NAMESPACE,
+        );
+        assert.equal(ns?.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled");
     });
 
     it("the locustfile ConfigMap the Job mounts, with the key its command runs", async () => {

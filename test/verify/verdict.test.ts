@@ -1,14 +1,16 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { PhaseResult, formatRatio, formatTable, verdict } from "../../verify/verdict";
+import { PhaseResult, formatRatio, formatTable, totals, verdict } from "../../verify/verdict";
 import { parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
 import { fixture } from "./fake-cluster";
 
 const clean = (phase: PhaseResult["phase"]): PhaseResult => ({
     phase,
     loadSeconds: 300,
+    users: 50,
     stats: parseStatsCsv(fixture("baseline_stats.csv")),
     failures: [],
+    history: [],
 });
 
 describe("verdict", () => {
@@ -56,11 +58,29 @@ describe("verdict", () => {
     });
 });
 
+describe("[#14] the scale-out phase's verdict", () => {
+    it("counts the load step's requests and failures with the phase's, and names the step's error", () => {
+        const failures = parseFailuresCsv(fixture("rollout-restart_failures.csv"));
+        const stepStats = parseStatsCsv(fixture("rollout-restart_stats.csv"));
+        const phase: PhaseResult = { ...clean("scale-out"), step: { users: 150, stats: stepStats, failures, history: [] } };
+        assert.deepEqual(totals(phase), { requests: 5871 + 29310, failures: 3 });
+        const v = verdict(["scale-out"], [phase]);
+        assert.match(v.problems[0], /^scale-out: 3 of 35,181 requests failed; most frequent: 2 × GET app: HTTPError\('503/);
+    });
+
+    it("a scale-out that never happened proves nothing, even with zero failures", () => {
+        const v = verdict(
+            ["scale-out"],
+            [{ ...clean("scale-out"), disruption: { summary: "s", settledAtSeconds: 1, outlasted: false, unproven: "no new pod served" } }],
+        );
+        assert.deepEqual(v, { passed: false, problems: ["scale-out: no new pod served"] });
+    });
+});
+
 describe("the phase table", () => {
     it("shows requests, failures, failure ratio and p50/p95/p99 per phase", () => {
         const failing: PhaseResult = {
-            phase: "rollout-restart",
-            loadSeconds: 300,
+            ...clean("rollout-restart"),
             stats: parseStatsCsv(fixture("rollout-restart_stats.csv")),
             failures: [],
             disruption: { summary: "replaced 4 pods", settledAtSeconds: 182, outlasted: false },

@@ -1,0 +1,48 @@
+// The timing models of a stack, from its settings alone: what `npm run verify` compares its
+// measurements with, without synthesizing the program. The synth report computes the same numbers
+// from the resources it synthesized; test/stacks/models.test.ts holds the two equal for every stack.
+import { PLAIN_DEFAULTS, SpikeStep, spikeToServing } from "../rules/spike";
+import { DEREGISTRATION_PROPAGATION_SECONDS, requiredPreStopSeconds } from "../rules/timing";
+import { firstScaleOutNeed } from "./capacity";
+import type { Settings } from "./settings";
+
+export interface StackModels {
+    /** From a load step to the first new pod serving: the stack column of the synth report's spike table. */
+    spike: { steps: SpikeStep[]; total: number | undefined };
+    /** What the timing rules assume a terminating pod needs, and what the stack gives it. */
+    termination: {
+        /** rules/timing.ts: controller + ELB propagation of a deregistration. */
+        propagationSeconds: number;
+        /** Propagation + the ALB's failure detection (interval × unhealthy threshold): the preStop the rules ask for. */
+        requiredPreStopSeconds: number;
+        preStopSeconds: number;
+        /** ALB health-check interval × unhealthy threshold. */
+        detectionSeconds: number;
+    };
+}
+
+export function stackModels(settings: Settings): StackModels {
+    const { app, addons, cluster } = settings;
+    // With Istio the ALB's targets are the gateway's pods: a new app pod has no health check of its own to pass.
+    const ownAlb = !addons.istio.enabled;
+    const spike = spikeToServing(
+        {
+            ...PLAIN_DEFAULTS,
+            startupPeriodSeconds: app.probes.startupPeriodSeconds,
+            readinessPeriodSeconds: app.probes.readinessPeriodSeconds,
+            albIntervalSeconds: ownAlb ? app.timing.healthCheckIntervalSeconds : 0,
+            albHealthyThreshold: ownAlb ? app.timing.healthyThreshold : 0,
+        },
+        firstScaleOutNeed(cluster, addons, app),
+    );
+    const detectionSeconds = app.timing.healthCheckIntervalSeconds * app.timing.unhealthyThreshold;
+    return {
+        spike,
+        termination: {
+            propagationSeconds: DEREGISTRATION_PROPAGATION_SECONDS,
+            requiredPreStopSeconds: requiredPreStopSeconds(app.timing),
+            preStopSeconds: app.timing.preStopSeconds,
+            detectionSeconds,
+        },
+    };
+}

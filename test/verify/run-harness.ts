@@ -1,0 +1,104 @@
+// What the run tests share: a plan, a fake cluster driven by a fake clock, and an ELBv2 client mocked
+// with aws-sdk-client-mock that answers DescribeTargetHealth from the fake cluster's target groups.
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import * as sdk from "@aws-sdk/client-elastic-load-balancing-v2";
+import { mockClient } from "aws-sdk-client-mock";
+import type { StackModels } from "../../stacks/models";
+import { ElbTargetHealth } from "../../verify/elb";
+import { Outcome, Plan, runVerify } from "../../verify/run";
+import { FakeCluster, FakeClock, FakeOptions } from "./fake-cluster";
+
+export const HPA = { minReplicas: 4, maxReplicas: 12 };
+
+/**
+ * The dev stack's models with the app on its own ALB: 15 + 15 s to the HPA, room on the nodes, startup
+ * 2 s, readiness 5 s, ALB 5 s × 2; preStop 40 s against 15 s propagation + 5 s × 2 detection.
+ */
+export const MODELS: StackModels = {
+    spike: {
+        steps: [
+            { step: "fresh CPU metrics (metrics-server resolution)", seconds: 15 },
+            { step: "HPA acts (controller sync period)", seconds: 15 },
+            { step: "node for the new pods (Karpenter batch + launch)", seconds: 0 },
+            { step: "image pull", seconds: 0 },
+            { step: "started (startup probe, one success)", seconds: 2 },
+            { step: "Ready (readiness probe, one success)", seconds: 5 },
+            { step: "ALB routes to it (interval × healthy threshold)", seconds: 10 },
+        ],
+        total: 47,
+    },
+    termination: { propagationSeconds: 15, requiredPreStopSeconds: 25, preStopSeconds: 40, detectionSeconds: 10 },
+};
+
+export function plan(overrides: Partial<Plan> = {}): Plan {
+    return {
+        app: { namespace: "web", name: "web", blueGreen: false },
+        load: { users: 50, spawnRate: 10, host: "http://web.web.svc.cluster.local" },
+        baselineSeconds: 60,
+        durationSeconds: 300,
+        phases: ["baseline", "rollout-restart", "scale-in"],
+        stepUsers: 200,
+        nodeReplace: false,
+        models: MODELS,
+        ...overrides,
+    };
+}
+
+export interface Harness {
+    cluster: FakeCluster;
+    lines: string[];
+    /** Presses Ctrl-C: calls the handler runVerify registered, if any. */
+    interrupt: () => void;
+    /** The mocked ELBv2 client's DescribeTargetHealth calls. */
+    describeCalls: () => number;
+    run: (p?: Plan) => Promise<Outcome>;
+}
+
+/** A fake cluster and a run against it; `elb: false` runs without AWS credentials (no target health). */
+export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, options);
+    const lines: string[] = [];
+    let handler: (() => void) | undefined;
+    const client = new ElasticLoadBalancingV2Client({
+        region: "ap-northeast-2",
+        credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x" },
+    });
+    const mock = mockClient(client);
+    mock.on(DescribeTargetHealthCommand).callsFake((input: { TargetGroupArn: string }) => ({
+        TargetHealthDescriptions: cluster
+            .describeTargets(input.TargetGroupArn)
+            .map((t) => ({ Target: { Id: t.id, Port: t.port }, HealthCheckPort: String(t.port), TargetHealth: { State: t.state } })),
+    }));
+    return {
+        cluster,
+        lines,
+        interrupt: () => handler?.(),
+        describeCalls: () => mock.commandCalls(DescribeTargetHealthCommand).length,
+        run: (p = plan()) =>
+            runVerify(p, {
+                client: cluster,
+                clock,
+                log: (line) => lines.push(line),
+                onInterrupt: (h) => {
+                    handler = h;
+                    return () => (handler = undefined);
+                },
+                runId: "t1",
+                targetHealth: () => Promise.resolve(elb ? new ElbTargetHealth(client, sdk) : undefined),
+            }),
+    };
+}
+
+/** The app's HPA, replicas (once the HPA has acted), Service selector and nodes, to compare before and after. */
+export function appState(cluster: FakeCluster) {
+    cluster.syncHpas();
+    return {
+        hpas: JSON.stringify([...cluster.hpas]),
+        replicas: [...cluster.deployments].map(([k, d]) => `${k}=${d.replicas}`),
+        services: JSON.stringify([...cluster.services]),
+        cordoned: [...cluster.nodes.values()].filter((n) => n.unschedulable).map((n) => n.name),
+    };
+}
+
+export const allJobsDeleted = (cluster: FakeCluster): boolean => [...cluster.jobs.values()].every((j) => j.deleted);

@@ -1,0 +1,231 @@
+// The reports a run leaves behind besides its console output: `--json FILE` (everything, raw per-pod
+// timings included, for other tools) and `--html FILE` (one self-contained page: per phase, requests
+// per second, failures and p95 latency over time with the disruption events on the time axis, the
+// failures, the scale-out measurement and the calibration table). The page is plain SVG drawn here:
+// it loads nothing when opened, so it can be attached to a ticket or opened offline.
+import * as fs from "fs";
+import * as path from "path";
+import type { VerifyArgs } from "./args";
+import { UsageError } from "./args";
+import { calibrationRows, impliedPreStop } from "./calibration";
+import type { Outcome, Plan, RunEvent } from "./plan";
+import { exitCode } from "./run";
+import type { HistoryRow } from "./stats";
+import { PhaseResult, count, formatRatio, totals } from "./verdict";
+
+export interface ReportInput {
+    stack: string;
+    host: string;
+    plan: Plan;
+    outcome: Outcome;
+}
+
+/** Refuses (bad input, before the run) a report path whose directory does not exist. */
+export function checkReportPaths(args: Pick<VerifyArgs, "json" | "html">): void {
+    for (const [flag, file] of [
+        ["--json", args.json],
+        ["--html", args.html],
+    ] as const) {
+        if (file !== undefined && !fs.statSync(path.dirname(path.resolve(file)), { throwIfNoEntry: false })?.isDirectory()) {
+            throw new UsageError(`${flag} ${file}: the directory ${path.dirname(path.resolve(file))} does not exist`);
+        }
+    }
+}
+
+/** Everything the run found, as one JSON document. */
+export function jsonReport(r: ReportInput): unknown {
+    const { outcome, plan } = r;
+    return {
+        stack: r.stack,
+        host: r.host,
+        phases: outcome.planned,
+        exitCode: exitCode(outcome),
+        verdict: outcome.verdict,
+        error: outcome.error,
+        interrupted: outcome.interrupted,
+        restoreProblems: outcome.restoreProblems,
+        results: outcome.results.map((res) => ({ ...res, totals: totals(res) })),
+        events: outcome.events.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
+        scaleOut: outcome.scaleOut,
+        calibration: {
+            rows: calibrationRows(outcome.timings, plan.models),
+            impliedPreStop: impliedPreStop(outcome.timings, plan.models),
+            assumed: plan.models.termination,
+            // ms since the epoch, as measured: deletion requested, endpoint out, draining; created, ready, healthy.
+            raw: outcome.timings,
+        },
+        models: plan.models,
+    };
+}
+
+const esc = (text: string): string =>
+    text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
+
+interface Series {
+    label: string;
+    points: { t: number; v: number | undefined }[];
+    dashed?: boolean;
+}
+
+const W = 760;
+const H = 130;
+const PAD = { left: 56, right: 12, top: 16, bottom: 22 };
+
+/** One plot of a phase: series over seconds since the phase's load started, events as vertical lines. */
+function plot(title: string, unit: string, series: Series[], events: { t: number; n: number; text: string }[], span: number): string {
+    const values = series.flatMap((s) => s.points.map((p) => p.v ?? 0));
+    const top = Math.max(1, ...values);
+    const x = (t: number) => PAD.left + (Math.min(Math.max(t, 0), span) / Math.max(span, 1)) * (W - PAD.left - PAD.right);
+    const y = (v: number) => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
+    const lines = series.map((s) => {
+        const d = s.points
+            .filter((p) => p.v !== undefined)
+            .map((p, i) => `${i === 0 ? "M" : "L"}${x(p.t).toFixed(1)},${y(p.v ?? 0).toFixed(1)}`)
+            .join(" ");
+        return `<path d="${d}" fill="none" stroke="currentColor" stroke-width="1.5"${s.dashed ? ' stroke-dasharray="4 3"' : ""}><title>${esc(s.label)}</title></path>`;
+    });
+    const marks = events.map(
+        (e) =>
+            `<g class="event"><line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}"/>` +
+            `<text x="${(x(e.t) + 2).toFixed(1)}" y="${PAD.top + 9}">${e.n}</text><title>${esc(e.text)}</title></g>`,
+    );
+    return [
+        `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">`,
+        `<text x="4" y="12" class="title">${esc(title)} (${esc(unit)}, max ${Math.round(top * 10) / 10})</text>`,
+        `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" class="axis"/>`,
+        `<text x="${PAD.left}" y="${H - 6}">0 s</text><text x="${W - PAD.right - 40}" y="${H - 6}">${Math.round(span)} s</text>`,
+        ...marks,
+        ...lines,
+        "</svg>",
+    ].join("");
+}
+
+function table(head: string[], rows: string[][]): string {
+    const th = head.map((h) => `<th>${esc(h)}</th>`).join("");
+    const body = rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`).join("");
+    return `<table><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+function phaseSection(result: PhaseResult, events: RunEvent[]): string {
+    const history: HistoryRow[] = result.history;
+    const t0 = history[0]?.timestamp ?? Math.min(...events.map((e) => e.at / 1000));
+    const span = Math.max(result.loadSeconds, ...history.map((h) => h.timestamp - t0));
+    const at = (rows: HistoryRow[], pick: (h: HistoryRow) => number | undefined) => rows.map((h) => ({ t: h.timestamp - t0, v: pick(h) }));
+    const step = result.step?.history ?? [];
+    const numbered = events.map((e, i) => ({ t: e.at / 1000 - t0, n: i + 1, text: e.text }));
+    const t = totals(result);
+    const charts = [
+        plot(
+            "requests per second",
+            "req/s",
+            [
+                { label: "load", points: at(history, (h) => h.requestsPerSecond) },
+                ...(step.length > 0 ? [{ label: "load step", points: at(step, (h) => h.requestsPerSecond), dashed: true }] : []),
+            ],
+            numbered,
+            span,
+        ),
+        plot(
+            "failures per second",
+            "failures/s",
+            [
+                { label: "load", points: at(history, (h) => h.failuresPerSecond) },
+                ...(step.length > 0 ? [{ label: "load step", points: at(step, (h) => h.failuresPerSecond), dashed: true }] : []),
+            ],
+            numbered,
+            span,
+        ),
+        plot("p95 latency", "ms", [{ label: "load", points: at(history, (h) => h.p95Ms) }], numbered, span),
+    ];
+    const failures = [...result.failures, ...(result.step?.failures ?? [])];
+    const seconds = (e: RunEvent) => `${Math.round(e.at / 1000 - t0)} s`;
+    return [
+        `<section id="phase-${esc(result.phase)}"><h2>${esc(result.phase)}</h2>`,
+        `<p class="${t.failures > 0 ? "fail" : "pass"}">${count(t.requests)} requests, ${count(t.failures)} failed (${formatRatio(t.failures, t.requests)})` +
+            `${result.disruption ? `; ${esc(result.disruption.summary)}, at rest after ${result.disruption.settledAtSeconds} s` : ""}</p>`,
+        ...charts,
+        events.length > 0 ? `<ol class="events">${events.map((e) => `<li>${seconds(e)}: ${esc(e.text)}</li>`).join("")}</ol>` : "",
+        failures.length > 0
+            ? table(
+                  ["method", "name", "error", "occurrences"],
+                  failures.map((f) => [f.method, f.name, f.error, count(f.occurrences)]),
+              )
+            : "",
+        "</section>",
+    ].join("\n");
+}
+
+const STYLE = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:800px;color:#222}svg{width:100%;height:auto;display:block;margin:.3em 0}
+svg text{font-size:10px;fill:#555}svg .title{font-weight:600;fill:#222}.axis{stroke:#999}.event line{stroke:#c33;stroke-dasharray:2 2}.event text{fill:#c33}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.pass{color:#161}.fail{color:#b11;font-weight:600}`;
+
+/** The self-contained HTML page: no script, no stylesheet or font from the network. */
+export function htmlReport(r: ReportInput): string {
+    const { outcome, plan } = r;
+    const passed = exitCode(outcome) === 0;
+    const verdict = passed
+        ? `<p class="pass">PASS: not one request failed</p>`
+        : `<ul class="fail">${[...outcome.verdict.problems, ...(outcome.error ? [`ERROR: ${outcome.error}`] : []), ...outcome.restoreProblems].map((p) => `<li>${esc(p)}</li>`).join("")}</ul>`;
+    const rows = calibrationRows(outcome.timings, plan.models);
+    const implied = impliedPreStop(outcome.timings, plan.models);
+    const calibration =
+        rows.length === 0
+            ? "<p>No pod came or went while sampled.</p>"
+            : table(
+                  ["phase", "measure", "pods", "p50 s", "p95 s", "max s", "rules assume"],
+                  rows.map((c) => [
+                      c.phase,
+                      c.measure,
+                      String(c.spread.n),
+                      String(c.spread.p50),
+                      String(c.spread.p95),
+                      String(c.spread.max),
+                      c.assumed ?? "-",
+                  ]),
+              );
+    const so = outcome.scaleOut;
+    return [
+        "<!doctype html>",
+        `<html lang="en"><head><meta charset="utf-8"><title>verify: stack ${esc(r.stack)}</title><style>${STYLE}</style></head><body>`,
+        `<h1>Zero-downtime verify: stack ${esc(r.stack)}</h1>`,
+        `<p>Load against ${esc(r.host)}; phases ${esc(outcome.planned.join(", "))}.</p>`,
+        verdict,
+        ...outcome.results.map((res) =>
+            phaseSection(
+                res,
+                outcome.events.filter((e) => e.phase === res.phase),
+            ),
+        ),
+        so === undefined
+            ? ""
+            : `<section id="scale-out-measure"><h2>Spike to serving</h2><p>${esc(
+                  `measured ${so.measuredSeconds ?? "-"} s, modeled ${so.modeledSeconds ?? "-"} s: ${so.judgement}`,
+              )}</p></section>`,
+        `<section id="calibration"><h2>Calibration</h2>${calibration}<p>${esc(
+            implied === undefined
+                ? "No ALB deregistration was measured."
+                : `preStop these measurements imply: ${implied.preStopSeconds} s (the rules ask ${plan.models.termination.requiredPreStopSeconds} s; the stack sets ${plan.models.termination.preStopSeconds} s)`,
+        )}</p></section>`,
+        "</body></html>",
+        "",
+    ].join("\n");
+}
+
+/** Writes the reports asked for; returns one line per file written (or not). */
+export function writeReports(args: Pick<VerifyArgs, "json" | "html">, r: ReportInput): string[] {
+    const lines: string[] = [];
+    const write = (file: string | undefined, text: () => string, what: string) => {
+        if (file === undefined) {
+            return;
+        }
+        try {
+            fs.writeFileSync(file, text());
+            lines.push(`wrote the ${what} report to ${file}`);
+        } catch (err) {
+            lines.push(`could not write the ${what} report to ${file}: ${(err as Error).message.split("\n")[0]}`);
+        }
+    };
+    write(args.json, () => `${JSON.stringify(jsonReport(r), null, 2)}\n`, "JSON");
+    write(args.html, () => htmlReport(r), "HTML");
+    return lines;
+}
