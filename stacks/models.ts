@@ -9,8 +9,13 @@ import type { Settings } from "./settings";
 export interface StackModels {
     /** From a load step to the first new pod serving: the stack column of the synth report's spike table. */
     spike: { steps: SpikeStep[]; total: number | undefined };
-    /** What the timing rules assume a terminating pod needs, and what the stack gives it. */
+    /**
+     * The pods the ALB targets (the app's own with its own ALB, the ingress gateway's behind the mesh):
+     * what the timing rules assume one of them needs to leave and join the target group, and what the
+     * stack gives it.
+     */
     termination: {
+        albTargets: "app" | "gateway";
         /** rules/timing.ts: controller + ELB propagation of a deregistration. */
         propagationSeconds: number;
         /** Propagation + the ALB's failure detection (interval × unhealthy threshold): the preStop the rules ask for. */
@@ -18,6 +23,8 @@ export interface StackModels {
         preStopSeconds: number;
         /** ALB health-check interval × unhealthy threshold. */
         detectionSeconds: number;
+        /** ALB health-check interval × healthy threshold: a new target turning healthy (rules/spike.ts's ALB step). */
+        registrationSeconds: number;
     };
 }
 
@@ -35,14 +42,17 @@ export function stackModels(settings: Settings): StackModels {
         },
         firstScaleOutNeed(cluster, addons, app),
     );
-    const detectionSeconds = app.timing.healthCheckIntervalSeconds * app.timing.unhealthyThreshold;
+    // The gateway's timing is a platform constant (stacks/defaults.ts GATEWAY_TIMING), the app's its settings.
+    const targets = ownAlb ? app.timing : addons.istio.gatewayTiming;
     return {
         spike,
         termination: {
+            albTargets: ownAlb ? "app" : "gateway",
             propagationSeconds: DEREGISTRATION_PROPAGATION_SECONDS,
-            requiredPreStopSeconds: requiredPreStopSeconds(app.timing),
-            preStopSeconds: app.timing.preStopSeconds,
-            detectionSeconds,
+            requiredPreStopSeconds: requiredPreStopSeconds(targets),
+            preStopSeconds: targets.preStopSeconds,
+            detectionSeconds: targets.healthCheckIntervalSeconds * targets.unhealthyThreshold,
+            registrationSeconds: targets.healthCheckIntervalSeconds * targets.healthyThreshold,
         },
     };
 }

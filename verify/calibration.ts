@@ -193,6 +193,24 @@ export class Sampler {
         }
     }
 
+    /**
+     * Whether a sample could still add a measurement: a terminating pod whose endpoint or target has not
+     * gone yet, or a new pod not yet Ready or (with target health) healthy. Once not, the run stops sampling.
+     */
+    pending(): boolean {
+        const alb = this.elb !== undefined;
+        const owned = (workload: string) =>
+            alb && this.watched.some((w) => w.workload === workload && w.binding?.targetGroupArn !== undefined);
+        return (
+            [...this.terminating.values()].some(
+                (t) => t.endpointOutAt === undefined || (owned(t.workload) && t.drainingAt === undefined),
+            ) ||
+            [...this.created.values()].some(
+                (p) => p.readyAt === undefined || p.endpointReadyAt === undefined || (owned(p.workload) && p.healthyAt === undefined),
+            )
+        );
+    }
+
     timings(): Timings {
         return { terminating: [...this.terminating.values()], created: [...this.created.values()] };
     }
@@ -254,10 +272,7 @@ const NEW_GAPS: Gap<NewPod>[] = [
         measure: "containers ready → ALB target healthy",
         from: (p) => p.containersReadyAt,
         to: (p) => p.healthyAt,
-        assumed: (m) => {
-            const alb = m.spike.steps.find((s) => s.step.startsWith("ALB"));
-            return `${alb?.seconds ?? 0} s interval × healthy threshold (rules/spike.ts)`;
-        },
+        assumed: (m) => `${m.termination.registrationSeconds} s interval × healthy threshold (rules/spike.ts)`,
     },
     { measure: "ALB target healthy → pod Ready (readiness gate)", from: (p) => p.healthyAt, to: (p) => p.readyAt },
 ];
@@ -335,7 +350,7 @@ export function formatCalibration(timings: Timings, models: StackModels): string
         implied === undefined
             ? "preStop: no ALB deregistration was measured (no target group of the app's pods, or no AWS credentials)"
             : `preStop these measurements imply: ${sec(implied.measuredSeconds)} longest deletion → draining + ${t.detectionSeconds} s ALB failure detection = ${implied.preStopSeconds} s ` +
-                  `(the rules ask ${t.requiredPreStopSeconds} s; the stack sets ${t.preStopSeconds} s)`,
+                  `(the rules ask ${t.requiredPreStopSeconds} s; the stack sets ${t.preStopSeconds} s on the ${t.albTargets === "app" ? "app" : "ingress gateway"})`,
     );
     return lines;
 }

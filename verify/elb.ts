@@ -43,3 +43,13 @@ export async function openElb(region: string): Promise<{ elb: TargetHealthSource
     }
     return { elb: new ElbTargetHealth(client, sdk) };
 }
+
+/** openElb for the run: undefined when there is none, having said in one line why and that the verdict still stands. */
+export async function targetHealthOrSkip(region: string, say: (line: string) => void): Promise<TargetHealthSource | undefined> {
+    const opened = await openElb(region);
+    if ("skipped" in opened) {
+        say(`calibration: ${opened.skipped}, so ALB target timings are skipped; the load verdict still stands`);
+        return undefined;
+    }
+    return opened.elb;
+}

@@ -71,14 +71,8 @@ export async function main(argv: string[]): Promise<number> {
                 return () => (interruptHandler = undefined);
             },
             runId: Date.now().toString(36),
-            targetHealth: async () => {
-                const aws = await (await import("./elb.js")).openElb(settings.region);
-                if ("skipped" in aws) {
-                    console.log(`${PREFIX} calibration: ${aws.skipped}, so ALB target timings are skipped; the load verdict still stands`);
-                    return undefined;
-                }
-                return aws.elb;
-            },
+            targetHealth: async () =>
+                (await import("./elb.js")).targetHealthOrSkip(settings.region, (line) => console.log(`${PREFIX} ${line}`)),
         });
         summarize(outcome, plan).forEach((line) => console.log(line));
         const { writeReports } = await import("./report.js");

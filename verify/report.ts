@@ -204,7 +204,7 @@ export function htmlReport(r: ReportInput): string {
         `<section id="calibration"><h2>Calibration</h2>${calibration}<p>${esc(
             implied === undefined
                 ? "No ALB deregistration was measured."
-                : `preStop these measurements imply: ${implied.preStopSeconds} s (the rules ask ${plan.models.termination.requiredPreStopSeconds} s; the stack sets ${plan.models.termination.preStopSeconds} s)`,
+                : `preStop these measurements imply: ${implied.preStopSeconds} s (the rules ask ${plan.models.termination.requiredPreStopSeconds} s; the stack sets ${plan.models.termination.preStopSeconds} s on the ${plan.models.termination.albTargets === "app" ? "app" : "ingress gateway"})`,
         )}</p></section>`,
         "</body></html>",
         "",

@@ -28,8 +28,9 @@ export class Restorer {
         };
         for (const node of [...this.cordoned]) {
             await attempt(`node ${node} (cordoned by verify)`, `kubectl uncordon ${node}`, async () => {
-                const now = await this.client.getNode(node);
-                if (now?.unschedulable === true) {
+                // Uncordoned whatever a read says: Ctrl-C can restore while the cordon is still in flight, and a
+                // read before it lands would see the node schedulable. Uncordoning twice is harmless.
+                if ((await this.client.getNode(node)) !== undefined) {
                     await this.client.setUnschedulable(node, false);
                     this.log(`restored node ${node}: uncordoned`);
                 }

@@ -47,6 +47,8 @@ class Run implements PhaseRun {
     private lastProgress = 0;
     private job = "";
     private stepJob?: { name: string; users: number };
+    /** The current phase's disruption has returned (the app is at rest again). */
+    private disrupted = false;
 
     constructor(
         readonly plan: Plan,
@@ -107,6 +109,10 @@ class Run implements PhaseRun {
         for (;;) {
             this.guard();
             await this.sampler?.tick();
+            // Once the disruption is over and every pod it moved has been timed, the phase polls at the usual pace.
+            if (this.disrupted && this.sampler?.pending() === false) {
+                this.sampler = undefined;
+            }
             const result = await step();
             if ("done" in result) {
                 return result.done;
@@ -212,6 +218,7 @@ class Run implements PhaseRun {
         this.phaseStart = clock.now();
         this.lastProgress = 0;
         this.stepJob = undefined;
+        this.disrupted = false;
         await this.startJob(phase, name, this.plan.load.users, seconds);
         this.loadStart = clock.now();
         this.loadSeconds = seconds;
@@ -234,6 +241,7 @@ class Run implements PhaseRun {
                 await this.sampler.tick();
             }
             const summary = await disrupt();
+            this.disrupted = true;
             const settledAtSeconds = this.seconds(this.loadStart);
             const job = await this.deps.client.getJob(JOB_NAMESPACE, name);
             const unproven =

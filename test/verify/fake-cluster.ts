@@ -395,15 +395,21 @@ export class FakeCluster implements ClusterClient {
         return this.calls.filter((c) => /^(patch|create|delete|evict|set)/.test(c.method));
     }
 
-    /** What each HPA controller does at its next sync: replicas within [min, max]; under the load step, more. */
+    /** What each HPA controller does at its next sync: replicas within [min, max]; under the load step, more, until it ends. */
     syncHpas(): void {
-        const step = [...this.jobs.entries()].find(([name, j]) => name.startsWith("verify-step-") && !j.deleted);
-        if (step !== undefined && !this.scaledOut && this.clock.now() >= step[1].created + (this.options.scaleOutAfterMs ?? 30_000)) {
-            this.scaledOut = true;
-            const d = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
-            if (d) {
-                d.replicas += this.options.scaleOutBy ?? 2;
+        const step = [...this.jobs.entries()].find(([name]) => name.startsWith("verify-step-"))?.[1];
+        const app = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
+        const by = this.options.scaleOutBy ?? 2;
+        if (step !== undefined && app !== undefined) {
+            const now = this.clock.now();
+            const stepped =
+                !step.deleted && now >= step.created + (this.options.scaleOutAfterMs ?? 30_000) && now < step.created + step.seconds * 1000;
+            if (stepped && !this.scaledOut) {
+                app.replicas += by;
+            } else if (!stepped && this.scaledOut) {
+                app.replicas -= by;
             }
+            this.scaledOut = stepped;
         }
         for (const [key, hpa] of this.hpas) {
             const d = this.deployments.get(key);

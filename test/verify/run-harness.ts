@@ -27,7 +27,14 @@ export const MODELS: StackModels = {
         ],
         total: 47,
     },
-    termination: { propagationSeconds: 15, requiredPreStopSeconds: 25, preStopSeconds: 40, detectionSeconds: 10 },
+    termination: {
+        albTargets: "app",
+        propagationSeconds: 15,
+        requiredPreStopSeconds: 25,
+        preStopSeconds: 40,
+        detectionSeconds: 10,
+        registrationSeconds: 10,
+    },
 };
 
 export function plan(overrides: Partial<Plan> = {}): Plan {

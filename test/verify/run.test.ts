@@ -241,3 +241,56 @@ describe("verify refuses to start on API errors, changing nothing", () => {
         assert.deepEqual(h.cluster.hpas.get("web/web"), HPA);
     });
 });
+
+describe("[#14] verify restores the cluster when any change it makes fails", () => {
+    const GATEWAY = { namespace: "istio-ingress", name: "istio-ingressgateway" };
+    const FULL = plan({
+        phases: ["baseline", "rollout-restart", "scale-in", "scale-out", "node-drain", "gateway-restart"],
+        gateway: GATEWAY,
+    });
+    const MUTATION = /^(patch|create|delete|evict|set)/;
+
+    it("a clean run of every phase makes these changes, and ends with the cluster as found", async () => {
+        const h = harness({ hpa: HPA, gateway: true });
+        const before = appState(h.cluster);
+        const outcome = await h.run(FULL);
+        assert.equal(exitCode(outcome), 0, outcome.error);
+        assert.deepEqual(appState(h.cluster), before);
+        const kinds = new Set(h.cluster.mutations().map((c) => c.method));
+        assert.deepEqual([...kinds].sort(), ["createJob", "deleteJob", "evictPod", "patchDeployment", "patchHpa", "setUnschedulable"]);
+    });
+
+    // Each change of the clean run fails in turn (once): the run reports it, and the cluster ends as found.
+    const clean = harness({ hpa: HPA, gateway: true });
+    const count = clean.run(FULL).then(() => clean.cluster.mutations().length);
+    it("every change, failing in turn", async () => {
+        const n = await count;
+        assert.ok(n > 15, `${n} changes`);
+        for (let k = 1; k <= n; k++) {
+            const h = harness({ hpa: HPA, gateway: true });
+            const before = appState(h.cluster);
+            let seen = 0;
+            let failed = "";
+            h.cluster.failWith = (method, args) => {
+                if (MUTATION.test(method) && ++seen === k) {
+                    failed = `${method} ${JSON.stringify(args)}`;
+                    return new Error(`change ${k} refused`);
+                }
+                return undefined;
+            };
+            const outcome = await h.run(FULL);
+            const what = `change ${k}: ${failed}`;
+            assert.equal(exitCode(outcome), 1, what);
+            if (failed.startsWith("deleteJob")) {
+                assert.match(
+                    outcome.restoreProblems[0] ?? "",
+                    /^could not delete Job locust\/verify-.*; by hand: kubectl -n locust delete job/,
+                    what,
+                );
+                continue;
+            }
+            assert.deepEqual(appState(h.cluster), before, what);
+            assert.ok(allJobsDeleted(h.cluster), what);
+        }
+    });
+});

@@ -1,0 +1,110 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import { Timings, calibrationRows, formatCalibration, impliedPreStop, spread } from "../../verify/calibration";
+import { deletionRequestedAt } from "../../verify/cluster-client";
+import { exitCode } from "../../verify/run";
+import { LAGS } from "./fake-cluster";
+import { HPA, MODELS, harness, plan } from "./run-harness";
+
+describe("[#14] calibration arithmetic", () => {
+    it("nearest-rank p50/p95/max", () => {
+        assert.deepEqual(spread(Array.from({ length: 20 }, (_, i) => i + 1)), { n: 20, p50: 10, p95: 19, max: 20 });
+        assert.deepEqual(spread([7]), { n: 1, p50: 7, p95: 7, max: 7 });
+        assert.deepEqual(spread([3, 1, 2]), { n: 3, p50: 2, p95: 3, max: 3 });
+        assert.equal(spread([]), undefined);
+    });
+
+    it("a pod's deletion was requested its grace period before its deletionTimestamp (apiserver: timestamp = now + grace)", () => {
+        assert.equal(deletionRequestedAt({ deletionTimestamp: 100_000, deletionGracePeriodSeconds: 90 }), 10_000);
+        assert.equal(deletionRequestedAt({ deletionTimestamp: 100_000 }), 100_000);
+        assert.equal(deletionRequestedAt({}), undefined);
+    });
+
+    const timings: Timings = {
+        terminating: [
+            { phase: "rollout-restart", workload: "web/web", pod: "a", deletedAt: 0, endpointOutAt: 1_000, drainingAt: 4_000 },
+            { phase: "rollout-restart", workload: "web/web", pod: "b", deletedAt: 10_000, endpointOutAt: 12_000, drainingAt: 22_500 },
+            { phase: "scale-in", workload: "web/web", pod: "c", deletedAt: 0, endpointOutAt: 2_000 },
+        ],
+        created: [
+            {
+                phase: "rollout-restart",
+                workload: "web/web",
+                pod: "d",
+                createdAt: 0,
+                containersReadyAt: 3_000,
+                healthyAt: 11_000,
+                readyAt: 12_000,
+            },
+        ],
+    };
+
+    it("one row per phase and gap, each against what the rules assume; gaps without both ends are left out", () => {
+        assert.deepEqual(
+            calibrationRows(timings, MODELS).map((r) => [r.phase, r.measure, r.spread.p50, r.spread.max, r.assumed ?? "-"]),
+            [
+                ["rollout-restart", "deletion → endpoint not ready", 1, 2, "-"],
+                ["rollout-restart", "deletion → ALB target draining", 4, 12.5, "15 s propagation (rules/timing.ts)"],
+                ["scale-in", "deletion → endpoint not ready", 2, 2, "-"],
+                ["rollout-restart", "containers ready → ALB target healthy", 8, 8, "10 s interval × healthy threshold (rules/spike.ts)"],
+                ["rollout-restart", "ALB target healthy → pod Ready (readiness gate)", 1, 1, "-"],
+            ],
+        );
+    });
+
+    it("the preStop the measurements imply: the longest deletion → draining, rounded up, plus the ALB's failure detection", () => {
+        assert.deepEqual(impliedPreStop(timings, MODELS), { measuredSeconds: 12.5, preStopSeconds: 13 + 10 });
+        assert.equal(impliedPreStop({ terminating: [timings.terminating[2]], created: [] }, MODELS), undefined);
+        const lines = formatCalibration(timings, MODELS);
+        assert.match(
+            lines.at(-1) ?? "",
+            /^preStop these measurements imply: 12\.5 s longest deletion → draining \+ 10 s ALB failure detection = 23 s \(the rules ask 25 s; the stack sets 40 s on the app\)$/,
+        );
+    });
+});
+
+describe("[#14] calibration against the fake cluster", () => {
+    it("measures what the fake's controllers do: endpoint out 1 s, draining 6 s after the request (not after deletionTimestamp), healthy 8 s after ready", async () => {
+        const h = harness({ hpa: HPA });
+        const outcome = await h.run(plan({ phases: ["rollout-restart", "scale-in"] }));
+        assert.equal(exitCode(outcome), 0, outcome.error);
+        const rows = calibrationRows(outcome.timings, MODELS).map(
+            (r) => `${r.phase} | ${r.measure} | ${r.spread.n} | ${r.spread.p50} | ${r.spread.max}`,
+        );
+        const s = (ms: number) => ms / 1000;
+        assert.deepEqual(rows, [
+            `rollout-restart | deletion → endpoint not ready | 4 | ${s(LAGS.endpointOut)} | ${s(LAGS.endpointOut)}`,
+            `rollout-restart | deletion → ALB target draining | 4 | ${s(LAGS.draining)} | ${s(LAGS.draining)}`,
+            `scale-in | deletion → endpoint not ready | 2 | ${s(LAGS.endpointOut)} | ${s(LAGS.endpointOut)}`,
+            `scale-in | deletion → ALB target draining | 2 | ${s(LAGS.draining)} | ${s(LAGS.draining)}`,
+            `rollout-restart | containers ready → ALB target healthy | 4 | ${s(LAGS.healthy)} | ${s(LAGS.healthy)}`,
+            `rollout-restart | ALB target healthy → pod Ready (readiness gate) | 4 | ${s(LAGS.gate)} | ${s(LAGS.gate)}`,
+        ]);
+        // The raw timings carry the request time, 30 s (the grace) before each pod's deletionTimestamp.
+        for (const t of outcome.timings.terminating) {
+            assert.equal((t.drainingAt ?? 0) - t.deletedAt, LAGS.draining);
+        }
+        assert.ok(h.describeCalls() > 0, "target health came from ELBv2 DescribeTargetHealth");
+    });
+
+    it("without AWS credentials only the Kubernetes half is measured, and the verdict still stands", async () => {
+        const h = harness({ hpa: HPA }, { elb: false });
+        const outcome = await h.run(plan({ phases: ["rollout-restart"] }));
+        assert.equal(exitCode(outcome), 0);
+        assert.deepEqual(
+            calibrationRows(outcome.timings, MODELS).map((r) => r.measure),
+            ["deletion → endpoint not ready"],
+        );
+        assert.match(formatCalibration(outcome.timings, MODELS).at(-1) ?? "", /^preStop: no ALB deregistration was measured/);
+    });
+
+    it("a target-health read that fails is said once and left out; the run goes on", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.failWith = (method) => (method === "describeTargets" ? new Error("Throttling: Rate exceeded") : undefined);
+        const outcome = await h.run(plan({ phases: ["rollout-restart"] }));
+        assert.equal(exitCode(outcome), 0);
+        const warned = h.lines.filter((l) => l.includes("calibration: cannot read the target health"));
+        assert.equal(warned.length, 1);
+        assert.match(warned[0], /Throttling: Rate exceeded/);
+    });
+});

@@ -1,0 +1,99 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { UsageError } from "../../verify/args";
+import { checkReportPaths, htmlReport, jsonReport, writeReports } from "../../verify/report";
+import { Outcome, Plan, exitCode } from "../../verify/run";
+import { parseFailuresCsv } from "../../verify/stats";
+import { fixture, jobLog } from "./fake-cluster";
+import { HPA, harness, plan } from "./run-harness";
+
+const PHASES: Plan["phases"] = ["baseline", "rollout-restart", "scale-in", "scale-out", "node-drain"];
+const FAILING = jobLog(
+    fixture("rollout-restart_stats.csv"),
+    fixture("rollout-restart_failures.csv"),
+    fixture("rollout-restart_stats_history.csv"),
+);
+
+/** One run of every phase the fake app has, with failures in the rollout: what the reports are made from. */
+async function fakeRun(): Promise<{ outcome: Outcome; plan: Plan }> {
+    const p = plan({ phases: PHASES });
+    const h = harness({ hpa: HPA, logs: { "rollout-restart": FAILING } });
+    return { outcome: await h.run(p), plan: p };
+}
+
+const escaped = (text: string) =>
+    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+
+describe("[#14] the HTML report", () => {
+    it("shows every phase, every failure, the events on the time axis and the calibration, and loads nothing from the network", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        assert.equal(exitCode(outcome), 1);
+        const html = htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome });
+        for (const phase of PHASES) {
+            assert.match(html, new RegExp(`<section id="phase-${phase}"><h2>${phase}</h2>`));
+        }
+        for (const f of parseFailuresCsv(fixture("rollout-restart_failures.csv"))) {
+            assert.ok(html.includes(`<td>${escaped(f.error)}</td>`), `failure ${f.error} in the page`);
+        }
+        assert.ok(html.includes(escaped(outcome.verdict.problems[0])));
+        // Three charts per phase: requests/s, failures/s, p95.
+        assert.equal((html.match(/<svg /g) ?? []).length, 3 * PHASES.length);
+        for (const text of [
+            "cordoned node node-a (2 app pods on it)",
+            "restarted Deployment web/web",
+            "load step: 50 → 200 users",
+            "HPA web/web minReplicas = maxReplicas = 2 (was 4 pods)",
+        ]) {
+            assert.ok(html.includes(`<title>${escaped(text)}</title>`), `event "${text}" marked on a chart`);
+        }
+        assert.ok(html.includes("<td>deletion → ALB target draining</td>"));
+        assert.ok(html.includes("measured 41 s, modeled 47 s: within ±20 % of the model&#39;s 47 s"));
+        // Self-contained: no script, no link, no src, no url(), no @import.
+        assert.doesNotMatch(html, /<script|<link|\ssrc=|url\(|@import/i);
+    });
+
+    it("the failures per second of the failing rollout reach its chart: the plot's maximum is the fixture's 2 failures/s", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const html = htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome });
+        const rollout = html.slice(html.indexOf('id="phase-rollout-restart"'), html.indexOf('id="phase-scale-in"'));
+        assert.match(rollout, /failures per second \(failures\/s, max 2\)/);
+        assert.match(rollout, /p95 latency \(ms, max 38\)/);
+    });
+});
+
+describe("[#14] the JSON report", () => {
+    it("carries the verdict, the events and the raw per-pod timings", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const report = JSON.parse(JSON.stringify(jsonReport({ stack: "dev", host: p.load.host, plan: p, outcome })));
+        assert.equal(report.exitCode, 1);
+        assert.deepEqual(report.phases, PHASES);
+        assert.equal(report.results.length, PHASES.length);
+        assert.equal(report.results[1].totals.failures, 3);
+        assert.ok(report.calibration.raw.terminating.length >= 8);
+        for (const t of report.calibration.raw.terminating) {
+            assert.equal(typeof t.deletedAt, "number");
+        }
+        assert.match(report.events[0].at, /^2025-01-14T09:\d\d:\d\d\.000Z$/);
+        assert.equal(report.scaleOut.measuredSeconds, 41);
+    });
+
+    it("writes both files; a directory that does not exist is bad input before the run", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-report-"));
+        const files = { json: path.join(dir, "r.json"), html: path.join(dir, "r.html") };
+        assert.doesNotThrow(() => checkReportPaths(files));
+        assert.deepEqual(writeReports(files, { stack: "dev", host: p.load.host, plan: p, outcome }), [
+            `wrote the JSON report to ${files.json}`,
+            `wrote the HTML report to ${files.html}`,
+        ]);
+        assert.equal(JSON.parse(fs.readFileSync(files.json, "utf8")).stack, "dev");
+        assert.throws(
+            () => checkReportPaths({ html: path.join(dir, "missing", "r.html") }),
+            (err: Error) =>
+                err instanceof UsageError && /^--html .*missing\/r\.html: the directory .*missing does not exist$/.test(err.message),
+        );
+    });
+});

@@ -1,0 +1,130 @@
+import { describe, it } from "node:test";
+import * as assert from "node:assert/strict";
+import type { ScaleOutMeasure } from "../../verify/plan";
+import { exitCode, summarize } from "../../verify/run";
+import { judgeSpike } from "../../verify/scale-out";
+import { totals } from "../../verify/verdict";
+import { HPA, MODELS, harness, plan } from "./run-harness";
+
+const SCALE_OUT = plan({ phases: ["scale-out"] });
+const T0 = 1_000_000;
+/** A measurement from its gaps in seconds: step → scaled → scheduled → containers ready → serving. */
+function measure(gaps: [number, number, number, number]): ScaleOutMeasure {
+    const [hpa, node, start, route] = gaps;
+    const at = (s: number) => T0 + s * 1000;
+    return {
+        stepAt: T0,
+        scaledAt: at(hpa),
+        createdAt: at(hpa),
+        scheduledAt: at(hpa + node),
+        containersReadyAt: at(hpa + node + start),
+        servingAt: at(hpa + node + start + route),
+        servingBy: "alb-target-healthy",
+        measuredSeconds: hpa + node + start + route,
+        judgement: "",
+    };
+}
+
+describe("[#14] scale-out: measured against the model", () => {
+    // The model (run-harness MODELS): 30 s to the HPA, 0 for a node, 7 s to start and be Ready, 10 s ALB: 47 s.
+    const cases: { name: string; m: ScaleOutMeasure; model?: typeof MODELS.spike; judgement: string }[] = [
+        { name: "20 % below the model is within", m: measure([20, 0, 5, 13]), judgement: "within ±20 % of the model's 47 s" },
+        { name: "56 s is within 47 × 1.2", m: measure([36, 0, 8, 12]), judgement: "within ±20 % of the model's 47 s" },
+        {
+            name: "slower: the HPA term is blamed when it is the one off",
+            m: measure([90, 0, 7, 10]),
+            judgement:
+                "slower than the model's 47 s by more than ±20 %; the term most off: metrics + HPA (step → replicas raised) took 90 s, modeled 30 s",
+        },
+        {
+            name: "slower: a node launch the model did not expect",
+            m: measure([30, 55, 7, 10]),
+            judgement:
+                "slower than the model's 47 s by more than ±20 %; the term most off: node (replicas raised → pod scheduled) took 55 s, modeled 0 s",
+        },
+        {
+            name: "faster: the ALB term",
+            m: measure([25, 0, 5, 1]),
+            judgement:
+                "faster than the model's 47 s by more than ±20 %; the term most off: routing (containers ready → serving) took 1 s, modeled 10 s",
+        },
+        {
+            name: "no model total (nothing adds nodes)",
+            m: measure([30, 0, 7, 10]),
+            model: { ...MODELS.spike, total: undefined },
+            judgement: "the model says no new pod can be placed (nothing adds nodes), yet one served after 47 s",
+        },
+        {
+            name: "nothing served",
+            m: { ...measure([30, 0, 7, 10]), measuredSeconds: undefined },
+            judgement: "no new pod served within the phase",
+        },
+    ];
+    for (const c of cases) {
+        it(c.name, () => {
+            assert.equal(judgeSpike(c.m, c.model ?? MODELS.spike), c.judgement);
+        });
+    }
+});
+
+describe("[#14] scale-out against the fake cluster", () => {
+    it("steps the load with a second Job, times the first new pod to a healthy ALB target and compares it with the model", async () => {
+        const h = harness({ hpa: HPA });
+        const outcome = await h.run(SCALE_OUT);
+        assert.equal(exitCode(outcome), 0, outcome.error);
+        const step = h.cluster.createdJobs.find((j) => j.metadata?.name === "verify-step-t1");
+        const command = step?.spec?.template.spec?.containers[0].command ?? [];
+        assert.equal(command[command.indexOf("-u") + 1], "150", "the step adds 200 − 50 users");
+        const so = outcome.scaleOut;
+        // The fake's HPA reacts 30 s after the step; the pod's containers are ready 3 s later, its target healthy 8 s after.
+        assert.deepEqual(
+            so && [(so.scaledAt ?? 0) - so.stepAt, (so.containersReadyAt ?? 0) - so.stepAt, (so.servingAt ?? 0) - so.stepAt],
+            [30_000, 33_000, 41_000],
+        );
+        assert.equal(so?.servingBy, "alb-target-healthy");
+        assert.equal(so?.measuredSeconds, 41);
+        assert.equal(so?.judgement, "within ±20 % of the model's 47 s");
+        // The step's requests count: the phase ran two Jobs.
+        assert.equal(totals(outcome.results[0]).requests, 2 * 5871);
+        assert.ok(
+            summarize(outcome, plan()).includes(
+                "spike to serving (load step → first new pod serving, its ALB target healthy): measured 41 s, modeled 47 s: within ±20 % of the model's 47 s",
+            ),
+        );
+    });
+
+    it("without AWS credentials, serving is the endpoint turning ready (after the readiness gate)", async () => {
+        const h = harness({ hpa: HPA }, { elb: false });
+        const outcome = await h.run(SCALE_OUT);
+        assert.equal(outcome.scaleOut?.servingBy, "endpoint-ready");
+        // Containers ready 33 s after the step, target healthy 8 s later, the gate 1 s after that.
+        assert.equal(outcome.scaleOut?.measuredSeconds, 42);
+        assert.equal(h.describeCalls(), 0);
+    });
+
+    it("a step the HPA never answers proves nothing: the phase fails and says what to raise", async () => {
+        const h = harness({ hpa: HPA, scaleOutBy: 0 });
+        const outcome = await h.run(SCALE_OUT);
+        assert.equal(exitCode(outcome), 1);
+        assert.match(
+            outcome.verdict.problems[0],
+            /^scale-out: no new pod served within the phase: the step to 200 users did not make the HPA add one in time; raise --step-users or --duration$/,
+        );
+    });
+
+    it("slower than the model by more than 20 %: the phase names the term", async () => {
+        const h = harness({ hpa: HPA, scaleOutAfterMs: 90_000 });
+        const outcome = await h.run(SCALE_OUT);
+        assert.match(
+            outcome.scaleOut?.judgement ?? "",
+            /^slower than the model's 47 s by more than ±20 %; the term most off: metrics \+ HPA \(step → replicas raised\) took 90 s, modeled 30 s$/,
+        );
+        assert.equal(exitCode(outcome), 0, "a slow scale-out is reported, not failed: no request failed");
+    });
+
+    it("refuses an app already at its HPA's maximum", async () => {
+        const h = harness({ hpa: { minReplicas: 4, maxReplicas: 4 } });
+        const outcome = await h.run(SCALE_OUT);
+        assert.match(outcome.error ?? "", /^scale-out: Deployment web\/web already runs maxReplicas \(4\); nothing to scale out to$/);
+    });
+});
