@@ -29,7 +29,7 @@ export const PHASE_INFO: Record<PhaseName, PhaseInfo> = {
     "rollout-restart": { does: "kubectl rollout restart of the app's Deployment: every pod replaced" },
     "scale-in": { does: "the HPA's bounds (or the replicas) lowered to --scale-in-to: pods removed under load" },
     "scale-out": {
-        does: "a load step of --step-users more users; the time from the step to the first new pod serving, against the modeled spike time",
+        does: "a load step up to --step-users users (a second Locust Job); the time from the step to the first new pod serving, against the modeled spike time",
         needs: { key: "app.autoscaling.enabled", holds: (s) => s.autoscaling },
     },
     "node-drain": {
