@@ -115,6 +115,24 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
         assert.match(errorLine(missing), /^verify: --stack is required/);
     });
 
+    it("[#14] an unknown phase, a phase the stack cannot run, a report directory that does not exist", async () => {
+        const unknown = await runVerify("--stack", "dev", "--phases", "drain");
+        assert.equal(unknown.status, 2);
+        assert.match(
+            errorLine(unknown),
+            /^verify: --phases: unknown phase "drain"; expected some of baseline, .* \(npm run verify -- --help\)$/,
+        );
+        const refused = await runVerify("--stack", "dev", "--phases", "blue-green");
+        assert.equal(refused.status, 2);
+        assert.equal(errorLine(refused), "verify: stack dev: blue-green needs zero-downtime-eks:app.blueGreen.enabled");
+        const report = await runVerify("--stack", "dev", "--html", path.join(os.tmpdir(), "zde-verify-no-such-dir", "r.html"));
+        assert.equal(report.status, 2);
+        assert.match(
+            errorLine(report),
+            /^verify: --html .*zde-verify-no-such-dir\/r\.html: the directory .* does not exist \(npm run verify -- --help\)$/,
+        );
+    });
+
     it("a --stack-dir that does not exist", async () => {
         const run = await runVerify("--stack", "dev", "--stack-dir", path.join(os.tmpdir(), "zde-verify-no-such-dir"));
         assert.equal(run.status, 2, run.stderr);

@@ -212,4 +212,171 @@ describe("KubeClusterClient", () => {
         );
         assert.deepEqual(await client.getJob("locust", "j"), { phase: "pending", reason: "ImagePullBackOff" });
     });
+
+    it("[#14] reads a pod: deletion timestamp and grace, readiness gates, conditions with their times, owner, mirror", async () => {
+        reset(
+            at("GET", "/api/v1/namespaces/web/pods?labelSelector=app.kubernetes.io%2Fname%3Dweb", 200, {
+                items: [
+                    {
+                        metadata: {
+                            name: "web-1",
+                            namespace: "web",
+                            creationTimestamp: "2026-12-01T10:00:00Z",
+                            deletionTimestamp: "2026-12-01T10:05:30Z",
+                            deletionGracePeriodSeconds: 90,
+                            ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: "web-7d9", uid: "u", controller: true }],
+                            labels: { "app.kubernetes.io/name": "web" },
+                        },
+                        spec: {
+                            nodeName: "node-a",
+                            containers: [],
+                            readinessGates: [{ conditionType: "target-health.elbv2.k8s.aws/k8s-web-web-0123" }],
+                        },
+                        status: {
+                            phase: "Running",
+                            podIP: "10.0.1.7",
+                            conditions: [
+                                { type: "Ready", status: "True", lastTransitionTime: "2026-12-01T10:00:12Z" },
+                                {
+                                    type: "target-health.elbv2.k8s.aws/k8s-web-web-0123",
+                                    status: "True",
+                                    lastTransitionTime: "2026-12-01T10:00:11Z",
+                                },
+                            ],
+                        },
+                    },
+                ],
+            }),
+        );
+        const [pod] = await client.listPods({ namespace: "web", selector: { "app.kubernetes.io/name": "web" } });
+        assert.deepEqual(pod, {
+            namespace: "web",
+            name: "web-1",
+            nodeName: "node-a",
+            ip: "10.0.1.7",
+            phase: "Running",
+            labels: { "app.kubernetes.io/name": "web" },
+            createdAt: Date.parse("2026-12-01T10:00:00Z"),
+            deletionTimestamp: Date.parse("2026-12-01T10:05:30Z"),
+            deletionGracePeriodSeconds: 90,
+            readinessGates: ["target-health.elbv2.k8s.aws/k8s-web-web-0123"],
+            conditions: {
+                Ready: { status: true, since: Date.parse("2026-12-01T10:00:12Z") },
+                "target-health.elbv2.k8s.aws/k8s-web-web-0123": { status: true, since: Date.parse("2026-12-01T10:00:11Z") },
+            },
+            ownerKind: "ReplicaSet",
+            mirror: false,
+        });
+        reset(at("GET", "/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-a", 200, { items: [] }));
+        assert.deepEqual(await client.listPods({ nodeName: "node-a" }), []);
+        assert.equal(seen.length, 1);
+    });
+
+    it("[#14] reads EndpointSlices by the service-name label; unset conditions mean ready, a null endpoints list means none", async () => {
+        reset(
+            at("GET", "/apis/discovery.k8s.io/v1/namespaces/web/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dweb", 200, {
+                items: [
+                    {
+                        addressType: "IPv4",
+                        endpoints: [
+                            { addresses: ["10.0.1.7"], targetRef: { kind: "Pod", name: "web-1" } },
+                            {
+                                addresses: ["10.0.1.8"],
+                                conditions: { ready: false, serving: true, terminating: true },
+                                targetRef: { kind: "Pod", name: "web-2" },
+                            },
+                        ],
+                    },
+                    { addressType: "IPv4", endpoints: null },
+                ],
+            }),
+        );
+        assert.deepEqual(await client.listEndpoints("web", "web"), [
+            { ip: "10.0.1.7", pod: "web-1", ready: true, terminating: false },
+            { ip: "10.0.1.8", pod: "web-2", ready: false, terminating: true },
+        ]);
+    });
+
+    it("[#14] cordons with a merge patch of spec.unschedulable; evicts through policy/v1, a 429 is a PDB's refusal, a 404 a pod gone", async () => {
+        reset(at("PATCH", "/api/v1/nodes/node-a", 200, { metadata: { name: "node-a" } }));
+        await client.setUnschedulable("node-a", true);
+        assert.equal(seen[0].contentType, "application/merge-patch+json");
+        assert.deepEqual(JSON.parse(seen[0].body), { spec: { unschedulable: true } });
+        assert.match(seen[0].url, /fieldManager=npm-run-verify/);
+
+        const eviction = "/api/v1/namespaces/web/pods/web-1/eviction";
+        reset(at("POST", eviction, 201, { kind: "Status", status: "Success" }));
+        assert.equal(await client.evictPod("web", "web-1"), "evicted");
+        assert.deepEqual(JSON.parse(seen[0].body), {
+            apiVersion: "policy/v1",
+            kind: "Eviction",
+            metadata: { name: "web-1", namespace: "web" },
+        });
+        reset(
+            at("POST", eviction, 429, {
+                kind: "Status",
+                status: "Failure",
+                message: "Cannot evict pod as it would violate the pod's disruption budget.",
+                reason: "TooManyRequests",
+                code: 429,
+            }),
+        );
+        assert.equal(await client.evictPod("web", "web-1"), "blocked");
+        reset();
+        assert.equal(await client.evictPod("web", "web-1"), "gone");
+        reset(at("POST", eviction, 500, { kind: "Status", message: "This pod has more than one PodDisruptionBudget", code: 500 }));
+        await assert.rejects(
+            client.evictPod("web", "web-1"),
+            (err: Error) => err instanceof ApiError && /more than one PodDisruptionBudget/.test(err.message),
+        );
+    });
+
+    it("[#14] TargetGroupBindings (elbv2.k8s.aws/v1beta1) and NodeClaims (karpenter.sh/v1); a CRD that is not installed reads as none", async () => {
+        reset(
+            at("GET", "/apis/elbv2.k8s.aws/v1beta1/namespaces/istio-ingress/targetgroupbindings", 200, {
+                items: [
+                    {
+                        metadata: { name: "k8s-istioing-istioing-0123" },
+                        spec: {
+                            targetGroupARN:
+                                "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-istioing-istioing-0123/fedcba",
+                            targetType: "ip",
+                            serviceRef: { name: "istio-ingressgateway", port: 80 },
+                        },
+                    },
+                ],
+            }),
+            at("GET", "/apis/karpenter.sh/v1/nodeclaims", 200, {
+                items: [
+                    {
+                        metadata: { name: "workloads-abcde" },
+                        status: {
+                            nodeName: "ip-10-0-12-34.ap-northeast-2.compute.internal",
+                            conditions: [{ type: "Ready", status: "True" }],
+                        },
+                    },
+                    { metadata: { name: "workloads-fghij", deletionTimestamp: "2026-12-01T10:00:00Z" }, status: {} },
+                ],
+            }),
+            at("DELETE", "/apis/karpenter.sh/v1/nodeclaims/workloads-abcde", 200, {}),
+        );
+        assert.deepEqual(await client.listTargetGroupBindings("istio-ingress"), [
+            {
+                namespace: "istio-ingress",
+                name: "k8s-istioing-istioing-0123",
+                targetGroupArn: "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-istioing-istioing-0123/fedcba",
+                targetType: "ip",
+                service: "istio-ingressgateway",
+            },
+        ]);
+        assert.deepEqual(await client.listNodeClaims(), [
+            { name: "workloads-abcde", nodeName: "ip-10-0-12-34.ap-northeast-2.compute.internal", ready: true, deleting: false },
+            { name: "workloads-fghij", nodeName: undefined, ready: false, deleting: true },
+        ]);
+        await client.deleteNodeClaim("workloads-abcde");
+        assert.equal(seen.at(-1)?.method, "DELETE");
+        reset();
+        assert.deepEqual(await client.listTargetGroupBindings("web"), []);
+        assert.deepEqual(await client.listNodeClaims(), []);
+    });
 });
