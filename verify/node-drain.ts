@@ -30,6 +30,15 @@ export function evictable(pods: PodState[]): PodState[] {
     );
 }
 
+/** Nodes running verify's load: a finished Job's pod stays until the Job is deleted, but no longer loads anything. */
+export function loadNodesOf(jobPods: PodState[]): Set<string> {
+    return new Set(
+        jobPods
+            .filter((p) => p.phase === "Running" || p.phase === "Pending")
+            .flatMap((p) => (p.nodeName === undefined ? [] : [p.nodeName])),
+    );
+}
+
 /**
  * The node to drain: the one running the most app pods (the worst case a node update meets), never one
  * running verify's own load (evicting Locust would end the measurement, not test the app); ties by
@@ -54,11 +63,7 @@ export async function nodeDrain(run: PhaseRun, phase: PhaseName): Promise<string
     const { client } = run.deps;
     const app = run.target;
     const appPods = await client.listPods({ namespace: app.namespace, selector: app.selector });
-    const loadNodes = new Set(
-        (await client.listPods({ namespace: JOB_NAMESPACE, selector: JOB_LABELS })).flatMap((p) =>
-            p.nodeName === undefined ? [] : [p.nodeName],
-        ),
-    );
+    const loadNodes = loadNodesOf(await client.listPods({ namespace: JOB_NAMESPACE, selector: JOB_LABELS }));
     let karpenterNodes: Set<string> | undefined;
     if (run.plan.nodeReplace) {
         const candidates = [...new Set(appPods.flatMap((p) => (p.nodeName === undefined ? [] : [p.nodeName])))];

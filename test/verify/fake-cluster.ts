@@ -561,12 +561,17 @@ export class FakeCluster implements ClusterClient {
                 createdAt: j.created,
                 gated: false,
             }));
+        const finished = new Set(
+            [...this.jobs.entries()].filter(([, j]) => this.clock.now() >= j.created + j.seconds * 1000).map(([name]) => `${name}-pod`),
+        );
         const all = [...this.pods, ...jobPods];
         const picked =
             "nodeName" in query
                 ? all.filter((p) => p.node === query.nodeName)
                 : all.filter((p) => p.namespace === query.namespace && Object.entries(query.selector).every(([k, v]) => p.labels[k] === v));
-        return Promise.resolve(picked.map((p) => this.podState(p)));
+        return Promise.resolve(
+            picked.map((p) => ({ ...this.podState(p), phase: finished.has(p.name) ? "Succeeded" : this.podState(p).phase })),
+        );
     }
 
     listEndpoints(namespace: string, service: string): Promise<EndpointState[]> {

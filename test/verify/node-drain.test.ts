@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { PodState } from "../../verify/cluster-client";
-import { EVICT_RETRY_MS, evictable, pickNode } from "../../verify/node-drain";
+import { EVICT_RETRY_MS, evictable, loadNodesOf, pickNode } from "../../verify/node-drain";
 import { exitCode } from "../../verify/run";
 import { HPA, allJobsDeleted, appState, harness, plan } from "./run-harness";
 
@@ -67,6 +67,16 @@ describe("[#14] node-drain: which pods and which node", () => {
         },
         { name: "nothing left", pods: [pod("a1")], load: ["node-a"], node: undefined },
     ];
+    it("the load's nodes: where a verify Job's pod is running or about to, not where one finished", () => {
+        const load = [
+            pod("verify-node-drain-x", { namespace: "locust", nodeName: "node-c" }),
+            pod("verify-step-x", { namespace: "locust", nodeName: "node-b", phase: "Pending" }),
+            pod("verify-baseline-x", { namespace: "locust", nodeName: "node-a", phase: "Succeeded" }),
+            pod("verify-unscheduled-x", { namespace: "locust", nodeName: undefined, phase: "Pending" }),
+        ];
+        assert.deepEqual([...loadNodesOf(load)].sort(), ["node-b", "node-c"]);
+    });
+
     for (const c of picks) {
         it(`picks ${c.name}`, () => {
             assert.equal(pickNode(c.pods, new Set(c.load), c.karpenter ? new Set(c.karpenter) : undefined), c.node);
