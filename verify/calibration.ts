@@ -319,24 +319,29 @@ export function impliedPreStop(timings: Timings, models: StackModels): ImpliedPr
 
 const sec = (s: number): string => `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 
+/** The calibration table's header and cells, seconds written by `seconds`: the console and the HTML page share them. */
+export function calibrationGrid(rows: CalibrationRow[], seconds: (s: number) => string): string[][] {
+    return [
+        ["phase", "measure", "pods", "p50", "p95", "max", "rules assume"],
+        ...rows.map((r) => [
+            r.phase,
+            r.measure,
+            String(r.spread.n),
+            seconds(r.spread.p50),
+            seconds(r.spread.p95),
+            seconds(r.spread.max),
+            r.assumed ?? "-",
+        ]),
+    ];
+}
+
 /** The calibration table, then the preStop line. */
 export function formatCalibration(timings: Timings, models: StackModels): string[] {
     const rows = calibrationRows(timings, models);
     if (rows.length === 0) {
         return ["calibration: no pod came or went while sampled; nothing measured"];
     }
-    const grid = [
-        ["phase", "measure", "pods", "p50", "p95", "max", "rules assume"],
-        ...rows.map((r) => [
-            r.phase,
-            r.measure,
-            String(r.spread.n),
-            sec(r.spread.p50),
-            sec(r.spread.p95),
-            sec(r.spread.max),
-            r.assumed ?? "-",
-        ]),
-    ];
+    const grid = calibrationGrid(rows, sec);
     const widths = grid[0].map((_, i) => Math.max(...grid.map((row) => row[i].length)));
     const lines = grid.map((row) =>
         row

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { VerifyArgs } from "./args";
 import { UsageError } from "./args";
-import { calibrationRows, impliedPreStop } from "./calibration";
+import { calibrationGrid, calibrationRows, impliedPreStop } from "./calibration";
 import type { Outcome, Plan, RunEvent } from "./plan";
 import { exitCode } from "./run";
 import type { HistoryRow } from "./stats";
@@ -114,24 +114,23 @@ function phaseSection(result: PhaseResult, events: RunEvent[]): string {
     const step = result.step?.history ?? [];
     const numbered = events.map((e, i) => ({ t: e.at / 1000 - t0, n: i + 1, text: e.text }));
     const t = totals(result);
+    // The load and, in the scale-out phase, its step, dashed.
+    const loads = (pick: (h: HistoryRow) => number | undefined): Series[] => [
+        { label: "load", points: at(history, pick) },
+        ...(step.length > 0 ? [{ label: "load step", points: at(step, pick), dashed: true }] : []),
+    ];
     const charts = [
         plot(
             "requests per second",
             "req/s",
-            [
-                { label: "load", points: at(history, (h) => h.requestsPerSecond) },
-                ...(step.length > 0 ? [{ label: "load step", points: at(step, (h) => h.requestsPerSecond), dashed: true }] : []),
-            ],
+            loads((h) => h.requestsPerSecond),
             numbered,
             span,
         ),
         plot(
             "failures per second",
             "failures/s",
-            [
-                { label: "load", points: at(history, (h) => h.failuresPerSecond) },
-                ...(step.length > 0 ? [{ label: "load step", points: at(step, (h) => h.failuresPerSecond), dashed: true }] : []),
-            ],
+            loads((h) => h.failuresPerSecond),
             numbered,
             span,
         ),
@@ -171,18 +170,7 @@ export function htmlReport(r: ReportInput): string {
     const calibration =
         rows.length === 0
             ? "<p>No pod came or went while sampled.</p>"
-            : table(
-                  ["phase", "measure", "pods", "p50 s", "p95 s", "max s", "rules assume"],
-                  rows.map((c) => [
-                      c.phase,
-                      c.measure,
-                      String(c.spread.n),
-                      String(c.spread.p50),
-                      String(c.spread.p95),
-                      String(c.spread.max),
-                      c.assumed ?? "-",
-                  ]),
-              );
+            : (([head, ...body]) => table(head, body))(calibrationGrid(rows, (seconds) => `${seconds} s`));
     const so = outcome.scaleOut;
     return [
         "<!doctype html>",
