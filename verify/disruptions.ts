@@ -2,43 +2,12 @@
 // changes the cluster only through the run's client, after run.guard() (nothing new after Ctrl-C),
 // and returns once the app is at rest again; run.ts runs the load, restore.ts puts things back.
 import { COLOR_LABEL } from "../components/app/labels";
-import type { Sampler, TargetHealthSource, Watched } from "./calibration";
-import type { Target, WorkloadState } from "./discover";
+import type { WorkloadState } from "./discover";
 import { nodeDrain } from "./node-drain";
-import type { Plan, RunDeps, RunEvent, ScaleOutMeasure, Step } from "./plan";
+import type { PhaseRun } from "./phase-run";
+import type { RunEvent } from "./plan";
 import type { PhaseName } from "./phases";
-import type { Restorer } from "./restore";
 import { scaleOut } from "./scale-out";
-
-/** What a disruption may use of the run in progress. */
-export interface PhaseRun {
-    readonly plan: Plan;
-    readonly target: Target;
-    readonly deps: RunDeps;
-    readonly restorer: Restorer;
-    /** The workloads the calibration samples, with the target group of each (when the ALB targets its pods). */
-    readonly watched: Watched[];
-    /** ELBv2 target health; undefined without AWS credentials or target groups. */
-    readonly elb?: TargetHealthSource;
-    /** The current phase's sampler; undefined for phases that are not calibrated. */
-    readonly sampler?: Sampler;
-    /** Set by the scale-out phase. */
-    scaleOut?: ScaleOutMeasure;
-    /** Throws InterruptedError after Ctrl-C: called before every change to the cluster. */
-    guard(): void;
-    /** Polls `step` until it is done; fails after `timeoutSeconds` with the last status. */
-    poll<T>(phase: PhaseName, what: string, timeoutSeconds: number, step: () => Promise<Step<T>>): Promise<T>;
-    /** Keeps the load running for `seconds`, printing `status` as progress. */
-    hold(phase: PhaseName, seconds: number, status: string): Promise<void>;
-    /** Waits (bounded) until the Deployment (the app's by default) is at rest and `enough(replicas)`. */
-    settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean, workload?: WorkloadState): Promise<void>;
-    /** Records a disruption event (and logs it). */
-    event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
-    /** Starts the load step: a second Locust Job with `users` for the rest of the phase; resolves with the time it started. */
-    startStep(phase: PhaseName, users: number): Promise<number>;
-    /** Seconds of load left in the current phase. */
-    remainingSeconds(): number;
-}
 
 /** Rolling restart of a Deployment, as `kubectl rollout restart` does it: a new template annotation. */
 async function restart(run: PhaseRun, phase: PhaseName, w: WorkloadState, kind: RunEvent["kind"]): Promise<number> {

@@ -5,7 +5,7 @@
 // instead, and Karpenter drains the node (the same Eviction API) and terminates it.
 import { NODE_POOL_LABEL } from "../components/addons/names";
 import type { NodeClaimState, PodState } from "./cluster-client";
-import type { PhaseRun } from "./disruptions";
+import type { PhaseRun } from "./phase-run";
 import { JOB_LABELS, JOB_NAMESPACE } from "./job";
 import { SETTLE_TIMEOUT_S } from "./plan";
 import type { PhaseName } from "./phases";

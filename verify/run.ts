@@ -26,7 +26,8 @@ import {
 } from "./plan";
 import { Target, WorkloadState, atRest, describe, discover } from "./discover";
 import { Restorer } from "./restore";
-import { CALIBRATED, DISRUPTIONS, PhaseRun } from "./disruptions";
+import { CALIBRATED, DISRUPTIONS } from "./disruptions";
+import type { PhaseRun } from "./phase-run";
 import { preflight } from "./preflight";
 
 export { COLOR_LABEL };

@@ -3,7 +3,7 @@
 // (rules/spike.ts through stacks/models.ts). The model sums worst cases; the phase says whether the
 // measurement is within ±20 % of it, and otherwise which term was off.
 import type { SpikeStep } from "../rules/spike";
-import type { PhaseRun } from "./disruptions";
+import type { PhaseRun } from "./phase-run";
 import type { ScaleOutMeasure } from "./plan";
 import type { PhaseName } from "./phases";
 
