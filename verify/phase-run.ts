@@ -32,6 +32,8 @@ export interface PhaseRun {
     event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
     /** Starts the load step: a second Locust Job with `users` for the rest of the phase; resolves with the time it started. */
     startStep(phase: PhaseName, users: number): Promise<number>;
+    /** Marks the current phase as having proved nothing, with the reason the verdict gives. */
+    unproven(reason: string): void;
     /** Seconds of load left in the current phase. */
     remainingSeconds(): number;
 }

@@ -50,6 +50,8 @@ class Run implements PhaseRun {
     private stepJob?: { name: string; users: number };
     /** The current phase's disruption has returned (the app is at rest again). */
     private disrupted = false;
+    /** Why the current phase's disruption proved nothing, when it says so (unproven()). */
+    private unprovenReason?: string;
 
     constructor(
         readonly plan: Plan,
@@ -83,6 +85,10 @@ class Run implements PhaseRun {
 
     private seconds(since: number): number {
         return Math.round((this.deps.clock.now() - since) / 1000);
+    }
+
+    unproven(reason: string): void {
+        this.unprovenReason = reason;
     }
 
     remainingSeconds(): number {
@@ -220,6 +226,8 @@ class Run implements PhaseRun {
         this.lastProgress = 0;
         this.stepJob = undefined;
         this.disrupted = false;
+        this.unprovenReason = undefined;
+        this.sampler = undefined;
         await this.startJob(phase, name, this.plan.load.users, seconds);
         this.loadStart = clock.now();
         this.loadSeconds = seconds;
@@ -245,11 +253,12 @@ class Run implements PhaseRun {
             this.disrupted = true;
             const settledAtSeconds = this.seconds(this.loadStart);
             const job = await this.deps.client.getJob(JOB_NAMESPACE, name);
-            const unproven =
-                phase === "scale-out" && this.scaleOut?.measuredSeconds === undefined
-                    ? `no new pod served within the phase: the step to ${this.plan.stepUsers} users did not make the HPA add one in time; raise --step-users or --duration`
-                    : undefined;
-            disruption = { summary, settledAtSeconds, outlasted: job.phase !== "running" || settledAtSeconds >= seconds, unproven };
+            disruption = {
+                summary,
+                settledAtSeconds,
+                outlasted: job.phase !== "running" || settledAtSeconds >= seconds,
+                unproven: this.unprovenReason,
+            };
             log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
         }
 

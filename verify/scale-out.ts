@@ -103,6 +103,11 @@ export async function scaleOut(run: PhaseRun, phase: PhaseName): Promise<string>
     m.measuredSeconds = m.servingAt === undefined ? undefined : Math.round((m.servingAt - stepAt) / 1000);
     m.judgement = judgeSpike(m, run.plan.models.spike);
     run.scaleOut = m;
+    if (m.measuredSeconds === undefined) {
+        run.unproven(
+            `no new pod served within the phase: the step to ${run.plan.stepUsers} users did not make the HPA add one in time; raise --step-users or --duration`,
+        );
+    }
     const measured =
         m.measuredSeconds === undefined ? "no new pod served before the load ended" : `first new pod serving after ${m.measuredSeconds} s`;
     return `load step ${users} → ${run.plan.stepUsers} users; ${measured} (${m.judgement})`;
