@@ -82,6 +82,7 @@ const HEALTHY = "healthy";
  */
 export class Sampler {
     private readonly before = new Set<string>();
+    private readonly goneBefore = new Set<string>();
     private readonly terminating = new Map<string, TerminatingPod>();
     private readonly created = new Map<string, NewPod>();
     private first = true;
@@ -139,7 +140,11 @@ export class Sampler {
                 this.followNew(w, key, pod, now, endpoints, targets);
             }
             const deletedAt = deletionRequestedAt(pod);
-            if (deletedAt !== undefined && !this.terminating.has(key)) {
+            if (deletedAt !== undefined && this.first) {
+                // Already going when the phase began (a previous phase's pod): not this phase's to time.
+                this.goneBefore.add(key);
+            }
+            if (deletedAt !== undefined && !this.terminating.has(key) && !this.goneBefore.has(key)) {
                 const t: TerminatingPod = {
                     phase: this.phase,
                     workload: w.workload,
@@ -203,7 +208,8 @@ export class Sampler {
             alb && this.watched.some((w) => w.workload === workload && w.binding?.targetGroupArn !== undefined);
         return (
             [...this.terminating.values()].some(
-                (t) => t.endpointOutAt === undefined || (owned(t.workload) && t.drainingAt === undefined),
+                // A pod without an IP has no endpoint or target to time.
+                (t) => t.ip !== undefined && (t.endpointOutAt === undefined || (owned(t.workload) && t.drainingAt === undefined)),
             ) ||
             [...this.created.values()].some(
                 (p) => p.readyAt === undefined || p.endpointReadyAt === undefined || (owned(p.workload) && p.healthyAt === undefined),

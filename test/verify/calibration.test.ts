@@ -108,3 +108,31 @@ describe("[#14] calibration against the fake cluster", () => {
         assert.match(warned[0], /Throttling: Rate exceeded/);
     });
 });
+
+describe("[#14] the sampler times only what the phase moved", () => {
+    it("a pod already terminating when the phase began is not this phase's to time", async () => {
+        const h = harness({ hpa: HPA });
+        const early = h.cluster.pods.find((p) => p.owner === "web/web");
+        assert.ok(early);
+        // Deleted during the ramp-up (after the preflight, before the first sample): already going at the first sample.
+        h.cluster.after = (method) => {
+            if (method === "createJob" && early.deletedAt === undefined) {
+                early.deletedAt = h.cluster.clock.now();
+            }
+        };
+        const outcome = await h.run(plan({ phases: ["rollout-restart"] }));
+        assert.ok(
+            outcome.timings.terminating.every((t) => t.pod !== early.name),
+            "the pod that was going before the disruption is not timed",
+        );
+    });
+});
+
+describe("[#14] sampling ends with the disruption's last measurement", () => {
+    it("a 300 s rollout phase samples until its pods are timed (about 40 s here), then polls every 5 s", async () => {
+        const h = harness({ hpa: HPA });
+        await h.run(plan({ phases: ["rollout-restart"] }));
+        const samples = h.cluster.calls.filter((c) => c.method === "listEndpoints").length;
+        assert.ok(samples >= 30 && samples <= 60, `${samples} samples`);
+    });
+});
