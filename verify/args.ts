@@ -118,11 +118,11 @@ export const USAGE = [
     "exit status: 0 proven, 1 not proven (a failed request, a failed step, the app not restored), 2 bad input or preflight refused, 130 interrupted",
 ].join("\n");
 
-/** `--phases a,b`: every name must be a phase; an empty list or a repeat is refused. */
+/** `--phases a,b`: every name must be a phase (an empty one is not); a repeat is refused. */
 function parsePhases(value: string): PhaseName[] {
     const names = value.split(",").map((n) => n.trim());
     const unknown = names.filter((n) => !isPhase(n));
-    if (unknown.length > 0 || names.length === 0) {
+    if (unknown.length > 0) {
         throw new UsageError(
             `${PHASES_FLAG}: unknown phase ${unknown.map((n) => JSON.stringify(n)).join(", ")}; expected some of ${PHASES.join(", ")}`,
         );
