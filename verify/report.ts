@@ -69,7 +69,10 @@ interface Series {
 
 const W = 760;
 const H = 130;
-const PAD = { left: 56, right: 12, top: 16, bottom: 22 };
+const PAD = { left: 56, right: 12, top: 24, bottom: 22 };
+/** Event numbers closer than this (px) stack downwards instead of printing over each other. */
+const LABEL_GAP = 14;
+const LABEL_LINE = 10;
 
 /** One plot of a phase: series over seconds since the phase's load started, events as vertical lines. */
 function plot(title: string, unit: string, series: Series[], events: { t: number; n: number; text: string }[], span: number): string {
@@ -84,11 +87,20 @@ function plot(title: string, unit: string, series: Series[], events: { t: number
             .join(" ");
         return `<path d="${d}" fill="none" stroke="currentColor" stroke-width="1.5"${s.dashed ? ' stroke-dasharray="4 3"' : ""}><title>${esc(s.label)}</title></path>`;
     });
-    const marks = events.map(
-        (e) =>
-            `<g class="event"><line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}"/>` +
-            `<text x="${(x(e.t) + 2).toFixed(1)}" y="${PAD.top + 9}">${e.n}</text><title>${esc(e.text)}</title></g>`,
-    );
+    let lastX = -Infinity;
+    let level = 0;
+    const marks = [...events]
+        .sort((a, b) => a.t - b.t)
+        .map((e) => {
+            const at = x(e.t);
+            level = at - lastX < LABEL_GAP ? level + 1 : 0;
+            lastX = at;
+            const labelY = PAD.top + 9 + (level % 8) * LABEL_LINE;
+            return (
+                `<g class="event"><line x1="${at.toFixed(1)}" x2="${at.toFixed(1)}" y1="${PAD.top}" y2="${H - PAD.bottom}"/>` +
+                `<text x="${(at + 2).toFixed(1)}" y="${labelY}">${e.n}</text><title>${esc(e.text)}</title></g>`
+            );
+        });
     return [
         `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">`,
         `<text x="4" y="12" class="title">${esc(title)} (${esc(unit)}, max ${Math.round(top * 10) / 10})</text>`,
