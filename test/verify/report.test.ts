@@ -61,6 +61,12 @@ describe("[#14] the HTML report", () => {
         const rollout = html.slice(html.indexOf('id="phase-rollout-restart"'), html.indexOf('id="phase-scale-in"'));
         assert.match(rollout, /failures per second \(failures\/s, max 2\)/);
         assert.match(rollout, /p95 latency \(ms, max 38\)/);
+        // The restart and the four pods it deleted happen at once: their numbers stack, none printed over another.
+        const labels = [...rollout.matchAll(/<g class="event"><line x1="([\d.]+)"[^>]*\/><text x="[\d.]+" y="(\d+)">(\d+)<\/text>/g)];
+        const firstChart = labels.slice(0, labels.length / 3);
+        assert.ok(firstChart.length >= 5);
+        const spots = firstChart.map(([, x, y]) => `${x},${y}`);
+        assert.equal(new Set(spots).size, spots.length, spots.join(" "));
     });
 });
 
