@@ -19,12 +19,6 @@ export class ElbTargetHealth implements TargetHealthSource {
     }
 }
 
-/** The region of a target group from its ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/...). */
-export function regionOf(targetGroupArn: string): string | undefined {
-    const parts = targetGroupArn.split(":");
-    return parts[2] === "elasticloadbalancing" && parts[3] !== "" ? parts[3] : undefined;
-}
-
 /**
  * An ELBv2 reader for `region`, or the reason there is none: the calibration's ALB half is then skipped
  * with one line, and the load verdict still stands. Credentials are resolved here, once, so a missing

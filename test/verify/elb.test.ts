@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as sdk from "@aws-sdk/client-elastic-load-balancing-v2";
 import { mockClient } from "aws-sdk-client-mock";
-import { ElbTargetHealth, openElb, regionOf, targetHealthOrSkip } from "../../verify/elb";
+import { ElbTargetHealth, openElb, targetHealthOrSkip } from "../../verify/elb";
 import { APP_TARGET_GROUP } from "./fake-cluster";
 
 /** Runs `body` with the AWS environment replaced by `env` (every AWS_ variable removed first). */
@@ -47,11 +47,6 @@ describe("[#14] ELBv2 target health through the AWS SDK v3", () => {
             { id: "10.0.1.8", state: "draining" },
         ]);
         assert.deepEqual(mock.commandCalls(sdk.DescribeTargetHealthCommand)[0].args[0].input, { TargetGroupArn: APP_TARGET_GROUP });
-    });
-
-    it("the region of a target group's ARN", () => {
-        assert.equal(regionOf(APP_TARGET_GROUP), "ap-northeast-2");
-        assert.equal(regionOf("arn:aws:iam::111122223333:role/x"), undefined);
     });
 
     it("no AWS credentials: one line says the ALB timings are skipped and the verdict stands", async () => {
