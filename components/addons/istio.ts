@@ -120,8 +120,11 @@ export class Istio extends pulumi.ComponentResource {
                 namespace: ISTIO_NAMESPACE,
                 pin,
                 chart: "istiod",
-                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml (tag 1.30.3; the release-1.30 branch
-                // carries no chart change up to 1.30.5).
+                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml at tag 1.30.3, the newest
+                // stored. The pinned 1.30.5 is not stored: 1.30.4 changed this chart's files/ (its notes: the
+                // sidecar and gateway injection templates now escape several sidecar.istio.io/* annotation
+                // values), and neither the 1.30.4 nor the 1.30.5 notes name a changed values key; unverified
+                // against the 1.30.5 chart itself.
                 values: {
                     env: {
                         // Native sidecars (Kubernetes sidecar containers): the proxy starts before and stops
@@ -178,7 +181,9 @@ export class Istio extends pulumi.ComponentResource {
                 namespace: GATEWAY_NAMESPACE,
                 pin,
                 chart: "gateway",
-                // Keys from manifests/charts/gateway/values.yaml (tag 1.30.3; no chart change on release-1.30 since).
+                // Keys from manifests/charts/gateway/values.yaml at tag 1.30.3 (release-1.30 had no change under
+                // manifests/ up to 2026-08-21, the newest snapshot; 1.30.4 and 1.30.5 are not stored, and their
+                // notes name no change to this chart).
                 values: {
                     name: GATEWAY_NAME,
                     // The ALB targets pod IPs (target-type ip); no cloud load balancer for this Service.
