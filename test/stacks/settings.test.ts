@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ConfigInput, PROJECT, SettingsError, parseSettings } from "../../stacks";
+import { readStackConfig } from "../../synth/engine";
 
 const P = `${PROJECT}:`;
 // The day the EKS calendar is read on: fixed, so a test means the same thing next year.
@@ -623,5 +624,48 @@ describe("[#11.11] the Kubernetes version against the calendar and Istio's range
         assert.equal(s.cluster.version, "1.31");
         assert.equal(s.warnings.filter((w) => w.startsWith(`${P}cluster.version:`)).length, 1, s.warnings.join("\n"));
         assert.match(s.warnings.find((w) => w.startsWith(`${P}cluster.version:`)) ?? "", /extended support/);
+    });
+});
+
+describe("issue 22.15: a documentation CIDR for API access is refused before anything is created, and only warned about offline", () => {
+    for (const stack of ["staging", "prod"]) {
+        it(`issue 22.15: the committed ${stack} stack file (203.0.113.0/24) is refused under a real engine, naming the key, the value and the RFC`, () => {
+            const committed = { project: PROJECT, stack, config: readStackConfig(stack), today: TODAY };
+            const problems = problemsOf({ ...committed, live: true });
+            const hit = problems.find((p) => p.key === `${P}cluster.publicAccessCidrs[0]`);
+            assert.ok(hit, JSON.stringify(problems));
+            assert.equal(hit.given, '"203.0.113.0/24"');
+            assert.match(
+                hit.expected,
+                /egress CIDRs .*: 203\.0\.113\.0\/24 is inside TEST-NET-3 \(203\.0\.113\.0\/24, RFC 5737\), reserved for documentation/,
+            );
+            // Offline (npm run synth, verify's model): accepted, with the same finding as a warning.
+            const offline = parseSettings(committed);
+            const warning = offline.warnings.find((w) => w.startsWith(`${P}cluster.publicAccessCidrs[0]:`));
+            assert.match(warning ?? "", /TEST-NET-3.*pulumi preview and pulumi up refuse it/);
+        });
+    }
+
+    it("issue 22.15: every documentation entry is named by its index; a real range beside it passes", () => {
+        const problems = problemsOf({
+            ...input("dev", cluster({ publicAccessCidrs: ["198.18.0.0/15", "192.0.2.0/24", "198.51.100.0/25"] })),
+            live: true,
+        });
+        assert.deepEqual(
+            problems.map((p) => p.key),
+            [`${P}cluster.publicAccessCidrs[1]`, `${P}cluster.publicAccessCidrs[2]`],
+        );
+    });
+
+    it("issue 22.16: a VPC CIDR with host bits set (10.0.1.0/16) is refused for its host bits, not as a wrong prefix", () => {
+        const hit = problemsOf(input("dev", network({ cidrBlock: "10.0.1.0/16" }))).find((p) => p.key === `${P}network.cidrBlock`);
+        assert.match(
+            hit?.expected ?? "",
+            /host bits are set: 10\.0\.1\.0 is not the first address of a \/16 block \(that block is 10\.0\.0\.0\/16\)/,
+        );
+        const entry = problemsOf(input("dev", cluster({ publicAccessCidrs: ["198.18.1.0/15"] }))).find(
+            (p) => p.key === `${P}cluster.publicAccessCidrs[0]`,
+        );
+        assert.match(entry?.expected ?? "", /host bits are set/);
     });
 });
