@@ -90,7 +90,7 @@ export function checkStackCapacity(
 ): StackCapacity {
     const capacity = stackCapacity(cluster, addons, app);
     if (capacity.atMinimum.allocatable === undefined) {
-        section.problem("instanceType", cluster.instanceType, capacity.atMinimum.summary);
+        section.problem("instanceType", cluster.instanceType, `an instance type the capacity model sizes: ${capacity.atMinimum.summary}`);
     } else if (!capacity.atMinimum.fits) {
         const needed = capacity.nodesNeeded;
         section.report({

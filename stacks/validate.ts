@@ -190,26 +190,30 @@ export class Section {
         return faults.every((f) => f === undefined) ? list : fallback;
     }
 
-    /** A non-empty list of strings each `accepted` (a pattern or a test); `fallback` when unset. Every bad entry is named by index. */
+    /**
+     * A non-empty list of strings each `accepted` (a pattern or a test); `fallback` when unset. Every bad
+     * entry is named by index, with `expected` (or what `expected` says of that entry).
+     */
     stringList<F extends string[] | undefined>(
         name: string,
         fallback: F,
         accepted: RegExp | ((entry: string) => boolean),
-        expected: string,
+        expected: string | ((entry: string) => string),
     ): string[] | F {
+        const expectedOf = (entry: unknown) => (typeof expected === "function" ? expected(String(entry)) : expected);
         const accepts = typeof accepted === "function" ? accepted : (entry: string) => accepted.test(entry);
         const value = this.take(name);
         if (value === undefined) {
             return fallback;
         }
         if (!Array.isArray(value) || value.length === 0) {
-            this.problem(name, value, `a non-empty list, each ${expected}`);
+            this.problem(name, value, `a non-empty list, each ${typeof expected === "function" ? "a valid entry" : expected}`);
             return fallback;
         }
         let ok = true;
         value.forEach((entry, i) => {
             if (typeof entry !== "string" || !accepts(entry)) {
-                this.problem(`${name}[${i}]`, entry, expected);
+                this.problem(`${name}[${i}]`, entry, expectedOf(entry));
                 ok = false;
             }
         });

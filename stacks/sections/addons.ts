@@ -4,16 +4,9 @@ import { ADDON_DEFAULTS, DEFAULTS, Environment, GATEWAY_TIMING } from "../defaul
 import type { AddonsSettings } from "../settings";
 import { Section } from "../validate";
 import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, NODE_POOL_DURATION, TERMINATION_GRACE_PERIOD } from "../../rules/drain";
-import { INSTANCE_SPECS } from "../../rules/capacity";
+import { instanceTypeProblem } from "../../rules/capacity";
 
 const CAPACITY_TYPES = ["on-demand", "spot"] as const;
-// EC2 instance type names the capacity model knows (rules/capacity.ts INSTANCE_SPECS): a NodePool of a
-// type it cannot size would get limits nobody checked.
-const KNOWN_INSTANCE_TYPE = new RegExp(
-    `^(${Object.keys(INSTANCE_SPECS)
-        .map((t) => t.replace(".", "\\."))
-        .join("|")})$`,
-);
 
 const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 
@@ -50,11 +43,13 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
         const dk = d.karpenter;
         return {
             enabled: k.bool("enabled", dk.enabled),
+            // Types the capacity model can size (rules/capacity.ts): a NodePool of a type it cannot size
+            // would get limits nobody checked.
             instanceTypes: k.stringList(
                 "instanceTypes",
                 dk.instanceTypes,
-                KNOWN_INSTANCE_TYPE,
-                `an instance type the capacity model knows: ${Object.keys(INSTANCE_SPECS).join(", ")}`,
+                (t) => instanceTypeProblem(t) === undefined,
+                (t) => `an instance type the capacity model sizes: ${instanceTypeProblem(t) ?? ""}`,
             ),
             capacityTypes: k.stringList(
                 "capacityTypes",

@@ -355,9 +355,9 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
     },
     {
         case: "[#13] an instance type the capacity model cannot size",
-        config: addons({ karpenter: { instanceTypes: ["t3.nano"] } }),
+        config: addons({ karpenter: { instanceTypes: ["m5.4xlarge"] } }),
         key: `${P}addons.karpenter.instanceTypes[0]`,
-        expected: /m5\.large/,
+        expected: /outside the capacity model.*e\.g\. m7i\.large/,
     },
     {
         case: "[#13] terminationGracePeriod Never (the CRD allows it only for expireAfter)",
@@ -519,9 +519,27 @@ describe("settings: capacity at desiredSize", () => {
         assert.equal(s.capacity.atMinimum.fits, true, s.capacity.atMinimum.summary);
     });
 
-    it("an instance type the model has no figures for is refused, not waved through", () => {
+    it("issue 22.16: an instance type the model has no figures for is refused, not waved through, and called unknown", () => {
         const problems = problemsOf(input("dev", cluster({ instanceType: "x9.huge" })));
-        assert.match(problems.find((p) => p.key === `${P}cluster.instanceType`)?.expected ?? "", /INSTANCE_SPECS/);
+        const expected = problems.find((p) => p.key === `${P}cluster.instanceType`)?.expected ?? "";
+        assert.match(expected, /unknown instance type "x9\.huge"/);
+        assert.doesNotMatch(expected, /INSTANCE_SPECS|rules\/capacity\.ts/);
+    });
+
+    it("issue 22.16: m7i.large (system nodes) and c7i.xlarge (Karpenter's NodePool) are accepted without editing source", () => {
+        const s = parseSettings(
+            input("dev", { ...cluster({ instanceType: "m7i.large" }), ...addons({ karpenter: { instanceTypes: ["c7i.xlarge"] } }) }),
+        );
+        assert.equal(s.cluster.instanceType, "m7i.large");
+        assert.deepEqual(s.addons.karpenter.instanceTypes, ["c7i.xlarge"]);
+    });
+
+    it("issue 22.16: a NodePool type outside the model is named by index with the reason", () => {
+        const problems = problemsOf(input("dev", addons({ karpenter: { instanceTypes: ["m7i.large", "m7g.large", "x9.huge"] } })));
+        const byKey = Object.fromEntries(problems.map((p) => [p.key, p.expected]));
+        assert.match(byKey[`${P}addons.karpenter.instanceTypes[1]`] ?? "", /Arm \(Graviton\)/);
+        assert.match(byKey[`${P}addons.karpenter.instanceTypes[2]`] ?? "", /unknown instance type "x9\.huge"/);
+        assert.equal(byKey[`${P}addons.karpenter.instanceTypes[0]`], undefined);
     });
 });
 
