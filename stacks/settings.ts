@@ -39,8 +39,11 @@ export type ClusterSettings = Omit<ClusterArgs, "clusterName" | "vpcId" | "publi
 export interface AddonsSettings {
     loadBalancerController: Pick<LoadBalancerControllerArgs, "replicas"> & { enabled: boolean };
     metricsServer: { enabled: boolean };
-    /** `gatewayTiming`: termination timing of the ingress gateway pods (a platform default, not a key). */
-    istio: Pick<IstioArgs, "mtlsMode" | "ingressScheme" | "gatewayTiming"> & { enabled: boolean };
+    /**
+     * `gatewayTiming`: termination timing of the ingress gateway pods; `sidecarInboundDrainSeconds`: the
+     * mesh's drainDuration (platform defaults, not keys).
+     */
+    istio: Pick<IstioArgs, "mtlsMode" | "ingressScheme" | "gatewayTiming" | "sidecarInboundDrainSeconds"> & { enabled: boolean };
     /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
     locust: Pick<LocustArgs, "targetHost" | "maxWorkers"> & { enabled: boolean };
     /** `maxNodes`: the NodePool's size limit when the stack sets one; otherwise derived from the HPA maxima (stacks/capacity.ts). */
@@ -60,7 +63,7 @@ export type AppSettings = Omit<
     ZeroDowntimeServiceArgs,
     | "kubernetesVersion"
     | "mesh"
-    | "meshDrainSeconds"
+    | "sidecarInboundDrainSeconds"
     | "exposure"
     | "dependsOn"
     | "tags"

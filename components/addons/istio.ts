@@ -10,7 +10,7 @@ import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPol
 /** The keys of istio-discovery's values.yaml (istio/istio manifests/charts/istio-control/istio-discovery, 1.30) this component sets. */
 interface IstiodValues {
     env: Record<string, string>;
-    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: boolean; terminationDrainDuration: string } };
+    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: boolean; terminationDrainDuration: string; drainDuration: string } };
     pdb: { minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     autoscaleMin: number;
     resources: ChartResources;
@@ -55,7 +55,11 @@ export interface GatewayTiming {
     preStopSeconds: number;
     /** ALB deregistration delay for in-flight requests. */
     deregistrationDelaySeconds: number;
-    /** Envoy's drain after SIGTERM: the mesh-wide terminationDrainDuration, so every sidecar's too. */
+    /**
+     * Envoy's drain after SIGTERM, the mesh-wide terminationDrainDuration: the gateway's pilot-agent
+     * waits it before Envoy exits (istio/istio pkg/envoy/agent.go terminate). Native sidecars never
+     * wait it: drained by their preStop, they exit at once on SIGTERM (rules/timing.ts).
+     */
     drainSeconds: number;
     /** Pod termination grace period. */
     terminationGracePeriodSeconds: number;
@@ -70,6 +74,11 @@ export interface IstioArgs {
     ingressScheme: LoadBalancerScheme;
     /** Termination timing of the gateway pods. */
     gatewayTiming: GatewayTiming;
+    /**
+     * The mesh-wide ProxyConfig drainDuration: how long a terminating pod's native sidecar keeps
+     * accepting inbound connections (rules/timing.ts). Default: Istio's 45 s (stacks/defaults.ts).
+     */
+    sidecarInboundDrainSeconds: number;
     /** Resource the install waits for: the node group, so the pods can schedule. */
     nodesReady: pulumi.Resource;
     /** The AWS Load Balancer Controller release: its webhooks must see the gateway's pods and Service, and it must outlive the Ingress. */
@@ -134,10 +143,15 @@ export class Istio extends pulumi.ComponentResource {
                     },
                     meshConfig: {
                         defaultConfig: {
-                            // For pods that opt out of native sidecars: no app traffic before the proxy is up,
-                            // and Envoy drains for the gateway's drain window instead of Istio's 5 s default.
+                            // For pods that opt out of native sidecars: no app traffic before the proxy is up.
                             holdApplicationUntilProxyStarts: true,
+                            // Waited for after SIGTERM by the gateway's pilot-agent (its drain window, instead of
+                            // Istio's 5 s default). A native sidecar never waits it (rules/timing.ts).
                             terminationDrainDuration: `${args.gatewayTiming.drainSeconds}s`,
+                            // How long a draining Envoy keeps its listeners: a native sidecar's inbound listeners
+                            // close this long after its pod starts terminating (rules/timing.ts). Istio's default,
+                            // written out so the timing rules and the mesh read the same number.
+                            drainDuration: `${args.sidecarInboundDrainSeconds}s`,
                         },
                     },
                     // istio-discovery templates/poddisruptionbudget.yaml renders pdb.unhealthyPodEvictionPolicy (1.30.3).

@@ -1,6 +1,6 @@
 // `zero-downtime-eks:addons`: one sub-section per addon, each with its switch.
 import { LOAD_BALANCER_SCHEMES, MTLS_MODES } from "../../components/choices";
-import { ADDON_DEFAULTS, DEFAULTS, Environment, GATEWAY_TIMING } from "../defaults";
+import { ADDON_DEFAULTS, DEFAULTS, Environment, GATEWAY_TIMING, SIDECAR_INBOUND_DRAIN_SECONDS } from "../defaults";
 import type { AddonsSettings } from "../settings";
 import { Section } from "../validate";
 import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, NODE_POOL_DURATION, TERMINATION_GRACE_PERIOD } from "../../rules/drain";
@@ -23,6 +23,7 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
             mtlsMode: istio.oneOf("mtlsMode", d.istio.mtlsMode, MTLS_MODES),
             ingressScheme: istio.oneOf("ingressScheme", d.istio.ingressScheme, LOAD_BALANCER_SCHEMES),
             gatewayTiming: GATEWAY_TIMING,
+            sidecarInboundDrainSeconds: SIDECAR_INBOUND_DRAIN_SECONDS,
         };
         if (read.enabled && !loadBalancerController.enabled) {
             // The ingress gateway is reached through an ALB Ingress, which only the controller reconciles.

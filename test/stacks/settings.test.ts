@@ -158,10 +158,11 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /at least 25/,
     },
     {
-        case: "grace shorter than preStop + shutdown + the sidecar's drain",
-        config: app({ timing: { terminationGracePeriodSeconds: 79 } }),
+        // issue 22.13: in the mesh too (the default), a native sidecar adds nothing to preStop + shutdown.
+        case: "grace shorter than preStop + shutdown",
+        config: app({ timing: { terminationGracePeriodSeconds: 59 } }),
         key: `${P}app.timing.terminationGracePeriodSeconds`,
-        expected: /at least 80/,
+        expected: /at least 60/,
     },
     {
         case: "ALB default deregistration delay",
