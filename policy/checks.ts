@@ -1,7 +1,13 @@
 // The zero-downtime checks, over plain resource views (type, name, props) so the same code judges
 // a live `pulumi preview` (policy/index.ts) and the offline synth output (synth/cli.ts). The
 // numbers come from rules/: one source of truth with settings validation.
-import { ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS, PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
+import {
+    ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS,
+    PROXY_CONFIG_ANNOTATION,
+    SHUTDOWN_ANNOTATION,
+    TimingBudget,
+    checkTiming,
+} from "../rules/timing";
 import { checkRolloutRange } from "../rules/rollout";
 import { imagePinned } from "../rules/formats";
 import {
