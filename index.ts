@@ -121,6 +121,7 @@ const istio =
                   mtlsMode: addons.istio.mtlsMode,
                   ingressScheme: addons.istio.ingressScheme,
                   gatewayTiming: addons.istio.gatewayTiming,
+                  sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds,
                   loadBalancerName: entrypointName,
                   ...tls,
                   nodesReady,
@@ -160,7 +161,7 @@ const app =
                   ...settings.app,
                   kubernetesVersion: settings.cluster.version,
                   mesh: istio !== undefined,
-                  meshDrainSeconds: addons.istio.gatewayTiming.drainSeconds,
+                  sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds,
                   exposure: istio
                       ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
                       : { kind: "alb", scheme: settings.app.ingress.scheme, loadBalancerName: entrypointName, ...tls },
@@ -223,9 +224,10 @@ export const kubernetesVersion = settings.cluster.version;
 export const loadBalancerControllerRoleArn = lbc?.roleArn;
 export const istioVersion = istio ? VERSIONS.istio.version : undefined;
 export const ingressGatewayService = istio?.ingressGatewayService;
-// The Istio Gateway a team's VirtualService binds to, and the drain every sidecar does (its grace must cover it).
+// The Istio Gateway a team's VirtualService binds to, and how long every sidecar keeps accepting inbound
+// connections once its pod terminates (the mesh's drainDuration, rules/timing.ts).
 export const sharedGateway = istio ? SHARED_GATEWAY : undefined;
-export const meshDrainSeconds = istio ? addons.istio.gatewayTiming.drainSeconds : undefined;
+export const sidecarInboundDrainSeconds = istio ? addons.istio.sidecarInboundDrainSeconds : undefined;
 export const locustUiCommand = locust?.uiCommand;
 // Port-forward commands for Grafana, Kiali and Prometheus (absent when the dashboards are off).
 export const observabilityCommands = observability?.uiCommands;

@@ -45,12 +45,17 @@ export const COREDNS = {
 /**
  * The load balancer controller. The chart sets no requests (`resources: {}`), which makes it
  * BestEffort: first evicted under node pressure, while it injects readiness gates and deregisters
- * targets. These are the values.yaml's own commented example (aws-load-balancer-controller chart 3.5.0).
+ * targets. These are upstream's own deployment manifest's figures
+ * (kubernetes-sigs/aws-load-balancer-controller config/controller/controller.yaml, tag v3.5.0:
+ * requests cpu 100m / memory 200Mi, limits cpu 200m / memory 500Mi), not the chart's commented
+ * example (128Mi, values.yaml 3.5.0), under which an OOM-killed controller stops deregistering
+ * targets and, with the pod webhook failing closed, blocks the gateway's pods. Its CPU limit is
+ * left off on purpose (components/addons/lbc.ts).
  */
 export const LOAD_BALANCER_CONTROLLER = {
-    requests: { cpuMillicores: 100, memoryMiB: 128 },
-    memoryLimitMiB: 128,
-    source: "aws-load-balancer-controller chart 3.5.0 values.yaml (commented example)",
+    requests: { cpuMillicores: 100, memoryMiB: 200 },
+    memoryLimitMiB: 500,
+    source: "kubernetes-sigs/aws-load-balancer-controller config/controller/controller.yaml (v3.5.0)",
 };
 
 /** metrics-server: the chart's default requests (charts/metrics-server/values.yaml, 3.13.1). */

@@ -22,9 +22,12 @@ export const VERSIONS = {
     },
     // kubernetes-sigs/metrics-server tag metrics-server-helm-chart-3.13.1 (appVersion 0.8.1), the latest chart.
     metricsServer: { chart: "metrics-server", version: "3.13.1", repo: "https://kubernetes-sigs.github.io/metrics-server/" },
-    // istio/istio 1.30.5 (2026-09-21), the latest 1.30 patch: 1.30.3 is affected by ISTIO-SECURITY-2026-006
-    // (Envoy CVEs, fixed in 1.30.4; istio.io news/security/istio-security-2026-006), and 1.30.5 fixes
-    // an istioctl credential-plugin exec (istio.io news/releases/1.30.x/announcing-1.30.5). base, istiod and
+    // istio/istio 1.30.5 (2026-09-21), the latest 1.30 patch. 1.30.0 to 1.30.3 are affected by
+    // ISTIO-SECURITY-2026-006, a denial of service of istiod through an unbounded EnvoyFilter
+    // `proxyVersion` regular expression (istio.io news/security/istio-security-2026-006: CVSS 7.7, fixed
+    // in 1.30.4); 1.30.4 also fixes thirteen Envoy CVEs and one Istio CVE, listed separately in its notes
+    // (news/releases/1.30.x/announcing-1.30.4). 1.30.5 fixes an istioctl credential-plugin exec
+    // (news/releases/1.30.x/announcing-1.30.5). base, istiod and
     // gateway share the version. blob.istio.io serves every version (the storage.googleapis.com repo stops
     // at 1.30 and goes away Dec 2026: istio.io blog "retirement-of-gcp"). Supported Kubernetes: 1.32 to 1.36
     // (istio.io news/releases/1.30.x/announcing-1.30: "officially supported on Kubernetes versions 1.32 to 1.36").

@@ -1,7 +1,13 @@
 // The zero-downtime checks, over plain resource views (type, name, props) so the same code judges
 // a live `pulumi preview` (policy/index.ts) and the offline synth output (synth/cli.ts). The
 // numbers come from rules/: one source of truth with settings validation.
-import { ISTIO_DEFAULT_DRAIN_SECONDS, PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION, TimingBudget, checkTiming } from "../rules/timing";
+import {
+    ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS,
+    PROXY_CONFIG_ANNOTATION,
+    SHUTDOWN_ANNOTATION,
+    TimingBudget,
+    checkTiming,
+} from "../rules/timing";
 import { checkRolloutRange } from "../rules/rollout";
 import { imagePinned } from "../rules/formats";
 import {
@@ -45,6 +51,11 @@ export const POLICIES: Record<string, { enforcement: Enforcement; description: s
     "grace-covers-prestop-and-shutdown": {
         enforcement: "mandatory",
         description: "terminationGracePeriodSeconds ≥ preStop + the app's shutdown, or requests are cut.",
+    },
+    "sidecar-inbound-covers-deregistration": {
+        enforcement: "mandatory",
+        description:
+            "A meshed pod's native Istio sidecar drains from the start of termination and closes its inbound listeners after drainDuration: that must outlast the time callers may still route to the pod.",
     },
     "deregistration-within-grace": {
         enforcement: "mandatory",
@@ -166,27 +177,26 @@ function albTiming(
     };
 }
 
-/** Seconds a terminationDrainDuration such as "20s" stands for. */
+/** Seconds a ProxyConfig duration such as "45s" stands for. */
 function durationSeconds(value: unknown): number | undefined {
     const m = typeof value === "string" ? /^(\d+)s$/.exec(value) : null;
     return m ? Number(m[1]) : undefined;
 }
 
 /**
- * The sidecar's drain after the app exits: the pod's own proxy config annotation, else the mesh
- * default istiod was installed with, else Istio's built-in 5 s; 0 when the namespace is not meshed.
+ * How long the pod's native sidecar keeps accepting inbound connections once the pod terminates
+ * (rules/timing.ts): the pod's own proxy config annotation's `drainDuration`, else the mesh default
+ * istiod was installed with, else Istio's 45 s; undefined when the namespace is not meshed.
  */
-function meshDrainOf(deployment: ResourceView, resources: ResourceView[]): number {
+function sidecarInboundDrainOf(deployment: ResourceView, resources: ResourceView[]): number | undefined {
     const namespace = resources.find((r) => r.type === TYPES.namespace && meta(r).name === namespaceOf(deployment));
     if (meta(namespace ?? { type: "", name: "", props: {} }).labels?.["istio-injection"] !== "enabled") {
-        return 0;
+        return undefined;
     }
     const annotation = (deployment.props.spec as K8s)?.template?.metadata?.annotations?.[PROXY_CONFIG_ANNOTATION];
     if (annotation !== undefined) {
         try {
-            const fromPod = durationSeconds(
-                (JSON.parse(String(annotation)) as { terminationDrainDuration?: unknown }).terminationDrainDuration,
-            );
+            const fromPod = durationSeconds((JSON.parse(String(annotation)) as { drainDuration?: unknown }).drainDuration);
             if (fromPod !== undefined) {
                 return fromPod;
             }
@@ -195,8 +205,8 @@ function meshDrainOf(deployment: ResourceView, resources: ResourceView[]): numbe
         }
     }
     const istiod = resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.props.name === "istiod");
-    const meshDefault = durationSeconds((istiod?.props.values as K8s)?.meshConfig?.defaultConfig?.terminationDrainDuration);
-    return meshDefault ?? ISTIO_DEFAULT_DRAIN_SECONDS;
+    const meshDefault = durationSeconds((istiod?.props.values as K8s)?.meshConfig?.defaultConfig?.drainDuration);
+    return meshDefault ?? ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS;
 }
 
 const isAlb = (r: ResourceView): boolean =>
@@ -211,7 +221,7 @@ function replicasOf(deployment: ResourceView, hpa: ResourceView | undefined): { 
 }
 
 /** The timing budget of one Deployment as deployed, with the ALB it sits behind (if any). */
-export function budgetOf(deployment: ResourceView, ingress: ResourceView | undefined, meshDrainSeconds = 0): TimingBudget {
+export function budgetOf(deployment: ResourceView, ingress: ResourceView | undefined, sidecarInboundDrainSeconds?: number): TimingBudget {
     const spec: K8s = deployment.props.spec ?? {};
     const podSpec: K8s = spec.template?.spec ?? {};
     const containers: K8s[] = podSpec.containers ?? [];
@@ -220,7 +230,7 @@ export function budgetOf(deployment: ResourceView, ingress: ResourceView | undef
         preStopSeconds: Math.min(...containers.map((c) => preStopSeconds(c) ?? 0)),
         shutdownSeconds: Number(spec.template?.metadata?.annotations?.[SHUTDOWN_ANNOTATION] ?? 0),
         terminationGracePeriodSeconds: Number(podSpec.terminationGracePeriodSeconds ?? DEFAULT_GRACE),
-        meshDrainSeconds,
+        ...(sidecarInboundDrainSeconds === undefined ? {} : { sidecarInboundDrainSeconds }),
         ...albTiming(ingress),
         readinessPeriodSeconds: Number(readiness.periodSeconds ?? 10),
         readinessFailureThreshold: Number(readiness.failureThreshold ?? 3),
@@ -231,7 +241,7 @@ export function budgetOf(deployment: ResourceView, ingress: ResourceView | undef
 /** For each Deployment, the ALB Ingress in its namespace, if any. */
 export function workloads(
     resources: ResourceView[],
-): { deployment: ResourceView; ingress?: ResourceView; hpa?: ResourceView; meshDrainSeconds: number }[] {
+): { deployment: ResourceView; ingress?: ResourceView; hpa?: ResourceView; sidecarInboundDrainSeconds?: number }[] {
     const ingresses = resources.filter(isAlb);
     const hpas = resources.filter((r) => TYPES.hpa.test(r.type));
     return resources
@@ -239,7 +249,7 @@ export function workloads(
         .map((deployment) => ({
             deployment,
             ingress: ingresses.find((i) => namespaceOf(i) === namespaceOf(deployment)),
-            meshDrainSeconds: meshDrainOf(deployment, resources),
+            sidecarInboundDrainSeconds: sidecarInboundDrainOf(deployment, resources),
             hpa: hpas.find(
                 (h) => namespaceOf(h) === namespaceOf(deployment) && (h.props.spec as K8s)?.scaleTargetRef?.name === meta(deployment).name,
             ),
@@ -272,7 +282,7 @@ export function checkResources(resources: ResourceView[]): Finding[] {
         }
     }
 
-    for (const { deployment, ingress, hpa, meshDrainSeconds } of workloads(resources)) {
+    for (const { deployment, ingress, hpa, sidecarInboundDrainSeconds } of workloads(resources)) {
         const spec: K8s = deployment.props.spec ?? {};
         const containers: K8s[] = spec.template?.spec?.containers ?? [];
         const podLabels: Record<string, string> = spec.template?.metadata?.labels ?? {};
@@ -310,7 +320,7 @@ export function checkResources(resources: ResourceView[]): Finding[] {
                 );
             }
         }
-        const budget = budgetOf(deployment, ingress, meshDrainSeconds);
+        const budget = budgetOf(deployment, ingress, sidecarInboundDrainSeconds);
         const hasPreStop = containers.every((c) => preStopSeconds(c) !== undefined);
         for (const v of checkTiming(budget)) {
             if (v.rule === "prestop-covers-deregistration" && !hasPreStop) {

@@ -6,17 +6,49 @@
 // node group update fails. So the check places every pod the stack runs, the platform's own
 // included, on nodes of the size they really are.
 
+import INSTANCE_TABLE from "./instance-types.json";
+
+/** One instance shape: vCPUs, memory, and the pods the kubelet admits with the VPC CNI. */
+export interface InstanceSpec {
+    vcpu: number;
+    memoryMiB: number;
+    maxPods: number;
+}
+
 /**
- * Instance shapes the capacity check knows: vCPUs, memory, and max pods with the VPC CNI
- * (awslabs/amazon-eks-ami templates/shared/runtime/eni-max-pods.txt; m5.large 29, m5.xlarge 58).
+ * Instance shapes the capacity check knows: every x86_64 (the node group's AL2023_x86_64_STANDARD
+ * AMI) Nitro type of the general purpose (m, t), compute (c) and memory (r) categories with at most
+ * 110 pods, from rules/instance-types.json (scripts/instance-types.ts: vCPUs and memory from EC2
+ * DescribeInstanceTypes as Karpenter's v1.14 instance-types reference lists them, max pods from
+ * awslabs/amazon-eks-ami nodeadm's instance table; m5.large 2 vCPU, 8192 MiB, 29 pods).
  */
-export const INSTANCE_SPECS: Record<string, { vcpu: number; memoryGiB: number; maxPods: number }> = {
-    "m5.large": { vcpu: 2, memoryGiB: 8, maxPods: 29 },
-    "m5.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58 },
-    "m5.2xlarge": { vcpu: 8, memoryGiB: 32, maxPods: 58 },
-    "m6i.large": { vcpu: 2, memoryGiB: 8, maxPods: 29 },
-    "m6i.xlarge": { vcpu: 4, memoryGiB: 16, maxPods: 58 },
-};
+export const INSTANCE_SPECS: Record<string, InstanceSpec> = Object.fromEntries(
+    Object.entries(INSTANCE_TABLE.covered).map(([name, s]) => [name, { vcpu: s.vcpu, memoryMiB: s.memoryMiB, maxPods: s.maxPods }]),
+);
+
+const ARM64 = new Set(INSTANCE_TABLE.arm64);
+const UNCOVERED = new Set(INSTANCE_TABLE.uncovered);
+
+/**
+ * Why the capacity model cannot size `instanceType`, or undefined when it can: an Arm type (the node
+ * group's AMI is x86_64), a real type outside the model, or no instance type at all.
+ */
+export function instanceTypeProblem(instanceType: string): string | undefined {
+    if (INSTANCE_SPECS[instanceType] !== undefined) {
+        return undefined;
+    }
+    if (ARM64.has(instanceType)) {
+        return `${instanceType} is an Arm (Graviton) instance type; the nodes run the AL2023 x86_64 AMI, so choose an x86_64 type such as m7i.large`;
+    }
+    if (UNCOVERED.has(instanceType)) {
+        return (
+            `${instanceType} is an EC2 instance type outside the capacity model, which sizes the x86_64 Nitro ` +
+            "general purpose (m, t), compute (c) and memory (r) types of at most 110 pods (up to 2xlarge in most families: " +
+            "above 110, EKS's max-pods calculator and the ENI limit disagree); choose one of those, e.g. m7i.large, c7i.xlarge, r7i.large"
+        );
+    }
+    return `unknown instance type ${JSON.stringify(instanceType)}: not in EKS's instance table (awslabs/amazon-eks-ami nodeadm); e.g. m7i.large`;
+}
 
 /**
  * Share of an instance's nominal memory the kernel and hypervisor keep, so the kubelet never
@@ -46,7 +78,7 @@ export function allocatable(instanceType: string): (PodRequests & { pods: number
     for (let core = 0; core < spec.vcpu; core++) {
         reservedCpu += shares[core] ?? 2.5;
     }
-    const visibleMemory = Math.floor(spec.memoryGiB * 1024 * (1 - VM_MEMORY_OVERHEAD));
+    const visibleMemory = Math.floor(spec.memoryMiB * (1 - VM_MEMORY_OVERHEAD));
     const reservedMemory = 255 + 11 * spec.maxPods + 100;
     return { cpuMillicores: spec.vcpu * 1000 - reservedCpu, memoryMiB: visibleMemory - reservedMemory, pods: spec.maxPods };
 }
@@ -114,7 +146,7 @@ export function checkCapacity(c: CapacityInput): CapacityVerdict {
             fits: false,
             requested,
             pending: [],
-            summary: `no allocatable figures for ${c.instanceType}: add it to INSTANCE_SPECS in rules/capacity.ts (known: ${Object.keys(INSTANCE_SPECS).join(", ")})`,
+            summary: instanceTypeProblem(c.instanceType) ?? `no allocatable figures for ${c.instanceType}`,
         };
     }
     const free = Array.from({ length: c.nodes }, () => ({

@@ -104,7 +104,7 @@ export interface RolloutShape {
     maxSurge: number | string;
     maxUnavailable: number | string;
     minReadySeconds: number;
-    /** What one old pod takes to go once replaced: preStop + shutdown + sidecar drain (≤ its grace period). */
+    /** What one old pod takes to go once replaced: preStop + shutdown (≤ its grace period; a native sidecar adds nothing). */
     terminationSeconds: number;
 }
 

@@ -10,6 +10,20 @@
 // (deregistration delay). Sources: kubernetes-sigs/aws-load-balancer-controller
 // docs/deploy/pod_readiness_gate.md; EKS best practices guide, "Load Balancing" (graceful
 // shutdown: preStop sleep so the deregistration completes before SIGTERM).
+//
+// A meshed pod's Istio sidecar is a native sidecar (ENABLE_NATIVE_SIDECARS, components/addons/istio.ts),
+// and it drains at the start of termination, not at the end (istio/istio 1.30.3):
+// - the injected sidecar's preStop runs `pilot-agent request POST drain` when the pod starts
+//   terminating (istio-discovery files/injection-template.yaml); pilot-agent then drains Envoy's
+//   inbound listeners gracefully (`drain_listeners?inboundonly&graceful&skip_exit`: pkg/envoy/agent.go
+//   DrainNow, admin.go DrainListeners), and Envoy closes them after `--drain-time-s`, the ProxyConfig's
+//   `drainDuration` (pkg/envoy/proxy.go; default 45 s, pkg/config/mesh/mesh.go). Until then it still
+//   accepts connections; callers are told to reconnect (`--drain-strategy immediate`);
+// - the kubelet sends the sidecar SIGTERM only once the app containers have exited, and pilot-agent,
+//   already drained, exits at once (pkg/envoy/agent.go Run, case 4; terminate: "already drained,
+//   exiting immediately"). `terminationDrainDuration` is never waited for, so it adds nothing to the
+//   grace period; the constraint is that the inbound listeners stay open for as long as callers may
+//   still route to the pod.
 
 /**
  * Seconds between a pod starting to terminate and the ALB no longer sending it new requests:
@@ -28,8 +42,11 @@ export const SHUTDOWN_ANNOTATION = "zero-downtime-eks.io/shutdown-seconds";
 /** Istio's per-pod proxy config annotation (istio.io docs, "Annotations": proxy.istio.io/config), a ProxyConfig in JSON. */
 export const PROXY_CONFIG_ANNOTATION = "proxy.istio.io/config";
 
-/** Istio's default terminationDrainDuration (istio/istio pkg/config/mesh/mesh.go, DefaultProxyConfig: 5 s). */
-export const ISTIO_DEFAULT_DRAIN_SECONDS = 5;
+/**
+ * Istio's default ProxyConfig `drainDuration`, after which a draining Envoy closes its listeners
+ * (istio/istio pkg/config/mesh/mesh.go DefaultProxyConfig: 45 s, tag 1.30.3).
+ */
+export const ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS = 45;
 
 /** The timing of one workload behind an ALB, in seconds. */
 export interface TimingBudget {
@@ -38,11 +55,11 @@ export interface TimingBudget {
     /** The app's own graceful shutdown after SIGTERM (finish in-flight requests). */
     shutdownSeconds: number;
     /**
-     * The Istio sidecar's drain after the app has exited: with native sidecars the kubelet stops the
-     * proxy after the app container, and pilot-agent then waits `terminationDrainDuration` before
-     * Envoy exits (istio/istio pkg/envoy/agent.go). 0 for pods without a sidecar.
+     * Seconds after the pod starts terminating that its native Istio sidecar keeps accepting inbound
+     * connections: the mesh's (or the pod's) ProxyConfig `drainDuration` (see the header). Absent for
+     * pods without a sidecar. The sidecar adds nothing to the grace period: it exits at once on SIGTERM.
      */
-    meshDrainSeconds: number;
+    sidecarInboundDrainSeconds?: number;
     /** Pod terminationGracePeriodSeconds. */
     terminationGracePeriodSeconds: number;
     /** ALB target group deregistration_delay.timeout_seconds. */
@@ -90,14 +107,23 @@ export function checkTiming(t: TimingBudget): Violation[] {
             fix: `set preStopSeconds to at least ${preStopNeeded}`,
         });
     }
-    const graceNeeded = t.preStopSeconds + t.shutdownSeconds + t.meshDrainSeconds;
+    const graceNeeded = t.preStopSeconds + t.shutdownSeconds;
     if (t.terminationGracePeriodSeconds < graceNeeded) {
-        const drain = t.meshDrainSeconds > 0 ? ` + sidecar drain ${t.meshDrainSeconds}s` : "";
         violations.push({
             rule: "grace-covers-prestop-and-shutdown",
-            fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds", "meshDrainSeconds"],
-            message: `termination grace ${t.terminationGracePeriodSeconds}s is shorter than preStop ${t.preStopSeconds}s + app shutdown ${t.shutdownSeconds}s${drain}: the kubelet kills the pod mid-request`,
+            fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds"],
+            message: `termination grace ${t.terminationGracePeriodSeconds}s is shorter than preStop ${t.preStopSeconds}s + app shutdown ${t.shutdownSeconds}s: the kubelet kills the pod mid-request`,
             fix: `set terminationGracePeriodSeconds to at least ${graceNeeded}`,
+        });
+    }
+    if (t.sidecarInboundDrainSeconds !== undefined && t.sidecarInboundDrainSeconds < preStopNeeded) {
+        violations.push({
+            rule: "sidecar-inbound-covers-deregistration",
+            fields: ["sidecarInboundDrainSeconds", "healthCheckIntervalSeconds", "unhealthyThreshold"],
+            message:
+                `the Istio sidecar closes its inbound listeners ${t.sidecarInboundDrainSeconds}s after the pod starts terminating (drainDuration), ` +
+                `before the ${preStopNeeded}s callers may still route to it: their requests in between are refused`,
+            fix: `set the sidecar's drainDuration to at least ${preStopNeeded}s, or shorten the load balancer's failure detection (interval × unhealthy threshold)`,
         });
     }
     if (t.deregistrationDelaySeconds > t.terminationGracePeriodSeconds) {
@@ -126,12 +152,11 @@ export function budgetRows(t: TimingBudget): { step: string; seconds: number }[]
         { step: "load balancer stops routing (propagation + health checks)", seconds: requiredPreStopSeconds(t) },
         { step: "preStop sleep", seconds: t.preStopSeconds },
         { step: "app shutdown", seconds: t.shutdownSeconds },
-        { step: "sidecar drain (Istio terminationDrainDuration)", seconds: t.meshDrainSeconds },
+        ...(t.sidecarInboundDrainSeconds === undefined
+            ? []
+            : [{ step: "sidecar stops accepting inbound (Istio drainDuration, from termination)", seconds: t.sidecarInboundDrainSeconds }]),
         { step: "termination grace", seconds: t.terminationGracePeriodSeconds },
         { step: "ALB deregistration delay", seconds: t.deregistrationDelaySeconds },
-        {
-            step: "margin (grace − preStop − shutdown − sidecar drain)",
-            seconds: t.terminationGracePeriodSeconds - t.preStopSeconds - t.shutdownSeconds - t.meshDrainSeconds,
-        },
+        { step: "margin (grace − preStop − shutdown)", seconds: t.terminationGracePeriodSeconds - t.preStopSeconds - t.shutdownSeconds },
     ];
 }

@@ -218,7 +218,7 @@ function nodePoolCapacity(cluster: ClusterSettings, addons: AddonsSettings, app:
         nodesAtPeak,
         maxNodes: limit,
         derived,
-        nodeSize: { cpuMillicores: (largest?.vcpu ?? 0) * 1000, memoryMiB: (largest?.memoryGiB ?? 0) * 1024 },
+        nodeSize: { cpuMillicores: (largest?.vcpu ?? 0) * 1000, memoryMiB: largest?.memoryMiB ?? 0 },
         atPeak: checkCapacity({ instanceType: smallest, nodes: limit, daemonSets, pods: atMaximum }),
     };
 }

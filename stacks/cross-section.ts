@@ -12,9 +12,9 @@ import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
 import { Section } from "./validate";
 import { reportViolations } from "./violations";
 
-// The app's config keys are the component's property paths; the sidecar's drain is the mesh-wide
-// default, not a key of the app.
-const TIMING_KEYS: Record<string, string | null> = { ...RULE_FIELD_PATHS, meshDrainSeconds: null };
+// The app's config keys are the component's property paths; the sidecar's inbound drain is the
+// mesh-wide default, not a key of the app.
+const TIMING_KEYS: Record<string, string | null> = { ...RULE_FIELD_PATHS, sidecarInboundDrainSeconds: null };
 
 /**
  * The rules that need more than the app section: the sidecar's drain (when Istio is on), the ALB
@@ -25,10 +25,14 @@ export function checkApp(section: Section, app: AppSettings, addons: AddonsSetti
         return;
     }
     const meshed = addons.istio.enabled;
-    const meshDrainSeconds = meshed ? addons.istio.gatewayTiming.drainSeconds : 0;
     reportViolations(
         section,
-        checkTiming({ ...app.timing, ...app.probes, minReadySeconds: app.rollout.minReadySeconds, meshDrainSeconds }),
+        checkTiming({
+            ...app.timing,
+            ...app.probes,
+            minReadySeconds: app.rollout.minReadySeconds,
+            ...(meshed ? { sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds } : {}),
+        }),
         TIMING_KEYS,
     );
     reportViolations(section, checkAlbHealthCheck(app.timing), TIMING_KEYS);
@@ -90,7 +94,7 @@ export function checkStackCapacity(
 ): StackCapacity {
     const capacity = stackCapacity(cluster, addons, app);
     if (capacity.atMinimum.allocatable === undefined) {
-        section.problem("instanceType", cluster.instanceType, capacity.atMinimum.summary);
+        section.problem("instanceType", cluster.instanceType, `an instance type the capacity model sizes: ${capacity.atMinimum.summary}`);
     } else if (!capacity.atMinimum.fits) {
         const needed = capacity.nodesNeeded;
         section.report({

@@ -1,4 +1,5 @@
 import { DEFAULT_KUBERNETES_VERSION } from "../components/versions";
+import { ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS } from "../rules/timing";
 
 // "seed 00N" in comments here and across the code names one of the five field reports the defaults
 // come from; README, "The field reports the defaults come from", says which is which.
@@ -67,8 +68,9 @@ export const ALARM_DEFAULTS = { enabled: true, periodSeconds: 60, evaluationPeri
  * a target unhealthy after 2 failures; the pod keeps serving 40 s after it starts terminating,
  * long enough for the controller to deregister it and the ALB to stop routing new requests to it;
  * in-flight requests get the 30 s deregistration delay (ALB default 300 s); grace covers preStop
- * plus Envoy's drain. `drainSeconds` is the mesh-wide terminationDrainDuration: every sidecar
- * drains for it too, so every meshed workload's grace must cover it.
+ * plus Envoy's drain. `drainSeconds` is the mesh-wide terminationDrainDuration, which the gateway's
+ * pilot-agent waits after SIGTERM; native sidecars never wait it (rules/timing.ts), so it is not in
+ * any meshed workload's grace.
  */
 export const GATEWAY_TIMING = {
     healthCheckIntervalSeconds: 5,
@@ -80,6 +82,13 @@ export const GATEWAY_TIMING = {
     drainSeconds: 20,
     terminationGracePeriodSeconds: 70,
 };
+
+/**
+ * The mesh's ProxyConfig drainDuration: a terminating pod's native sidecar keeps accepting inbound
+ * connections this long (rules/timing.ts). Istio's default (pkg/config/mesh/mesh.go, 45 s), far above
+ * the 25 s the app's callers may still route to it (rule `sidecar-inbound-covers-deregistration`).
+ */
+export const SIDECAR_INBOUND_DRAIN_SECONDS = ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS;
 
 export { COLORS, Color } from "../components/app/labels";
 // The app's defaults live with the component, so a team using it from its own program gets them too.

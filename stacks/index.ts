@@ -18,6 +18,11 @@ export function loadSettings(): Settings {
             config: pulumi.runtime.allConfig(),
             // Version support is judged on the day of the deployment (UTC, as the EKS calendar).
             today: todayUtc(),
+            // A real preview or update: an engine is attached. Under Pulumi's mocks (npm run synth, the
+            // tests) there is none: the mock monitor runs with no engine address, and the SDK's own
+            // logging tells the two apart the same way (@pulumi/pulumi 3.270.0 runtime/settings.js
+            // setMockOptions, log/index.js).
+            live: pulumi.runtime.getEngine() !== undefined,
         });
     } catch (err) {
         if (err instanceof SettingsError) {

@@ -16,7 +16,7 @@ import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { readAddons } from "./sections/addons";
 import { readApp } from "./sections/app";
-import { readCluster } from "./sections/cluster";
+import { checkPublicAccess, readCluster } from "./sections/cluster";
 import { readNetwork } from "./sections/network";
 import { readAlarms } from "./sections/alarms";
 import { readDomain } from "./sections/domain";
@@ -39,8 +39,11 @@ export type ClusterSettings = Omit<ClusterArgs, "clusterName" | "vpcId" | "publi
 export interface AddonsSettings {
     loadBalancerController: Pick<LoadBalancerControllerArgs, "replicas"> & { enabled: boolean };
     metricsServer: { enabled: boolean };
-    /** `gatewayTiming`: termination timing of the ingress gateway pods (a platform default, not a key). */
-    istio: Pick<IstioArgs, "mtlsMode" | "ingressScheme" | "gatewayTiming"> & { enabled: boolean };
+    /**
+     * `gatewayTiming`: termination timing of the ingress gateway pods; `sidecarInboundDrainSeconds`: the
+     * mesh's drainDuration (platform defaults, not keys).
+     */
+    istio: Pick<IstioArgs, "mtlsMode" | "ingressScheme" | "gatewayTiming" | "sidecarInboundDrainSeconds"> & { enabled: boolean };
     /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
     locust: Pick<LocustArgs, "targetHost" | "maxWorkers"> & { enabled: boolean };
     /** `maxNodes`: the NodePool's size limit when the stack sets one; otherwise derived from the HPA maxima (stacks/capacity.ts). */
@@ -60,7 +63,7 @@ export type AppSettings = Omit<
     ZeroDowntimeServiceArgs,
     | "kubernetesVersion"
     | "mesh"
-    | "meshDrainSeconds"
+    | "sidecarInboundDrainSeconds"
     | "exposure"
     | "dependsOn"
     | "tags"
@@ -100,6 +103,13 @@ export interface ConfigInput {
     config: Record<string, string>;
     /** The day of the deployment, `YYYY-MM-DD`: which Kubernetes versions EKS still supports depends on it. */
     today: string;
+    /**
+     * True when a Pulumi engine acts on these settings (`pulumi preview` / `pulumi up`): a value that
+     * only an example can have (a documentation CIDR) is then refused before anything is created.
+     * False (the default) for offline readings (`npm run synth`, verify's model, the tests), which get
+     * it as a warning, so the committed example stack files still synthesize.
+     */
+    live?: boolean;
 }
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -197,6 +207,7 @@ export function parseSettings(input: ConfigInput): Settings {
     }
     const warnings: string[] = [];
     checkVersion(section("cluster"), cluster, addons, input.today, warnings);
+    checkPublicAccess(section("cluster"), cluster.publicAccessCidrs, input.live ?? false, warnings);
     checkApp(section("app"), app, addons);
     // Capacity is judged only on valid settings: a bad value has been replaced by its default above.
     const capacity = problems.length === 0 ? checkStackCapacity(section("cluster"), cluster, addons, app, warnings) : undefined;

@@ -2,6 +2,8 @@
 // the first. Each reader returns a usable value (the default, when the input is bad) so that
 // validation can continue and report all problems in one pass.
 
+import { ipv4CidrFault } from "../rules/addresses";
+
 /** One thing wrong with the stack configuration. */
 export interface Problem {
     /** Full key path, e.g. `zero-downtime-eks:cluster.minSize`. */
@@ -47,22 +49,9 @@ export function isPlainObject(value: unknown): value is Plain {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
 /** True when `value` is an IPv4 CIDR whose octets and prefix are in range and whose host bits are zero. */
 export function isCidr(value: string): boolean {
-    const m = CIDR.exec(value);
-    if (!m) {
-        return false;
-    }
-    const octets = m.slice(1, 5).map(Number);
-    const prefix = Number(m[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) {
-        return false;
-    }
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    const hostBits = 2 ** (32 - prefix);
-    return address % hostBits === 0;
+    return ipv4CidrFault(value) === undefined;
 }
 
 /** Prefix length of a CIDR already checked with {@link isCidr}. */
@@ -175,38 +164,56 @@ export class Section {
         if (value === undefined) {
             return fallback;
         }
-        if (typeof value !== "string" || !isCidr(value) || cidrPrefix(value) < minPrefix || cidrPrefix(value) > maxPrefix) {
-            this.problem(name, value, `an IPv4 CIDR block with a prefix from /${minPrefix} to /${maxPrefix}, e.g. "10.0.0.0/16"`);
+        const expected = `an IPv4 CIDR block with a prefix from /${minPrefix} to /${maxPrefix}, e.g. "10.0.0.0/16"`;
+        // The fault named as it is: host bits set (10.0.1.0/16) is not a wrong prefix.
+        const fault = typeof value === "string" ? ipv4CidrFault(value) : "not a string";
+        if (fault !== undefined) {
+            this.problem(name, value, `${expected}; ${fault}`);
             return fallback;
         }
-        return value;
+        if (cidrPrefix(value as string) < minPrefix || cidrPrefix(value as string) > maxPrefix) {
+            this.problem(name, value, expected);
+            return fallback;
+        }
+        return value as string;
     }
 
-    /** A non-empty list of IPv4 CIDR blocks; `fallback` when unset. */
+    /** A non-empty list of IPv4 CIDR blocks; `fallback` when unset. Each bad entry is named with its fault. */
     cidrList(name: string, fallback: string[] | undefined): string[] | undefined {
-        return this.stringList(name, fallback, isCidr, 'an IPv4 CIDR block with zero host bits, e.g. "203.0.113.0/24"');
+        const expected = "an IPv4 CIDR block with zero host bits (a.b.c.d/n), e.g. your VPN's or CI runners' egress range";
+        const list = this.stringList(name, fallback, () => true, expected);
+        if (list === undefined || list === fallback) {
+            return fallback;
+        }
+        const faults = list.map((entry) => ipv4CidrFault(entry));
+        faults.forEach((fault, i) => fault !== undefined && this.problem(`${name}[${i}]`, list[i], `${expected}; ${fault}`));
+        return faults.every((f) => f === undefined) ? list : fallback;
     }
 
-    /** A non-empty list of strings each `accepted` (a pattern or a test); `fallback` when unset. Every bad entry is named by index. */
+    /**
+     * A non-empty list of strings each `accepted` (a pattern or a test); `fallback` when unset. Every bad
+     * entry is named by index, with `expected` (or what `expected` says of that entry).
+     */
     stringList<F extends string[] | undefined>(
         name: string,
         fallback: F,
         accepted: RegExp | ((entry: string) => boolean),
-        expected: string,
+        expected: string | ((entry: string) => string),
     ): string[] | F {
+        const expectedOf = (entry: unknown) => (typeof expected === "function" ? expected(String(entry)) : expected);
         const accepts = typeof accepted === "function" ? accepted : (entry: string) => accepted.test(entry);
         const value = this.take(name);
         if (value === undefined) {
             return fallback;
         }
         if (!Array.isArray(value) || value.length === 0) {
-            this.problem(name, value, `a non-empty list, each ${expected}`);
+            this.problem(name, value, `a non-empty list, each ${typeof expected === "function" ? "a valid entry" : expected}`);
             return fallback;
         }
         let ok = true;
         value.forEach((entry, i) => {
             if (typeof entry !== "string" || !accepts(entry)) {
-                this.problem(`${name}[${i}]`, entry, expected);
+                this.problem(`${name}[${i}]`, entry, expectedOf(entry));
                 ok = false;
             }
         });

@@ -7,7 +7,6 @@ import { budgetRows, checkTiming } from "../rules/timing";
 import { AdmittedKind, Webhook, WebhookGraph, checkWebhookOrdering } from "../rules/webhooks";
 import { Finding, ResourceView, albHealthCheckOf, budgetOf, checkResources, workloads } from "../policy/checks";
 import { FLOOR, NodeNeed, PLAIN_DEFAULTS, SpikeIntervals, floorTerminationSeconds, rolloutSeconds, spikeToServing } from "../rules/spike";
-import { ISTIO_DEFAULT_DRAIN_SECONDS } from "../rules/timing";
 import { firstScaleOutNeed } from "../stacks/capacity";
 import { READINESS_GATE_LABEL } from "../components/lifecycle";
 import { VERSIONS } from "../components/versions";
@@ -61,14 +60,14 @@ function timingModels(
     deployment: ResourceView,
     ingress: ResourceView | undefined,
     replicas: number,
-    meshDrainSeconds: number,
+    sidecarInboundDrainSeconds: number | undefined,
     nodes: NodeNeed,
 ) {
     const spec = (deployment.props.spec ?? {}) as DeploymentSpecView;
     const container = spec.template?.spec?.containers?.[0] ?? {};
     const behindAlb = ingress !== undefined;
     const alb = behindAlb ? albHealthCheckOf(ingress) : undefined;
-    const budget = budgetOf(deployment, ingress, meshDrainSeconds);
+    const budget = budgetOf(deployment, ingress, sidecarInboundDrainSeconds);
     const stack: SpikeIntervals = {
         ...PLAIN_DEFAULTS,
         startupPeriodSeconds: Number(container.startupProbe?.periodSeconds ?? 0),
@@ -91,7 +90,8 @@ function timingModels(
             maxSurge: rolling.maxSurge ?? "25%",
             maxUnavailable: rolling.maxUnavailable ?? "25%",
             minReadySeconds: Number(spec.minReadySeconds ?? 0),
-            terminationSeconds: budget.preStopSeconds + budget.shutdownSeconds + budget.meshDrainSeconds,
+            // A native sidecar exits at once when the app has (rules/timing.ts): it adds nothing here.
+            terminationSeconds: budget.preStopSeconds + budget.shutdownSeconds,
         },
         // Kubernetes' Deployment defaults (apps/v1 types.go): 25 % / 25 %, minReadySeconds 0, no preStop; the
         // app's own shutdown within the default 30 s grace.
@@ -102,7 +102,7 @@ function timingModels(
             maxSurge: rolling.maxSurge ?? "25%",
             maxUnavailable: rolling.maxUnavailable ?? "25%",
             minReadySeconds: FLOOR.readinessPeriodSeconds,
-            terminationSeconds: floorTerminationSeconds(behindAlb) + (meshDrainSeconds > 0 ? ISTIO_DEFAULT_DRAIN_SECONDS : 0),
+            terminationSeconds: floorTerminationSeconds(behindAlb),
         },
     ];
     const spike: SpikeTable = {
@@ -274,8 +274,8 @@ export function buildReport(stack: string, settings: Settings, resources: Record
     }));
     return {
         stack,
-        workloads: workloads(all).map(({ deployment, ingress, hpa, meshDrainSeconds }) => {
-            const budget = budgetOf(deployment, ingress, meshDrainSeconds);
+        workloads: workloads(all).map(({ deployment, ingress, hpa, sidecarInboundDrainSeconds }) => {
+            const budget = budgetOf(deployment, ingress, sidecarInboundDrainSeconds);
             const hpaSpec = hpa?.props.spec as { minReplicas?: number } | undefined;
             const replicas = Number(hpaSpec?.minReplicas ?? (deployment.props.spec as DeploymentSpecView | undefined)?.replicas ?? 1);
             const metadata = deployment.props.metadata as { name: string; namespace: string };
@@ -285,7 +285,7 @@ export function buildReport(stack: string, settings: Settings, resources: Record
                 behind: ingress ? "alb" : "mesh",
                 budget: budgetRows(budget),
                 verdict: checkTiming(budget).length === 0 ? "safe" : "unsafe",
-                ...timingModels(deployment, ingress, replicas, meshDrainSeconds, nodes),
+                ...timingModels(deployment, ingress, replicas, sidecarInboundDrainSeconds, nodes),
             };
         }),
         capacity: settings.capacity,

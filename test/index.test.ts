@@ -19,7 +19,8 @@ const CONTRACT: Record<string, RegExp | "subnets"> = {
     kubernetesVersion: /^1\.\d+$/,
     ingressHost: /^k8s-[\w-]+\.[a-z0-9-]+\.elb\.amazonaws\.com$/,
     sharedGateway: /^istio-ingress\/platform$/,
-    meshDrainSeconds: /^20$/,
+    // [issue 22.13] How long a terminating pod's sidecar keeps accepting (the mesh's drainDuration).
+    sidecarInboundDrainSeconds: /^45$/,
     // [#16] The entrypoint's alarms (on by default) notify this topic.
     alarmTopicArn: /^arn:aws:sns:[a-z0-9-]+:\d{12}:/,
     entrypointDashboard: /^zero-downtime-eks-[a-z]+-entrypoint$/,

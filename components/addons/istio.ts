@@ -10,7 +10,7 @@ import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPol
 /** The keys of istio-discovery's values.yaml (istio/istio manifests/charts/istio-control/istio-discovery, 1.30) this component sets. */
 interface IstiodValues {
     env: Record<string, string>;
-    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: boolean; terminationDrainDuration: string } };
+    meshConfig: { defaultConfig: { holdApplicationUntilProxyStarts: boolean; terminationDrainDuration: string; drainDuration: string } };
     pdb: { minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     autoscaleMin: number;
     resources: ChartResources;
@@ -55,7 +55,11 @@ export interface GatewayTiming {
     preStopSeconds: number;
     /** ALB deregistration delay for in-flight requests. */
     deregistrationDelaySeconds: number;
-    /** Envoy's drain after SIGTERM: the mesh-wide terminationDrainDuration, so every sidecar's too. */
+    /**
+     * Envoy's drain after SIGTERM, the mesh-wide terminationDrainDuration: the gateway's pilot-agent
+     * waits it before Envoy exits (istio/istio pkg/envoy/agent.go terminate). Native sidecars never
+     * wait it: drained by their preStop, they exit at once on SIGTERM (rules/timing.ts).
+     */
     drainSeconds: number;
     /** Pod termination grace period. */
     terminationGracePeriodSeconds: number;
@@ -70,6 +74,11 @@ export interface IstioArgs {
     ingressScheme: LoadBalancerScheme;
     /** Termination timing of the gateway pods. */
     gatewayTiming: GatewayTiming;
+    /**
+     * The mesh-wide ProxyConfig drainDuration: how long a terminating pod's native sidecar keeps
+     * accepting inbound connections (rules/timing.ts). Default: Istio's 45 s (stacks/defaults.ts).
+     */
+    sidecarInboundDrainSeconds: number;
     /** Resource the install waits for: the node group, so the pods can schedule. */
     nodesReady: pulumi.Resource;
     /** The AWS Load Balancer Controller release: its webhooks must see the gateway's pods and Service, and it must outlive the Ingress. */
@@ -120,8 +129,11 @@ export class Istio extends pulumi.ComponentResource {
                 namespace: ISTIO_NAMESPACE,
                 pin,
                 chart: "istiod",
-                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml (tag 1.30.3; the release-1.30 branch
-                // carries no chart change up to 1.30.5).
+                // Keys from manifests/charts/istio-control/istio-discovery/values.yaml at tag 1.30.3, the newest
+                // stored. The pinned 1.30.5 is not stored: 1.30.4 changed this chart's files/ (its notes: the
+                // sidecar and gateway injection templates now escape several sidecar.istio.io/* annotation
+                // values), and neither the 1.30.4 nor the 1.30.5 notes name a changed values key; unverified
+                // against the 1.30.5 chart itself.
                 values: {
                     env: {
                         // Native sidecars (Kubernetes sidecar containers): the proxy starts before and stops
@@ -131,10 +143,15 @@ export class Istio extends pulumi.ComponentResource {
                     },
                     meshConfig: {
                         defaultConfig: {
-                            // For pods that opt out of native sidecars: no app traffic before the proxy is up,
-                            // and Envoy drains for the gateway's drain window instead of Istio's 5 s default.
+                            // For pods that opt out of native sidecars: no app traffic before the proxy is up.
                             holdApplicationUntilProxyStarts: true,
+                            // Waited for after SIGTERM by the gateway's pilot-agent (its drain window, instead of
+                            // Istio's 5 s default). A native sidecar never waits it (rules/timing.ts).
                             terminationDrainDuration: `${args.gatewayTiming.drainSeconds}s`,
+                            // How long a draining Envoy keeps its listeners: a native sidecar's inbound listeners
+                            // close this long after its pod starts terminating (rules/timing.ts). Istio's default,
+                            // written out so the timing rules and the mesh read the same number.
+                            drainDuration: `${args.sidecarInboundDrainSeconds}s`,
                         },
                     },
                     // istio-discovery templates/poddisruptionbudget.yaml renders pdb.unhealthyPodEvictionPolicy (1.30.3).
@@ -178,7 +195,9 @@ export class Istio extends pulumi.ComponentResource {
                 namespace: GATEWAY_NAMESPACE,
                 pin,
                 chart: "gateway",
-                // Keys from manifests/charts/gateway/values.yaml (tag 1.30.3; no chart change on release-1.30 since).
+                // Keys from manifests/charts/gateway/values.yaml at tag 1.30.3 (release-1.30 had no change under
+                // manifests/ up to 2026-08-21, the newest snapshot; 1.30.4 and 1.30.5 are not stored, and their
+                // notes name no change to this chart).
                 values: {
                     name: GATEWAY_NAME,
                     // The ALB targets pod IPs (target-type ip); no cloud load balancer for this Service.

@@ -107,8 +107,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     // The chart renders podDisruptionBudget as given (templates/pdb.yaml, 3.5.0).
                     podDisruptionBudget: { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY },
                     // The chart's default is `{}` (BestEffort: evicted first under node pressure); this pod
-                    // injects readiness gates and deregisters targets, so it gets requests (footprints.ts).
-                    // No CPU limit: a throttled controller deregisters late.
+                    // injects readiness gates and deregisters targets, so it gets upstream's requests and
+                    // memory limit (footprints.ts: config/controller/controller.yaml, v3.5.0). No CPU limit
+                    // (upstream sets 200m): a throttled controller deregisters late.
                     resources: {
                         requests: requestsOf(LOAD_BALANCER_CONTROLLER.requests),
                         limits: { memory: `${LOAD_BALANCER_CONTROLLER.memoryLimitMiB}Mi` },

@@ -150,7 +150,11 @@ export class MeshObservability extends pulumi.ComponentResource {
                     deployment: {
                         image_version: VERSIONS.kiali.image,
                         pod_labels: { "sidecar.istio.io/inject": "false" },
-                        ingress_enabled: false,
+                        // No Ingress: the UI is reached by port-forward. Istio's values-kiali.yaml (1.30.3) says
+                        // `ingress_enabled`, which no template of kiali-server 2.26.0 reads; its templates read
+                        // `deployment.ingress.enabled` (templates/_helpers.tpl, kiali-server.deployment.ingress.enabled;
+                        // unset, it is false off OpenShift). Set so the choice does not rest on platform detection.
+                        ingress: { enabled: false },
                         resources: {
                             requests: requestsOf(OBSERVABILITY.kiali.requests),
                             limits: { memory: `${OBSERVABILITY.kiali.memoryLimitMiB}Mi` },

@@ -48,9 +48,9 @@ export const APP_DEFAULTS = {
         targetCpuUtilization: 60,
     },
     timing: {
-        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust. In the mesh the
-        // sidecar then drains for GATEWAY_TIMING.drainSeconds (20 s) after the app exits, so grace is
-        // 40 + 20 + 20 = 80 plus a 10 s margin.
+        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust. The grace must
+        // cover preStop + shutdown = 60 s; a native sidecar adds nothing (it drains from the start of
+        // termination and exits at once once the app has: rules/timing.ts), so 90 s leaves 30 s of margin.
         preStopSeconds: 40,
         shutdownSeconds: 20,
         terminationGracePeriodSeconds: 90,

@@ -4,8 +4,8 @@
 import { APP_DEFAULTS } from "./defaults";
 import type { ZeroDowntimeServiceArgs } from "./zero-downtime-service";
 
-/** What the platform decides: its Kubernetes version, the mesh and its drain, the way in. */
-export type PlatformPlacement = Pick<ZeroDowntimeServiceArgs, "kubernetesVersion" | "mesh" | "meshDrainSeconds" | "exposure">;
+/** What the platform decides: its Kubernetes version, the mesh and its sidecars' inbound drain, the way in. */
+export type PlatformPlacement = Pick<ZeroDowntimeServiceArgs, "kubernetesVersion" | "mesh" | "sidecarInboundDrainSeconds" | "exposure">;
 
 /**
  * Required: name, image, port and the platform's placement. Anything else overrides the platform's

@@ -28,7 +28,7 @@ export const RULE_FIELD_PATHS: Record<string, string | null> = {
     healthCheckTimeoutSeconds: "timing.healthCheckTimeoutSeconds",
     healthyThreshold: "timing.healthyThreshold",
     unhealthyThreshold: "timing.unhealthyThreshold",
-    meshDrainSeconds: "meshDrainSeconds",
+    sidecarInboundDrainSeconds: "sidecarInboundDrainSeconds",
     readinessPeriodSeconds: "probes.readinessPeriodSeconds",
     readinessFailureThreshold: "probes.readinessFailureThreshold",
     minReadySeconds: "rollout.minReadySeconds",
@@ -101,9 +101,15 @@ export function validateZeroDowntimeServiceArgs(args: ZeroDowntimeServiceArgs): 
             reason: `${args.autoscaling.maxReplicas} is below replicas ${args.replicas}, the HPA minimum`,
         });
     }
-    const meshDrainSeconds = args.mesh ? args.meshDrainSeconds : 0;
     problems.push(
-        ...fromViolations(checkTiming({ ...args.timing, ...args.probes, minReadySeconds: args.rollout.minReadySeconds, meshDrainSeconds })),
+        ...fromViolations(
+            checkTiming({
+                ...args.timing,
+                ...args.probes,
+                minReadySeconds: args.rollout.minReadySeconds,
+                ...(args.mesh ? { sidecarInboundDrainSeconds: args.sidecarInboundDrainSeconds } : {}),
+            }),
+        ),
     );
     if (args.exposure.kind === "alb") {
         problems.push(...fromViolations(checkAlbHealthCheck(args.timing).filter((v) => v.rule !== "aws-api-range")));

@@ -69,10 +69,13 @@ export interface ZeroDowntimeServiceArgs {
     /** Whether pods get Istio sidecars (and a DestinationRule). */
     mesh: boolean;
     /**
-     * Seconds the sidecar drains after the app exits (the mesh's terminationDrainDuration); written on
-     * each pod as its proxy config so the manifest shows the whole termination budget. Ignored without mesh.
+     * Seconds the pod's native Istio sidecar keeps accepting inbound connections once the pod starts
+     * terminating (ProxyConfig `drainDuration`: its injected preStop drains the inbound listeners at
+     * once, and Envoy closes them after this; rules/timing.ts). Written on each pod as its proxy config,
+     * so the manifest shows it. The platform's value is its `sidecarInboundDrainSeconds` output (Istio's
+     * default, 45). Ignored without mesh.
      */
-    meshDrainSeconds: number;
+    sidecarInboundDrainSeconds: number;
     /** Path from the load balancer to the app. */
     exposure: Exposure;
     /** Resources that must exist first: the load balancer controller (webhooks, Ingress), istiod (sidecar injection). */
@@ -317,7 +320,7 @@ function deploymentSpec(
                 annotations: {
                     [SHUTDOWN_ANNOTATION]: String(args.timing.shutdownSeconds),
                     ...(args.mesh
-                        ? { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ terminationDrainDuration: `${args.meshDrainSeconds}s` }) }
+                        ? { [PROXY_CONFIG_ANNOTATION]: JSON.stringify({ drainDuration: `${args.sidecarInboundDrainSeconds}s` }) }
                         : {}),
                 },
             },

@@ -24,7 +24,7 @@ export = async () => {
     // Plain values decide what is created: the preStop form, and the way in.
     const kubernetesVersion = String(await platform.getOutputValue("kubernetesVersion"));
     const gateway = (await platform.getOutputValue("sharedGateway")) as string | undefined;
-    const meshDrainSeconds = Number((await platform.getOutputValue("meshDrainSeconds")) ?? 0);
+    const sidecarInboundDrainSeconds = Number((await platform.getOutputValue("sidecarInboundDrainSeconds")) ?? 0);
     const nodePool = (await platform.getOutputValue("nodePoolName")) as string | undefined;
 
     const provider = new k8s.Provider("platform", { kubeconfig: platform.requireOutput("kubeconfig"), enableServerSideApply: true });
@@ -47,7 +47,7 @@ export = async () => {
             port: config.requireNumber("port"),
             kubernetesVersion,
             mesh: gateway !== undefined,
-            meshDrainSeconds,
+            sidecarInboundDrainSeconds,
             exposure: gateway !== undefined ? { kind: "istio-gateway", gateway } : { kind: "alb", scheme: "internet-facing" },
             serviceAccount: { name, roleArn: role.roleArn },
             ...(nodePool !== undefined ? { nodeSelector: { [NODE_POOL_LABEL]: nodePool } } : {}),

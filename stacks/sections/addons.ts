@@ -1,19 +1,12 @@
 // `zero-downtime-eks:addons`: one sub-section per addon, each with its switch.
 import { LOAD_BALANCER_SCHEMES, MTLS_MODES } from "../../components/choices";
-import { ADDON_DEFAULTS, DEFAULTS, Environment, GATEWAY_TIMING } from "../defaults";
+import { ADDON_DEFAULTS, DEFAULTS, Environment, GATEWAY_TIMING, SIDECAR_INBOUND_DRAIN_SECONDS } from "../defaults";
 import type { AddonsSettings } from "../settings";
 import { Section } from "../validate";
 import { BUDGET_DURATION, BUDGET_NODES, BUDGET_SCHEDULE, NODE_POOL_DURATION, TERMINATION_GRACE_PERIOD } from "../../rules/drain";
-import { INSTANCE_SPECS } from "../../rules/capacity";
+import { instanceTypeProblem } from "../../rules/capacity";
 
 const CAPACITY_TYPES = ["on-demand", "spot"] as const;
-// EC2 instance type names the capacity model knows (rules/capacity.ts INSTANCE_SPECS): a NodePool of a
-// type it cannot size would get limits nobody checked.
-const KNOWN_INSTANCE_TYPE = new RegExp(
-    `^(${Object.keys(INSTANCE_SPECS)
-        .map((t) => t.replace(".", "\\."))
-        .join("|")})$`,
-);
 
 const URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/\S*)?$/;
 
@@ -30,6 +23,7 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
             mtlsMode: istio.oneOf("mtlsMode", d.istio.mtlsMode, MTLS_MODES),
             ingressScheme: istio.oneOf("ingressScheme", d.istio.ingressScheme, LOAD_BALANCER_SCHEMES),
             gatewayTiming: GATEWAY_TIMING,
+            sidecarInboundDrainSeconds: SIDECAR_INBOUND_DRAIN_SECONDS,
         };
         if (read.enabled && !loadBalancerController.enabled) {
             // The ingress gateway is reached through an ALB Ingress, which only the controller reconciles.
@@ -50,11 +44,13 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
         const dk = d.karpenter;
         return {
             enabled: k.bool("enabled", dk.enabled),
+            // Types the capacity model can size (rules/capacity.ts): a NodePool of a type it cannot size
+            // would get limits nobody checked.
             instanceTypes: k.stringList(
                 "instanceTypes",
                 dk.instanceTypes,
-                KNOWN_INSTANCE_TYPE,
-                `an instance type the capacity model knows: ${Object.keys(INSTANCE_SPECS).join(", ")}`,
+                (t) => instanceTypeProblem(t) === undefined,
+                (t) => `an instance type the capacity model sizes: ${instanceTypeProblem(t) ?? ""}`,
             ),
             capacityTypes: k.stringList(
                 "capacityTypes",

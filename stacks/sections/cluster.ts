@@ -2,6 +2,7 @@
 import { ACCESS_POLICIES, AccessGrant, AccessLevel } from "../../components/cluster-access";
 import { LOG_RETENTION_DAYS, NODE_GROUP_SCALING, checkNodeGroupScaling } from "../../rules/aws-limits";
 import { DNS_LABEL } from "../../rules/formats";
+import { documentationRangeOf } from "../../rules/addresses";
 import { DEFAULTS, Environment } from "../defaults";
 import type { ClusterSettings, ConfigInput } from "../settings";
 import { Section } from "../validate";
@@ -58,6 +59,29 @@ export function readCluster(section: Section, input: ConfigInput, env: Environme
         logRetentionDays,
         protect,
     };
+}
+
+/**
+ * `cluster.publicAccessCidrs` inside a documentation range (rules/addresses.ts): no client has such an
+ * address, so the public API endpoint would refuse everyone, and `pulumi up` would build the VPC and
+ * the cluster, then fail at the first Kubernetes object. Refused when `live`; a warning offline.
+ */
+export function checkPublicAccess(section: Section, cidrs: string[], live: boolean, warnings: string[]): void {
+    cidrs.forEach((cidr, i) => {
+        const range = documentationRangeOf(cidr);
+        if (range === undefined) {
+            return;
+        }
+        const why = `${cidr} is inside ${range.name} (${range.cidr}, ${range.source}), reserved for documentation: no client has such an address, so the Kubernetes API would refuse every caller, this program's own Kubernetes objects included`;
+        const fix = "your VPN's or CI runners' egress CIDRs (the addresses `pulumi up` and kubectl connect from)";
+        if (live) {
+            section.problem(`publicAccessCidrs[${i}]`, cidr, `${fix}: ${why}`);
+        } else {
+            warnings.push(
+                `${section.path(`publicAccessCidrs[${i}]`)}: ${why}. pulumi preview and pulumi up refuse it: set ${fix} in the stack file.`,
+            );
+        }
+    });
 }
 
 /** `cluster.access`: a list of `{ principalArn, policy, namespaces? }`, every bad entry named by index. */

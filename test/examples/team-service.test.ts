@@ -31,8 +31,8 @@ describe("the consumer stack (examples/team-service)", () => {
         assert.equal(deployment.spec.template.spec.serviceAccountName, "orders");
         const vs = only(result, "kubernetes:networking.istio.io/v1:VirtualService").inputs as any;
         assert.deepEqual(vs.spec.gateways, ["istio-ingress/platform"]);
-        // The sidecar's drain from the platform (20 s) is in the pods' proxy config.
-        assert.equal(deployment.spec.template.metadata.annotations["proxy.istio.io/config"], '{"terminationDrainDuration":"20s"}');
+        // The sidecars' inbound drain from the platform (45 s) is in the pods' proxy config.
+        assert.equal(deployment.spec.template.metadata.annotations["proxy.istio.io/config"], '{"drainDuration":"45s"}');
         for (const r of result.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
             assert.equal(r.provider, "platform", `${r.name} is not on the platform's cluster`);
         }

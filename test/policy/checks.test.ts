@@ -190,23 +190,26 @@ const VIOLATIONS: { policy: string; mutate: Mutation; says: RegExp }[] = [
         says: /at 8 replicas/,
     },
     {
-        policy: "grace-covers-prestop-and-shutdown",
-        // [#11.10] A meshed namespace: the sidecar drains Istio's default 5 s after the app's 30 + 10.
+        policy: "sidecar-inbound-covers-deregistration",
+        // issue 22.13: the pod's own proxy config names its drainDuration, shorter than the 25 s the ALB may still route.
         mutate: (rs) => {
             byName(rs, "ns").metadata.labels["istio-injection"] = "enabled";
-            byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 44;
+            byName(rs, "api").spec.template.metadata.annotations["proxy.istio.io/config"] = '{"drainDuration":"20s"}';
         },
-        says: /sidecar drain 5s.*at least 45/,
+        says: /inbound listeners 20s after the pod starts terminating.*at least 25s/,
     },
     {
-        policy: "grace-covers-prestop-and-shutdown",
-        // [#11.10] The pod's own proxy config names the drain.
+        policy: "sidecar-inbound-covers-deregistration",
+        // issue 22.13: else the mesh default istiod was installed with.
         mutate: (rs) => {
             byName(rs, "ns").metadata.labels["istio-injection"] = "enabled";
-            byName(rs, "api").spec.template.metadata.annotations["proxy.istio.io/config"] = '{"terminationDrainDuration":"20s"}';
-            byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 59;
+            rs.push({
+                type: "kubernetes:helm.sh/v3:Release",
+                name: "istiod",
+                props: { name: "istiod", values: { meshConfig: { defaultConfig: { drainDuration: "10s" } } } },
+            });
         },
-        says: /sidecar drain 20s.*at least 60/,
+        says: /inbound listeners 10s after/,
     },
     {
         policy: "aws-name-length",
@@ -242,6 +245,14 @@ describe("policy checks", () => {
 
     it("every policy has a violating case above", () => {
         assert.deepEqual([...new Set(VIOLATIONS.map((v) => v.policy))].sort(), Object.keys(POLICIES).sort());
+    });
+
+    it("issue 22.13: a meshed workload's grace covers preStop + shutdown only (a native sidecar exits at once), and Istio's 45 s drainDuration covers routing", () => {
+        const rs = compliant();
+        byName(rs, "ns").metadata.labels["istio-injection"] = "enabled";
+        // 30 s preStop + 10 s shutdown: 40 s of grace, nothing added for the sidecar.
+        byName(rs, "api").spec.template.spec.terminationGracePeriodSeconds = 40;
+        assert.deepEqual(checkResources(rs), []);
     });
 
     it("a workload behind the mesh (no ALB Ingress) only needs preStop to cover endpoint propagation", () => {

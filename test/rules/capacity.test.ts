@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { PodGroup, allocatable, checkCapacity } from "../../rules/capacity";
+import { INSTANCE_SPECS, PodGroup, allocatable, checkCapacity, instanceTypeProblem } from "../../rules/capacity";
+import INSTANCE_TABLE from "../../rules/instance-types.json";
 
 const pods = (name: string, replicas: number, cpuMillicores: number, memoryMiB: number): PodGroup => ({
     name,
@@ -74,9 +75,47 @@ describe("capacity", () => {
         assert.deepEqual(v.pending, [{ name: "scale-out", count: 1 }]);
     });
 
-    it("an unknown instance type does not fit: it cannot be judged", () => {
+    it("issue 22.16: an unknown instance type does not fit: it cannot be judged, and is called unknown", () => {
         const v = checkCapacity({ instanceType: "x9.huge", nodes: 3, daemonSets: [], pods: [pods("p", 1, 1, 1)] });
         assert.equal(v.fits, false);
-        assert.match(v.summary, /no allocatable figures for x9\.huge/);
+        assert.match(v.summary, /^unknown instance type "x9\.huge"/);
+        assert.doesNotMatch(v.summary, /rules\/capacity\.ts|INSTANCE_SPECS/, "the user is not told to edit source");
     });
+});
+
+describe("issue 22.16: the instance types a user would pick are sized, from the cited tables", () => {
+    // x86_64 general purpose, burstable, compute and memory families, the sizes people pick.
+    const PICKS = ["m5", "m5a", "m6i", "m6a", "m7i", "m7i-flex", "m7a", "c5", "c6i", "c7i", "c7a", "r5", "r6i", "r7i", "t3", "t3a"].flatMap(
+        (family) => ["large", "xlarge", "2xlarge"].map((size) => `${family}.${size}`),
+    );
+    for (const type of [...PICKS, "t3.medium"]) {
+        it(`issue 22.16: ${type} is sized`, () => {
+            assert.equal(instanceTypeProblem(type), undefined);
+            assert.ok(allocatable(type), type);
+        });
+    }
+
+    it("issue 22.16: m7i.large: 2 vCPU, 8192 MiB, 29 pods (EC2; nodeadm: 3 ENIs × (10 − 1) + 2)", () => {
+        assert.deepEqual(INSTANCE_SPECS["m7i.large"], { vcpu: 2, memoryMiB: 8192, maxPods: 29 });
+    });
+
+    it("issue 22.16: the allocatable formula gives Karpenter's AL2023 figures for every sized type", () => {
+        const differ = Object.entries(INSTANCE_TABLE.covered)
+            .map(([type, s]) => ({ type, ours: allocatable(type), karpenter: s.karpenterAllocatable }))
+            .filter(({ ours, karpenter }) => ours?.cpuMillicores !== karpenter.cpuMillicores || ours?.memoryMiB !== karpenter.memoryMiB);
+        assert.deepEqual(differ, []);
+        assert.ok(Object.keys(INSTANCE_TABLE.covered).length > 100);
+    });
+
+    const OUTSIDE: [string, RegExp][] = [
+        ["m7g.large", /m7g\.large is an Arm \(Graviton\) instance type/],
+        ["m5.4xlarge", /m5\.4xlarge is an EC2 instance type outside the capacity model/],
+        ["x9.huge", /^unknown instance type "x9\.huge"/],
+        ["m7i.huge", /^unknown instance type "m7i\.huge"/],
+    ];
+    for (const [type, said] of OUTSIDE) {
+        it(`issue 22.16: ${type}: ${String(said)}`, () => {
+            assert.match(instanceTypeProblem(type) ?? "", said);
+        });
+    }
 });

@@ -1,13 +1,12 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { DEREGISTRATION_PROPAGATION_SECONDS, TimingBudget, budgetRows, checkTiming, requiredPreStopSeconds } from "../../rules/timing";
-import { APP_DEFAULTS, GATEWAY_TIMING } from "../../stacks/defaults";
+import { APP_DEFAULTS, GATEWAY_TIMING, SIDECAR_INBOUND_DRAIN_SECONDS } from "../../stacks/defaults";
 
 const SAFE: TimingBudget = {
     preStopSeconds: 40,
     shutdownSeconds: 20,
     terminationGracePeriodSeconds: 70,
-    meshDrainSeconds: 0,
     deregistrationDelaySeconds: 30,
     healthCheckIntervalSeconds: 5,
     unhealthyThreshold: 2,
@@ -32,10 +31,10 @@ const CASES: { rule: string; pass: Partial<TimingBudget>; fail: Partial<TimingBu
         fix: /at least 60/,
     },
     {
-        rule: "grace-covers-prestop-and-shutdown",
-        pass: { terminationGracePeriodSeconds: 80, meshDrainSeconds: 20 },
-        fail: { terminationGracePeriodSeconds: 79, meshDrainSeconds: 20 },
-        fix: /at least 80/,
+        rule: "sidecar-inbound-covers-deregistration",
+        pass: { sidecarInboundDrainSeconds: 25 },
+        fail: { sidecarInboundDrainSeconds: 24 },
+        fix: /drainDuration to at least 25s/,
     },
     {
         rule: "deregistration-within-grace",
@@ -81,29 +80,42 @@ describe("timing rules", () => {
         ]);
     });
 
-    it("[#11.10] seed 001's 40 s preStop, 20 s shutdown and 70 s grace break the rule once the sidecar drains 20 s", () => {
-        const v = checkTiming({ ...SAFE, meshDrainSeconds: 20 }).find((x) => x.rule === "grace-covers-prestop-and-shutdown");
-        assert.ok(v);
-        assert.match(v.message, /sidecar drain 20s/);
-        assert.match(v.fix, /at least 80/);
+    // Replaces [#11.10]'s "the sidecar drains 20 s after the app exits": a native sidecar's preStop drains
+    // its inbound listeners when termination starts and pilot-agent exits at once on SIGTERM
+    // (istio/istio 1.30.3 pkg/envoy/agent.go; istiod chart files/injection-template.yaml).
+    it("issue 22.13: a native sidecar adds nothing to the grace: 40 s preStop + 20 s shutdown fit 60 s in the mesh", () => {
+        assert.deepEqual(checkTiming({ ...SAFE, terminationGracePeriodSeconds: 60, sidecarInboundDrainSeconds: 45 }), []);
+        const v = checkTiming({ ...SAFE, terminationGracePeriodSeconds: 59, sidecarInboundDrainSeconds: 45 });
+        assert.deepEqual(
+            v.map((x) => [x.rule, x.fix]),
+            [["grace-covers-prestop-and-shutdown", "set terminationGracePeriodSeconds to at least 60"]],
+        );
     });
 
-    it("[#11.10] the shipped defaults pass: the app's in the mesh (sidecar drain included), and the ingress gateway's termination", () => {
+    it("issue 22.13: the sidecar's inbound listeners close at drainDuration, which must outlast the 25 s callers may still route", () => {
+        const v = checkTiming({ ...SAFE, sidecarInboundDrainSeconds: 20 }).find((x) => x.rule === "sidecar-inbound-covers-deregistration");
+        assert.ok(v);
+        assert.match(v.message, /closes its inbound listeners 20s after the pod starts terminating \(drainDuration\), before the 25s/);
+        // Without a sidecar the rule does not apply.
+        assert.deepEqual(checkTiming(SAFE), []);
+    });
+
+    it("[#11.10] the shipped defaults pass: the app's in the mesh (its sidecar's inbound drain included), and the ingress gateway's termination", () => {
         const app = APP_DEFAULTS;
         assert.deepEqual(
             checkTiming({
                 ...app.timing,
                 ...app.probes,
                 minReadySeconds: app.rollout.minReadySeconds,
-                meshDrainSeconds: GATEWAY_TIMING.drainSeconds,
+                sidecarInboundDrainSeconds: SIDECAR_INBOUND_DRAIN_SECONDS,
             }),
             [],
         );
         const gateway = checkTiming({
             ...GATEWAY_TIMING,
-            // The gateway is Envoy itself: no app shutdown, then its drain.
-            shutdownSeconds: 0,
-            meshDrainSeconds: GATEWAY_TIMING.drainSeconds,
+            // The gateway is Envoy itself, not a native sidecar: after SIGTERM its pilot-agent waits the
+            // terminationDrainDuration (pkg/envoy/agent.go terminate), which is its shutdown.
+            shutdownSeconds: GATEWAY_TIMING.drainSeconds,
             readinessPeriodSeconds: 1,
             readinessFailureThreshold: 1,
             minReadySeconds: 1,
@@ -118,8 +130,12 @@ describe("timing rules", () => {
         );
     });
 
-    it("the budget table ends with the margin left in the grace period", () => {
+    it("the budget table ends with the margin left in the grace period; a meshed pod's shows when its sidecar stops accepting", () => {
         const rows = budgetRows(SAFE);
         assert.equal(rows.at(-1)?.seconds, 70 - 40 - 20);
+        assert.ok(!rows.some((r) => r.step.startsWith("sidecar")));
+        const meshed = budgetRows({ ...SAFE, sidecarInboundDrainSeconds: 45 });
+        assert.equal(meshed.find((r) => r.step.startsWith("sidecar stops accepting inbound"))?.seconds, 45);
+        assert.equal(meshed.at(-1)?.seconds, 70 - 40 - 20);
     });
 });

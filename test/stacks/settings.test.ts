@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ConfigInput, PROJECT, SettingsError, parseSettings } from "../../stacks";
+import { readStackConfig } from "../../synth/engine";
 
 const P = `${PROJECT}:`;
 // The day the EKS calendar is read on: fixed, so a test means the same thing next year.
@@ -157,10 +158,11 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /at least 25/,
     },
     {
-        case: "grace shorter than preStop + shutdown + the sidecar's drain",
-        config: app({ timing: { terminationGracePeriodSeconds: 79 } }),
+        // issue 22.13: in the mesh too (the default), a native sidecar adds nothing to preStop + shutdown.
+        case: "grace shorter than preStop + shutdown",
+        config: app({ timing: { terminationGracePeriodSeconds: 59 } }),
         key: `${P}app.timing.terminationGracePeriodSeconds`,
-        expected: /at least 80/,
+        expected: /at least 60/,
     },
     {
         case: "ALB default deregistration delay",
@@ -354,9 +356,9 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
     },
     {
         case: "[#13] an instance type the capacity model cannot size",
-        config: addons({ karpenter: { instanceTypes: ["t3.nano"] } }),
+        config: addons({ karpenter: { instanceTypes: ["m5.4xlarge"] } }),
         key: `${P}addons.karpenter.instanceTypes[0]`,
-        expected: /m5\.large/,
+        expected: /outside the capacity model.*e\.g\. m7i\.large/,
     },
     {
         case: "[#13] terminationGracePeriod Never (the CRD allows it only for expireAfter)",
@@ -518,9 +520,27 @@ describe("settings: capacity at desiredSize", () => {
         assert.equal(s.capacity.atMinimum.fits, true, s.capacity.atMinimum.summary);
     });
 
-    it("an instance type the model has no figures for is refused, not waved through", () => {
+    it("issue 22.16: an instance type the model has no figures for is refused, not waved through, and called unknown", () => {
         const problems = problemsOf(input("dev", cluster({ instanceType: "x9.huge" })));
-        assert.match(problems.find((p) => p.key === `${P}cluster.instanceType`)?.expected ?? "", /INSTANCE_SPECS/);
+        const expected = problems.find((p) => p.key === `${P}cluster.instanceType`)?.expected ?? "";
+        assert.match(expected, /unknown instance type "x9\.huge"/);
+        assert.doesNotMatch(expected, /INSTANCE_SPECS|rules\/capacity\.ts/);
+    });
+
+    it("issue 22.16: m7i.large (system nodes) and c7i.xlarge (Karpenter's NodePool) are accepted without editing source", () => {
+        const s = parseSettings(
+            input("dev", { ...cluster({ instanceType: "m7i.large" }), ...addons({ karpenter: { instanceTypes: ["c7i.xlarge"] } }) }),
+        );
+        assert.equal(s.cluster.instanceType, "m7i.large");
+        assert.deepEqual(s.addons.karpenter.instanceTypes, ["c7i.xlarge"]);
+    });
+
+    it("issue 22.16: a NodePool type outside the model is named by index with the reason", () => {
+        const problems = problemsOf(input("dev", addons({ karpenter: { instanceTypes: ["m7i.large", "m7g.large", "x9.huge"] } })));
+        const byKey = Object.fromEntries(problems.map((p) => [p.key, p.expected]));
+        assert.match(byKey[`${P}addons.karpenter.instanceTypes[1]`] ?? "", /Arm \(Graviton\)/);
+        assert.match(byKey[`${P}addons.karpenter.instanceTypes[2]`] ?? "", /unknown instance type "x9\.huge"/);
+        assert.equal(byKey[`${P}addons.karpenter.instanceTypes[0]`], undefined);
     });
 });
 
@@ -623,5 +643,48 @@ describe("[#11.11] the Kubernetes version against the calendar and Istio's range
         assert.equal(s.cluster.version, "1.31");
         assert.equal(s.warnings.filter((w) => w.startsWith(`${P}cluster.version:`)).length, 1, s.warnings.join("\n"));
         assert.match(s.warnings.find((w) => w.startsWith(`${P}cluster.version:`)) ?? "", /extended support/);
+    });
+});
+
+describe("issue 22.15: a documentation CIDR for API access is refused before anything is created, and only warned about offline", () => {
+    for (const stack of ["staging", "prod"]) {
+        it(`issue 22.15: the committed ${stack} stack file (203.0.113.0/24) is refused under a real engine, naming the key, the value and the RFC`, () => {
+            const committed = { project: PROJECT, stack, config: readStackConfig(stack), today: TODAY };
+            const problems = problemsOf({ ...committed, live: true });
+            const hit = problems.find((p) => p.key === `${P}cluster.publicAccessCidrs[0]`);
+            assert.ok(hit, JSON.stringify(problems));
+            assert.equal(hit.given, '"203.0.113.0/24"');
+            assert.match(
+                hit.expected,
+                /egress CIDRs .*: 203\.0\.113\.0\/24 is inside TEST-NET-3 \(203\.0\.113\.0\/24, RFC 5737\), reserved for documentation/,
+            );
+            // Offline (npm run synth, verify's model): accepted, with the same finding as a warning.
+            const offline = parseSettings(committed);
+            const warning = offline.warnings.find((w) => w.startsWith(`${P}cluster.publicAccessCidrs[0]:`));
+            assert.match(warning ?? "", /TEST-NET-3.*pulumi preview and pulumi up refuse it/);
+        });
+    }
+
+    it("issue 22.15: every documentation entry is named by its index; a real range beside it passes", () => {
+        const problems = problemsOf({
+            ...input("dev", cluster({ publicAccessCidrs: ["198.18.0.0/15", "192.0.2.0/24", "198.51.100.0/25"] })),
+            live: true,
+        });
+        assert.deepEqual(
+            problems.map((p) => p.key),
+            [`${P}cluster.publicAccessCidrs[1]`, `${P}cluster.publicAccessCidrs[2]`],
+        );
+    });
+
+    it("issue 22.16: a VPC CIDR with host bits set (10.0.1.0/16) is refused for its host bits, not as a wrong prefix", () => {
+        const hit = problemsOf(input("dev", network({ cidrBlock: "10.0.1.0/16" }))).find((p) => p.key === `${P}network.cidrBlock`);
+        assert.match(
+            hit?.expected ?? "",
+            /host bits are set: 10\.0\.1\.0 is not the first address of a \/16 block \(that block is 10\.0\.0\.0\/16\)/,
+        );
+        const entry = problemsOf(input("dev", cluster({ publicAccessCidrs: ["198.18.1.0/15"] }))).find(
+            (p) => p.key === `${P}cluster.publicAccessCidrs[0]`,
+        );
+        assert.match(entry?.expected ?? "", /host bits are set/);
     });
 });

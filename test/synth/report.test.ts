@@ -42,7 +42,9 @@ describe("synth report", () => {
         const rows = Object.fromEntries(r.workloads[0].budget.map((b) => [b.step, b.seconds]));
         assert.equal(rows["preStop sleep"], 40);
         assert.equal(rows["termination grace"], 90);
-        assert.equal(rows["sidecar drain (Istio terminationDrainDuration)"], 20);
+        // issue 22.13: the sidecar's inbound listeners stay open 45 s from termination; nothing drains after the app.
+        assert.equal(rows["sidecar stops accepting inbound (Istio drainDuration, from termination)"], 45);
+        assert.equal(rows["margin (grace − preStop − shutdown)"], 90 - 40 - 20);
         assert.equal(r.capacity.atMinimum.fits, true);
         assert.equal(r.natGateways, 1);
         assert.ok(!("unavailable" in r.cost));
@@ -135,16 +137,17 @@ describe("[#13] spike to serving and rollout duration, three columns", () => {
         assert.deepEqual(web.spike.totals, [37, 40, 22]);
         assert.equal(web.spike.nodes, "room");
         assert.match(md, /\| \*\*total\*\* \| \*\*37\*\* \| \*\*40\*\* \| \*\*22\*\* \| \|/);
-        // 4 pods one at a time, each 2 + 5 + 10 s minReady, then the last old pod's 40 + 20 + 20 s.
+        // 4 pods one at a time, each 2 + 5 + 10 s minReady, then the last old pod's 40 + 20 s: issue 22.13,
+        // its native sidecar adds nothing (it was counted 20 s more here, and Istio's 5 s at the floor).
         assert.deepEqual(
             web.rollout.columns.map((c) => [c.waves, c.untilAvailable, c.untilOldGone]),
             [
-                [4, 68, 148],
+                [4, 68, 128],
                 [2, 20, 40],
-                [4, 12, 32],
+                [4, 12, 27],
             ],
         );
-        assert.match(md, /\| last old pod gone \(s\) \| 148 \| 40 \| 32 \|/);
+        assert.match(md, /\| last old pod gone \(s\) \| 128 \| 40 \| 27 \|/);
     });
 
     it("Istio off (the app's own ALB): the ALB step is 5 s × 2, 15 s × 2 on the controller's defaults, 5 s × 2 at the floor", async () => {

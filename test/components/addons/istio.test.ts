@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { GATEWAY_TIMING } from "../../../stacks/defaults";
+import { GATEWAY_TIMING, SIDECAR_INBOUND_DRAIN_SECONDS } from "../../../stacks/defaults";
 import { VERSIONS } from "../../../components/versions";
 import { only, release, synth, valuesOf } from "../../harness";
 
@@ -30,10 +30,11 @@ describe("Istio", () => {
         });
     }
 
-    it("sidecars drain after the app: native sidecars forced on, Envoy drain set", async () => {
+    it("issue 22.13: native sidecars forced on; the mesh's drainDuration (the sidecars' inbound drain) and the gateway's terminationDrainDuration set", async () => {
         const values = valuesOf(release(await synth("dev"), "istiod"));
         assert.equal(values.env.ENABLE_NATIVE_SIDECARS, "true");
         assert.equal(values.meshConfig.defaultConfig.terminationDrainDuration, `${GATEWAY_TIMING.drainSeconds}s`);
+        assert.equal(values.meshConfig.defaultConfig.drainDuration, `${SIDECAR_INBOUND_DRAIN_SECONDS}s`);
         assert.equal(values.meshConfig.defaultConfig.holdApplicationUntilProxyStarts, true);
     });
 

@@ -5,6 +5,9 @@ import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT, officialPolicyFile } from "../../..
 import { irsaTrustPolicy } from "../../../components/addons/irsa";
 import { VERSIONS } from "../../../components/versions";
 import { only, release, synth, valuesOf } from "../../harness";
+import { parseSettings, todayUtc } from "../../../stacks";
+import { stackPods } from "../../../stacks/capacity";
+import { projectName, readStackConfig } from "../../../synth/engine";
 
 type Statement = {
     Effect: string;
@@ -86,9 +89,14 @@ describe("AWS Load Balancer Controller", () => {
         assert.equal(values.webhookNamespaceSelectors, undefined, "the chart's default selector: the readiness-gate label");
     });
 
-    it("[#11.13] the controller has requests (chart default {} is BestEffort) and no CPU limit", async () => {
+    it("[#11.13] issue 22.14: the controller has upstream's requests and memory limit (200Mi / 500Mi, config/controller/controller.yaml v3.5.0), no CPU limit, and the capacity model counts them", async () => {
         const values = valuesOf(release(await synth("dev"), "aws-load-balancer-controller"));
-        assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "128Mi" } });
+        assert.deepEqual(values.resources, { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "500Mi" } });
+        const settings = parseSettings({ project: projectName(), stack: "dev", config: readStackConfig("dev"), today: todayUtc() });
+        const controller = stackPods(settings.cluster, settings.addons, settings.app, settings.app.replicas).pods.find(
+            (p) => p.name === `${LBC_NAMESPACE}/aws-load-balancer-controller`,
+        );
+        assert.deepEqual(controller?.requests, { cpuMillicores: 100, memoryMiB: 200 });
     });
 
     it("the controller starts only once its IAM permissions are attached", async () => {

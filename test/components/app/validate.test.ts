@@ -16,7 +16,7 @@ const VALID: ZeroDowntimeServiceArgs = {
     blueGreen: { ...APP.blueGreen, images: { blue: APP.image, green: APP.image } },
     kubernetesVersion: "1.36",
     mesh: true,
-    meshDrainSeconds: 20,
+    sidecarInboundDrainSeconds: 45,
     exposure: { kind: "istio-gateway", gateway: "istio-ingress/platform" },
     dependsOn: [],
     tags: {},
@@ -69,18 +69,28 @@ describe("ZeroDowntimeService validates its own arguments", () => {
             paths: ["timing.preStopSeconds"],
         },
         {
-            case: "grace 80 s covers 40 + 20 + the sidecar's 20",
-            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 80 } },
+            case: "issue 22.13: in the mesh, grace 60 s covers 40 + 20 (a native sidecar adds nothing)",
+            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 60 } },
             paths: [],
         },
         {
-            case: "grace 79 s does not",
-            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 79 } },
+            case: "grace 59 s does not",
+            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 59 } },
             paths: ["timing.terminationGracePeriodSeconds"],
         },
         {
             case: "without the mesh, 60 s is enough",
             args: { ...VALID, mesh: false, timing: { ...VALID.timing, terminationGracePeriodSeconds: 60 } },
+            paths: [],
+        },
+        {
+            case: "issue 22.13: a sidecar drainDuration of 24 s closes inbound before the 25 s callers may route",
+            args: { ...VALID, sidecarInboundDrainSeconds: 24 },
+            paths: ["sidecarInboundDrainSeconds"],
+        },
+        {
+            case: "without the mesh, the sidecar's drain is ignored",
+            args: { ...VALID, mesh: false, sidecarInboundDrainSeconds: 1 },
             paths: [],
         },
         {

@@ -35,9 +35,9 @@ describe("ZeroDowntimeService", () => {
         assert.deepEqual(labels, { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
     });
 
-    it("[#11.10] meshed pods carry the sidecar's 20 s drain as their proxy config; grace 90 s covers 40 + 20 + 20", async () => {
+    it("issue 22.13: meshed pods carry their sidecar's inbound drain (drainDuration 45 s) as their proxy config, not a terminationDrainDuration a native sidecar never waits; grace 90 s covers 40 + 20", async () => {
         const d = appResource(await synth("dev"), T.deploy);
-        assert.equal(spec(d).template.metadata.annotations["proxy.istio.io/config"], '{"terminationDrainDuration":"20s"}');
+        assert.equal(spec(d).template.metadata.annotations["proxy.istio.io/config"], '{"drainDuration":"45s"}');
         assert.equal(pod(d).terminationGracePeriodSeconds, 90);
         const bare = appResource(await synth("dev", NO_MESH), T.deploy);
         assert.equal(spec(bare).template.metadata.annotations["proxy.istio.io/config"], undefined);
