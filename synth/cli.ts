@@ -8,6 +8,7 @@ import {
     PROJECT_DIR,
     projectName,
     readStackConfig,
+    DeployModelError,
     RecordedResource,
     StackFileError,
     synthesize,
@@ -175,6 +176,7 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
         const forHumans: boolean =
             error instanceof StackFileError ||
             error instanceof UnknownStackReferenceError ||
+            error instanceof DeployModelError ||
             pulumi.RunError.isInstance(err) ||
             /^Required output '.*' does not exist on stack/.test(error.message);
         console.error(`synth: stack ${args.stack} failed:\n${forHumans ? error.message : String(error.stack)}`);
