@@ -79,10 +79,15 @@ interface CliArgs {
     projectDir: string;
     /** Outputs of the stacks the project reads with StackReference, by stack name. */
     references: Record<string, Record<string, unknown>>;
+    /** What those stacks created, when their resources.json was beside their outputs. */
+    referencedResources: Record<string, RecordedResource[]>;
 }
 
-/** `<stack name>=<outputs.json>`: a referenced stack's outputs, from its own synth. */
-function readReference(text: string): [string, Record<string, unknown>] {
+/**
+ * `<stack name>=<outputs.json>`: a referenced stack's outputs, from its own synth, and what it
+ * created (the `resources.json` that synth writes beside them, when it is there).
+ */
+function readReference(text: string): [string, Record<string, unknown>, RecordedResource[] | undefined] {
     const at = text.lastIndexOf("=");
     if (at <= 0) {
         throw new UsageError(`--reference ${JSON.stringify(text)}: expected <stack name>=<outputs.json>`);
@@ -91,7 +96,12 @@ function readReference(text: string): [string, Record<string, unknown>] {
     if (!fs.existsSync(file)) {
         throw new UsageError(`--reference: no file ${file} (write it with npm run synth -- --stack <platform stack>)`);
     }
-    return [text.slice(0, at), JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>];
+    const resources = path.join(path.dirname(file), "resources.json");
+    return [
+        text.slice(0, at),
+        JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>,
+        fs.existsSync(resources) ? (JSON.parse(fs.readFileSync(resources, "utf8")) as RecordedResource[]) : undefined,
+    ];
 }
 
 function parseArgs(argv: string[]): CliArgs {
@@ -100,6 +110,7 @@ function parseArgs(argv: string[]): CliArgs {
     let stackDir: string | undefined;
     let projectDir = PROJECT_DIR;
     const references: Record<string, Record<string, unknown>> = {};
+    const referencedResources: Record<string, RecordedResource[]> = {};
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = argv[i + 1];
@@ -116,8 +127,11 @@ function parseArgs(argv: string[]): CliArgs {
             projectDir = path.resolve(value);
             i++;
         } else if (flag === "--reference" && value !== undefined) {
-            const [name, outputs] = readReference(value);
+            const [name, outputs, created] = readReference(value);
             references[name] = outputs;
+            if (created) {
+                referencedResources[name] = created;
+            }
             i++;
         } else {
             throw new UsageError(`unexpected argument ${JSON.stringify(flag)}`);
@@ -133,6 +147,7 @@ function parseArgs(argv: string[]): CliArgs {
         stackDir: stackDir ?? projectDir,
         projectDir,
         references,
+        referencedResources,
     };
 }
 
@@ -160,6 +175,7 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
             config,
             ...(platform ? {} : { projectDir: args.projectDir }),
             ...(Object.keys(args.references).length > 0 ? { references: args.references } : {}),
+            ...(Object.keys(args.referencedResources).length > 0 ? { referencedResources: args.referencedResources } : {}),
         });
         if (!platform) {
             // A team's program: the policy pack judges its objects; the platform's report does not apply.

@@ -51,6 +51,11 @@ export interface SynthOptions {
      * `outputs.json` of their own synth writes them; `[secret]` marks a secret output).
      */
     references?: Record<string, Record<string, unknown>>;
+    /**
+     * What the referenced stacks created, by stack name (their synth's `resources.json`): their
+     * namespaces and CRDs exist before this program runs, so the order model counts them as there.
+     */
+    referencedResources?: Record<string, RecordedResource[]>;
 }
 
 /**
@@ -567,7 +572,9 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
     }
     recorded.sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
     // Play the deploy: every create's preconditions in place by then, every name one AWS accepts.
-    const violations = [...checkOrder(recorded), ...checkNames(recorded)];
+    const existing = Object.values(options.referencedResources ?? {}).flat();
+    const unknownStacks = Object.keys(options.references ?? {}).filter((name) => options.referencedResources?.[name] === undefined);
+    const violations = [...checkOrder(recorded, { existing, unknownStacks }), ...checkNames(recorded)];
     if (violations.length > 0) {
         throw new DeployModelError(options.stack, violations);
     }

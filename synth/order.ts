@@ -38,8 +38,20 @@ export function isBuiltinKubernetesType(type: string): boolean {
 
 const metadataOf = (r: RecordedResource) => (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
 
-/** Everything the program's Kubernetes creates need first, and who provides each. */
-export function preconditions(resources: RecordedResource[], chartsRoot = UPSTREAM_CHARTS): Precondition[] {
+/** Where the pinned charts are, and what exists before the program runs (the stacks it reads created it). */
+export interface OrderContext {
+    chartsRoot?: string;
+    /** Resources of the stacks the program reads with StackReference (their synth's resources.json). */
+    existing?: RecordedResource[];
+    /** Stacks the program reads whose resources were not given: what they create is unknown here. */
+    unknownStacks?: string[];
+}
+
+/** Namespaces and CRDs the resources provide, each with the names of the resources providing it. */
+function provisions(
+    resources: RecordedResource[],
+    chartsRoot: string,
+): { namespaces: Map<string, string[]>; crds: Map<string, string[]>; unread: string[] } {
     const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
     const releases = kube.filter((r) => r.type === RELEASE);
 
@@ -71,12 +83,22 @@ export function preconditions(resources: RecordedResource[], chartsRoot = UPSTRE
         const spec = (r.inputs.spec ?? {}) as { group?: string; names?: { kind?: string } };
         addCrd(`${spec.names?.kind}.${spec.group}`, r.name);
     }
+    return { namespaces: namespaceProviders, crds: crdProviders, unread };
+}
+
+/** Everything the program's Kubernetes creates need first, and who provides each. */
+export function preconditions(resources: RecordedResource[], context: OrderContext = {}): Precondition[] {
+    const chartsRoot = context.chartsRoot ?? UPSTREAM_CHARTS;
+    const kube = resources.filter((r) => r.type.startsWith("kubernetes:"));
+    const { namespaces: namespaceProviders, crds: crdProviders, unread } = provisions(resources, chartsRoot);
+    const before = provisions(context.existing ?? [], chartsRoot);
+    const exists = (ns: string) => KUBERNETES_NAMESPACES.includes(ns) || before.namespaces.has(ns);
 
     const needs: Precondition[] = [];
     for (const r of kube) {
         if (r.type === RELEASE) {
             const ns = typeof r.inputs.namespace === "string" ? r.inputs.namespace : "default";
-            if (r.inputs.createNamespace !== true && !KUBERNETES_NAMESPACES.includes(ns)) {
+            if (r.inputs.createNamespace !== true && !exists(ns)) {
                 needs.push({ resource: r.name, need: `namespace ${ns}`, providers: namespaceProviders.get(ns) ?? [] });
             }
             continue;
@@ -85,21 +107,37 @@ export function preconditions(resources: RecordedResource[], chartsRoot = UPSTRE
             continue;
         }
         const ns = metadataOf(r).namespace;
-        if (ns !== undefined && !KUBERNETES_NAMESPACES.includes(ns)) {
+        if (ns !== undefined && !exists(ns)) {
             needs.push({ resource: r.name, need: `namespace ${ns}`, providers: namespaceProviders.get(ns) ?? [] });
         }
         if (!isBuiltinKubernetesType(r.type)) {
             const { group, kind } = parseToken(r.type);
             const key = `${kind}.${group}`;
+            if (before.crds.has(key)) {
+                continue;
+            }
             needs.push({
                 resource: r.name,
                 need: `the CRD ${key}`,
                 providers: crdProviders.get(key) ?? [],
-                ...(unread.length > 0 ? { hint: `no chart files under ${chartsRoot} for ${unread.join(", ")}` } : {}),
+                ...hintFor(unread, chartsRoot, context.unknownStacks ?? []),
             });
         }
     }
     return needs;
+}
+
+/** Why a CRD may have no known provider: charts whose files are not stored, stacks whose resources were not given. */
+function hintFor(unread: string[], chartsRoot: string, unknownStacks: string[]): { hint?: string } {
+    const hints = [
+        ...(unread.length > 0 ? [`no chart files under ${chartsRoot} for ${unread.join(", ")}`] : []),
+        ...(unknownStacks.length > 0
+            ? [
+                  `the program reads ${unknownStacks.join(", ")}, whose resources were not given (its synth's resources.json beside its outputs.json)`,
+              ]
+            : []),
+    ];
+    return hints.length > 0 ? { hint: hints.join("; ") } : {};
 }
 
 /** The graph as the engine orders creates: dependencies and parents. */
@@ -111,8 +149,8 @@ export function orderNodes(resources: RecordedResource[]): OrderNode[] {
  * Every create whose precondition is not in place by then: a namespace, a CRD, or a webhook that
  * admits what it creates (rules/webhooks.ts, with the same waits: dependencies and parents).
  */
-export function checkOrder(resources: RecordedResource[], chartsRoot = UPSTREAM_CHARTS): (Violation & { resource: string })[] {
+export function checkOrder(resources: RecordedResource[], context: OrderContext = {}): (Violation & { resource: string })[] {
     const nodes = orderNodes(resources);
     const webhooks = { ...webhookGraph(resources), waitsFor: waitGraph(nodes) };
-    return [...checkPreconditions(nodes, preconditions(resources, chartsRoot)), ...checkWebhookOrdering(webhooks)];
+    return [...checkPreconditions(nodes, preconditions(resources, context)), ...checkWebhookOrdering(webhooks)];
 }

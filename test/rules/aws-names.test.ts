@@ -1,14 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import {
-    AWS_NAMED_TYPES,
-    MAX_STACK_NAME,
-    NAME_RULES,
-    NameKind,
-    checkAwsName,
-    fitAutonamed,
-    stackNameProblem,
-} from "../../rules/aws-names";
+import { AWS_NAMED_TYPES, MAX_STACK_NAME, NAME_RULES, NameKind, checkAwsName, fitAutonamed, stackNameProblem } from "../../rules/aws-names";
 import { AUTONAME_SUFFIX_LENGTH } from "../../rules/aws-limits";
 
 const check = (kind: NameKind, name: string, autonameMax?: number) =>

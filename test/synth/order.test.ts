@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
-import { DeployModelError, RecordedResource, SynthResult } from "../../synth/engine";
+import { DeployModelError, PROJECT_DIR, RecordedResource, SynthResult, readStackConfig } from "../../synth/engine";
 import { checkOrder, isBuiltinKubernetesType, orderNodes, preconditions } from "../../synth/order";
 import { waitGraph } from "../../rules/order";
 import { ISTIO_NAMESPACE } from "../../components/addons/names";
@@ -119,5 +119,23 @@ describe("the order model: where each precondition comes from", () => {
             ["webhook-before-objects"],
         );
         assert.match(v[0].message, /dev-locust-chart creates Pod objects in locust without waiting for dev-istio-istiod/);
+    });
+});
+
+describe("the order model across stacks: a team's program on the platform", () => {
+    const PROJECT = path.join(PROJECT_DIR, "examples", "team-service");
+    const PLATFORM_STACK = "organization/zero-downtime-eks/dev";
+
+    it("without the platform's resources, the team's Istio objects have no CRD anyone is known to create: named, with what to pass", async () => {
+        const platform = await synth("dev");
+        await assert.rejects(
+            cachedSynthesize({
+                stack: "dev",
+                projectDir: PROJECT,
+                config: readStackConfig("dev", PROJECT, PROJECT),
+                references: { [PLATFORM_STACK]: platform.outputs },
+            }),
+            /orders-route needs the CRD VirtualService\.networking\.istio\.io, and nothing in the program creates it \(the program reads organization\/zero-downtime-eks\/dev, whose resources were not given/,
+        );
     });
 });
