@@ -91,6 +91,9 @@ function crdsIn(text: string, from: ChartCrd["from"]): ChartCrd[] {
     return crds;
 }
 
+// Charts do not change during a run; the tests synthesize dozens of stacks in one process.
+const parsed = new Map<string, ChartCrd[]>();
+
 /**
  * The CRDs a chart installs: its crds/ directory (unless the release skips it) and the CRDs its
  * templates render, from the template files and the chart files they read with `.Files.Get`
@@ -99,7 +102,7 @@ function crdsIn(text: string, from: ChartCrd["from"]): ChartCrd[] {
  */
 export function chartCrds(dir: string, options: { skipCrds?: boolean } = {}): ChartCrd[] {
     const key = `${dir}|${options.skipCrds === true}`;
-    const cached = read.get(key);
+    const cached = parsed.get(key);
     if (cached) {
         return cached;
     }
@@ -113,9 +116,9 @@ export function chartCrds(dir: string, options: { skipCrds?: boolean } = {}): Ch
         const text = fs.readFileSync(file, "utf8");
         crds.push(...crdsIn(text, "templates"));
         for (const m of text.matchAll(/\.Files\.Get\s+"([^"]+)"/g)) {
-            const read = path.join(dir, m[1]);
-            if (fs.existsSync(read)) {
-                crds.push(...crdsIn(fs.readFileSync(read, "utf8"), "templates"));
+            const included = path.join(dir, m[1]);
+            if (fs.existsSync(included)) {
+                crds.push(...crdsIn(fs.readFileSync(included, "utf8"), "templates"));
             }
         }
     }
@@ -126,9 +129,6 @@ export function chartCrds(dir: string, options: { skipCrds?: boolean } = {}): Ch
         }
     }
     const unique = [...new Map(crds.map((c) => [`${c.kind}.${c.group}|${c.from}`, c])).values()];
-    read.set(key, unique);
+    parsed.set(key, unique);
     return unique;
 }
-
-// Charts do not change during a run; the tests synthesize dozens of stacks in one process.
-const read = new Map<string, ChartCrd[]>();

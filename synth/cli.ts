@@ -17,6 +17,7 @@ import {
     UnknownStackReferenceError,
 } from "./engine";
 import { Finding, checkResources } from "../policy/checks";
+import { UnmodelledNamesError } from "./names";
 import { Report, buildReport, renderMarkdown } from "./report";
 import { parseSettings, todayUtc } from "../stacks/settings";
 
@@ -193,6 +194,7 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
             error instanceof StackFileError ||
             error instanceof UnknownStackReferenceError ||
             error instanceof DeployModelError ||
+            error instanceof UnmodelledNamesError ||
             pulumi.RunError.isInstance(err) ||
             /^Required output '.*' does not exist on stack/.test(error.message);
         console.error(`synth: stack ${args.stack} failed:\n${forHumans ? error.message : String(error.stack)}`);

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { PROJECT_DIR, RecordedResource, SynthResult, readStackConfig } from "../../synth/engine";
-import { awsNames, checkNames } from "../../synth/names";
+import { PULUMI_EKS_MODELLED, UnmodelledNamesError, awsNames, checkNames, remoteChildNames } from "../../synth/names";
 import { MAX_STACK_NAME, NAME_RULES, checkAwsName } from "../../rules/aws-names";
 import { AUTONAME_SUFFIX_LENGTH } from "../../rules/aws-limits";
 import { loadBalancerNameFor } from "../../components/alb";
@@ -219,5 +219,31 @@ describe("the names model", () => {
             checkNames([given, auto]).map((v) => v.resource),
             ["r", "y".repeat(57)],
         );
+    });
+});
+
+describe("the names model: remote components' children", () => {
+    it("knows pulumi-eks's children at the pinned version only (a bump must re-read cluster.ts and nodegroup.ts)", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+        assert.equal(pkg.dependencies["@pulumi/eks"], PULUMI_EKS_MODELLED);
+    });
+
+    it("an eks.Cluster with options whose children it does not know fails instead of passing", () => {
+        const cluster: RecordedResource = {
+            type: "eks:index:Cluster",
+            name: "c",
+            parent: null,
+            dependsOn: [],
+            inputs: { skipDefaultNodeGroup: false },
+        };
+        assert.throws(() => remoteChildNames(cluster), UnmodelledNamesError);
+    });
+
+    it("counts pulumi-eks's cluster role and node group, autonamed, and the cluster's given name", async () => {
+        const { names } = awsNames((await synth("dev")).resources);
+        const of = (kind: string) => names.filter((n) => n.kind === kind).map((n) => [n.name, n.autoname !== undefined]);
+        assert.deepEqual(of("eksCluster"), [["zero-downtime-eks-dev", false]]);
+        assert.deepEqual(of("eksNodeGroup"), [["dev-cluster-nodes", true]]);
+        assert.ok(names.some((n) => n.kind === "iamRole" && n.name === "dev-cluster-eks-eksRole-role" && n.autoname));
     });
 });
