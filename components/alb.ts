@@ -1,7 +1,7 @@
 // ALB Ingress annotations shared by every Ingress the program creates. Pure: no Pulumi import.
 // Keys: kubernetes-sigs/aws-load-balancer-controller docs/guide/ingress/annotations.md.
 
-import * as crypto from "crypto";
+import { NAME_RULES, checkAwsName, hashOf } from "../rules/aws-names";
 import type { LoadBalancerScheme } from "./choices";
 
 const PREFIX = "alb.ingress.kubernetes.io/";
@@ -37,23 +37,34 @@ export interface AlbTargetGroup {
 
 /**
  * The longest ALB name the controller accepts (`load-balancer-name`: "maximum length of 32",
- * aws-load-balancer-controller docs/guide/ingress/annotations.md, v3.5.0).
+ * aws-load-balancer-controller docs/guide/ingress/annotations.md, v3.5.0; ELB CreateLoadBalancer Name).
  */
-export const MAX_LOAD_BALANCER_NAME = 32;
+export const MAX_LOAD_BALANCER_NAME = NAME_RULES.loadBalancer.maxLength;
 
 /**
- * A stable ALB name from the cluster's (unique per account and region) and a role, within 32
- * characters of letters, digits and hyphens (ELB CreateLoadBalancer Name); a long cluster name is
- * shortened and given a hash of the whole, so two stacks never share one.
+ * A stable ALB name from the cluster's (unique per account and region) and a role. ELB takes at
+ * most 32 letters, digits and hyphens, not starting or ending with a hyphen nor starting with
+ * `internal-` (CreateLoadBalancer Name; rules/aws-names.ts), while an EKS cluster name may be 100
+ * characters and carry `_`. A name ELB accepts as it is stays; any other is cut to fit, its other
+ * characters made hyphens and a leading `internal-` dropped, and given a hash of the whole, so two
+ * stacks never share one (`a_b` and `a-b` differ by their hashes).
  */
 export function loadBalancerNameFor(clusterName: string, role: string): string {
     const whole = `${clusterName}-${role}`;
-    if (whole.length <= MAX_LOAD_BALANCER_NAME) {
+    if (checkAwsName({ resource: whole, kind: "loadBalancer", name: whole }).length === 0) {
         return whole;
     }
-    const hash = crypto.createHash("sha256").update(whole).digest("hex").slice(0, 8);
+    const hash = hashOf(whole);
     const keep = MAX_LOAD_BALANCER_NAME - hash.length - role.length - 2;
-    return `${clusterName.slice(0, keep).replace(/-+$/, "")}-${hash}-${role}`;
+    let head = clusterName
+        .replace(/[^A-Za-z0-9-]/g, "-")
+        .slice(0, keep)
+        .replace(/-+$/, "");
+    // The head is followed by a hyphen, so a head of `internal` would start the name with `internal-` too.
+    while (/^internal(-|$)/i.test(head)) {
+        head = head.replace(/^internal-*/i, "");
+    }
+    return head === "" ? `${hash}-${role}` : `${head}-${hash}-${role}`;
 }
 
 /** Annotations for an ALB whose targets are pod IPs (the only mode readiness gates work with). */

@@ -136,9 +136,10 @@ export function checkNodeGroupScaling(s: NodeGroupScaling): Violation[] {
 export const NAME_LIMITS = { iamRole: 64, iamPolicy: 128, eksCluster: 100, logGroup: 512 };
 
 /**
- * Characters Pulumi adds to a logical name to make a physical one (autonaming: `-` and 7 random
- * hex characters; pulumi/pulumi sdk resource autonaming). A logical name longer than the limit
- * minus this suffix fails at create time.
+ * Characters pulumi-aws adds to a logical name to make a physical one: the separator `-` and 7
+ * random hex characters (pulumi-terraform-bridge pkg/tfbridge/names.go AutoName, Randlen 7). A
+ * logical name longer than the limit minus this suffix fails the preview (pulumi/pulumi
+ * sdk/go/common/resource/resource_id.go NewUniqueName); per-type limits: rules/aws-names.ts.
  */
 export const AUTONAME_SUFFIX_LENGTH = 8;
 

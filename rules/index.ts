@@ -5,3 +5,5 @@ export * from "./rollout";
 export * from "./drain";
 export * from "./aws-limits";
 export * from "./spike";
+export * from "./aws-names";
+export * from "./order";

@@ -14,6 +14,7 @@ import type { LoadBalancerScheme } from "../components/choices";
 import { StackCapacity } from "./capacity";
 import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross-section";
 import { ENVIRONMENTS, Environment } from "./defaults";
+import { stackNameProblem } from "../rules/aws-names";
 import { readAddons } from "./sections/addons";
 import { readApp } from "./sections/app";
 import { checkPublicAccess, readCluster } from "./sections/cluster";
@@ -23,6 +24,9 @@ import { readDomain } from "./sections/domain";
 import { Problem, Section, SettingsError, show } from "./validate";
 
 export const PROJECT = "zero-downtime-eks";
+
+/** How a problem with the stack name (`pulumi stack init <name>`, not a config key) is reported. */
+export const STACK_NAME_KEY = "stack name";
 
 // Settings are the components' own argument types, less what the program wires in (one
 // declaration per shape, as pulumi-eks derives ManagedNodeGroupOptions with Omit<…> &).
@@ -173,6 +177,11 @@ export function parseSettings(input: ConfigInput): Settings {
                 expected: `one of the known keys (a typo is never ignored): ${SECTIONS.map((s) => prefix + s).join(", ")}`,
             });
         }
+    }
+    // The stack name starts every logical name, so every autonamed AWS name (rules/aws-names.ts).
+    const stackProblem = stackNameProblem(input.stack);
+    if (stackProblem !== undefined) {
+        problems.push({ key: STACK_NAME_KEY, given: show(input.stack), expected: stackProblem });
     }
     const environment = readEnvironment(input, problems);
     const region = readRegion(input, problems);

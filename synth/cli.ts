@@ -8,6 +8,7 @@ import {
     PROJECT_DIR,
     projectName,
     readStackConfig,
+    DeployModelError,
     RecordedResource,
     StackFileError,
     synthesize,
@@ -16,6 +17,7 @@ import {
     UnknownStackReferenceError,
 } from "./engine";
 import { Finding, checkResources } from "../policy/checks";
+import { UnmodelledNamesError } from "./names";
 import { Report, buildReport, renderMarkdown } from "./report";
 import { parseSettings, todayUtc } from "../stacks/settings";
 
@@ -78,10 +80,15 @@ interface CliArgs {
     projectDir: string;
     /** Outputs of the stacks the project reads with StackReference, by stack name. */
     references: Record<string, Record<string, unknown>>;
+    /** What those stacks created, when their resources.json was beside their outputs. */
+    referencedResources: Record<string, RecordedResource[]>;
 }
 
-/** `<stack name>=<outputs.json>`: a referenced stack's outputs, from its own synth. */
-function readReference(text: string): [string, Record<string, unknown>] {
+/**
+ * `<stack name>=<outputs.json>`: a referenced stack's outputs, from its own synth, and what it
+ * created (the `resources.json` that synth writes beside them, when it is there).
+ */
+function readReference(text: string): [string, Record<string, unknown>, RecordedResource[] | undefined] {
     const at = text.lastIndexOf("=");
     if (at <= 0) {
         throw new UsageError(`--reference ${JSON.stringify(text)}: expected <stack name>=<outputs.json>`);
@@ -90,7 +97,12 @@ function readReference(text: string): [string, Record<string, unknown>] {
     if (!fs.existsSync(file)) {
         throw new UsageError(`--reference: no file ${file} (write it with npm run synth -- --stack <platform stack>)`);
     }
-    return [text.slice(0, at), JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>];
+    const resources = path.join(path.dirname(file), "resources.json");
+    return [
+        text.slice(0, at),
+        JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>,
+        fs.existsSync(resources) ? (JSON.parse(fs.readFileSync(resources, "utf8")) as RecordedResource[]) : undefined,
+    ];
 }
 
 function parseArgs(argv: string[]): CliArgs {
@@ -99,6 +111,7 @@ function parseArgs(argv: string[]): CliArgs {
     let stackDir: string | undefined;
     let projectDir = PROJECT_DIR;
     const references: Record<string, Record<string, unknown>> = {};
+    const referencedResources: Record<string, RecordedResource[]> = {};
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
         const value = argv[i + 1];
@@ -115,8 +128,11 @@ function parseArgs(argv: string[]): CliArgs {
             projectDir = path.resolve(value);
             i++;
         } else if (flag === "--reference" && value !== undefined) {
-            const [name, outputs] = readReference(value);
+            const [name, outputs, created] = readReference(value);
             references[name] = outputs;
+            if (created) {
+                referencedResources[name] = created;
+            }
             i++;
         } else {
             throw new UsageError(`unexpected argument ${JSON.stringify(flag)}`);
@@ -132,6 +148,7 @@ function parseArgs(argv: string[]): CliArgs {
         stackDir: stackDir ?? projectDir,
         projectDir,
         references,
+        referencedResources,
     };
 }
 
@@ -159,6 +176,7 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
             config,
             ...(platform ? {} : { projectDir: args.projectDir }),
             ...(Object.keys(args.references).length > 0 ? { references: args.references } : {}),
+            ...(Object.keys(args.referencedResources).length > 0 ? { referencedResources: args.referencedResources } : {}),
         });
         if (!platform) {
             // A team's program: the policy pack judges its objects; the platform's report does not apply.
@@ -175,6 +193,8 @@ export async function main(argv: string[], synth: (options: SynthOptions) => Pro
         const forHumans: boolean =
             error instanceof StackFileError ||
             error instanceof UnknownStackReferenceError ||
+            error instanceof DeployModelError ||
+            error instanceof UnmodelledNamesError ||
             pulumi.RunError.isInstance(err) ||
             /^Required output '.*' does not exist on stack/.test(error.message);
         console.error(`synth: stack ${args.stack} failed:\n${forHumans ? error.message : String(error.stack)}`);

@@ -7,6 +7,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
 import { withLeanStackTraces } from "./stack-traces";
+import { checkOrder } from "./order";
+import { checkNames } from "./names";
 
 export { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig };
 
@@ -49,6 +51,28 @@ export interface SynthOptions {
      * `outputs.json` of their own synth writes them; `[secret]` marks a secret output).
      */
     references?: Record<string, Record<string, unknown>>;
+    /**
+     * What the referenced stacks created, by stack name (their synth's `resources.json`): their
+     * namespaces and CRDs exist before this program runs, so the order model counts them as there.
+     */
+    referencedResources?: Record<string, RecordedResource[]>;
+}
+
+/**
+ * The program as recorded cannot deploy: a create whose precondition nothing before it provides
+ * (synth/order.ts), or a name AWS or pulumi-aws refuses (synth/names.ts). Every problem at once.
+ */
+export class DeployModelError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly violations: { rule: string; message: string; fix: string }[],
+    ) {
+        super(
+            `the deploy model refuses stack ${stack} (${violations.length} problem${violations.length === 1 ? "" : "s"}):\n` +
+                violations.map((v) => `  - [${v.rule}] ${v.message}; fix: ${v.fix}`).join("\n"),
+        );
+        this.name = "DeployModelError";
+    }
 }
 
 /** A StackReference to a stack whose outputs the synth was not given. */
@@ -547,5 +571,12 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
         }
     }
     recorded.sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+    // Play the deploy: every create's preconditions in place by then, every name one AWS accepts.
+    const existing = Object.values(options.referencedResources ?? {}).flat();
+    const unknownStacks = Object.keys(options.references ?? {}).filter((name) => options.referencedResources?.[name] === undefined);
+    const violations = [...checkOrder(recorded, { existing, unknownStacks }), ...checkNames(recorded)];
+    if (violations.length > 0) {
+        throw new DeployModelError(options.stack, violations);
+    }
     return { stack: options.stack, resources: recorded, outputs, secretOutputs };
 }

@@ -28,6 +28,7 @@ import {
 } from "./karpenter-cloudformation";
 
 import { KARPENTER_DISCOVERY_TAG as DISCOVERY_TAG } from "../network";
+import { NAME_RULES, fitAutonamed } from "../../rules/aws-names";
 
 /** The root volume of Karpenter's AL2023 nodes, as the system pool's (components/cluster.ts). */
 const ROOT_VOLUME = { deviceName: "/dev/xvda", volumeSize: "20Gi", volumeType: "gp3" };
@@ -211,7 +212,11 @@ export class Karpenter extends pulumi.ComponentResource {
             { parent: this },
         );
         const rules = interruptionRules(version).map((rule) => {
-            const ruleName = `${name}-${kebab(rule.logicalName)}`;
+            // The rule's name and its target's Id are both autonamed from this and both end at 64
+            // (EventBridge PutRule Name, Target Id; pulumi-aws AutoName("name", 64)): the longest template
+            // rule, capacity-reservation-interruption, leaves 7 characters for the stack name, so a long
+            // name is cut and hashed (rules/aws-names.ts fitAutonamed; short stacks keep their names).
+            const ruleName = fitAutonamed(`${name}-${kebab(rule.logicalName)}`, NAME_RULES.eventRule.maxLength);
             const eventRule = new aws.cloudwatch.EventRule(
                 ruleName,
                 {

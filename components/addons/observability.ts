@@ -38,7 +38,10 @@ export function dashboardData(files: string[]): Record<string, string> {
 }
 
 export interface MeshObservabilityArgs {
-    /** Resources the installs wait for: the nodes, and istiod (the dashboards read the mesh's metrics). */
+    /**
+     * Resources everything here waits for: the nodes, and istiod (the dashboards read the mesh's
+     * metrics; istiod itself waits for the istio-base release, which creates istio-system). Required.
+     */
     dependsOn: pulumi.Resource[];
 }
 
@@ -81,7 +84,11 @@ export class MeshObservability extends pulumi.ComponentResource {
                 new k8s.core.v1.ConfigMap(
                     `${name}-${configMap}`,
                     { metadata: { name: configMap, namespace: ISTIO_NAMESPACE }, data: dashboardData(files) },
-                    { parent: this },
+                    // istio-system exists only once the istio-base release (createNamespace) is installed, which
+                    // istiod waits for; created before it, the ConfigMap fails once pulumi-kubernetes's retries for
+                    // a missing namespace run out (5, backoff from 1 s: 63 s; provider/pkg/await/await.go Creation,
+                    // provider/pkg/retry/retry.go).
+                    after,
                 ),
         );
         // values-grafana.yaml, less its demo login: anonymous viewers only (Istio's samples make every

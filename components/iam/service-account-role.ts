@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { irsaTrustPolicy } from "../addons/irsa";
 import { DNS_LABEL } from "../../rules/formats";
+import { NAME_RULES, fitAutonamed } from "../../rules/aws-names";
 
 export interface ServiceAccountRoleArgs {
     /** ARN of the cluster's IAM OIDC provider (the platform's `oidcProviderArn` output). */
@@ -48,7 +49,9 @@ export class ServiceAccountRole extends pulumi.ComponentResource {
         }
         super("zero-downtime-eks:iam:ServiceAccountRole", name, {}, opts);
         const role = new aws.iam.Role(
-            `${name}-role`,
+            // IAM role names end at 64 and pulumi-aws adds 8 characters (CreateRole RoleName; AutoName("name", 64)):
+            // a long component name is cut and hashed, a short one kept (rules/aws-names.ts fitAutonamed).
+            fitAutonamed(`${name}-role`, NAME_RULES.iamRole.maxLength),
             {
                 description: `IRSA for ${args.namespace}/${args.serviceAccount}`,
                 assumeRolePolicy: pulumi

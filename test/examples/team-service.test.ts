@@ -13,13 +13,16 @@ const PROJECT = path.join(PROJECT_DIR, "examples", "team-service");
 const PLATFORM_STACK = "organization/zero-downtime-eks/dev";
 
 async function consumer(platformOverrides: Record<string, unknown> = {}, edit?: (outputs: Record<string, unknown>) => void) {
-    const outputs = structuredClone((await synth("dev", platformOverrides)).outputs);
+    const platform = await synth("dev", platformOverrides);
+    const outputs = structuredClone(platform.outputs);
     edit?.(outputs);
     return cachedSynthesize({
         stack: "dev",
         projectDir: PROJECT,
         config: readStackConfig("dev", PROJECT, PROJECT),
         references: { [PLATFORM_STACK]: outputs },
+        // The platform's Istio CRDs exist before the team's VirtualService (the order model).
+        referencedResources: { [PLATFORM_STACK]: platform.resources },
     });
 }
 
@@ -85,8 +88,11 @@ describe("the consumer stack (examples/team-service)", () => {
 
     it("the CLI writes the consumer's resources, manifests, outputs and policy findings (none)", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-consumer-"));
-        const file = path.join(dir, "platform-outputs.json");
-        fs.writeFileSync(file, JSON.stringify((await synth("dev")).outputs));
+        const file = path.join(dir, "outputs.json");
+        // As the platform's synth writes them: its outputs, and beside them what it created.
+        const platform = await synth("dev");
+        fs.writeFileSync(file, JSON.stringify(platform.outputs));
+        fs.writeFileSync(path.join(dir, "resources.json"), JSON.stringify(platform.resources));
         const run = await runMain(() =>
             main(
                 ["--project", PROJECT, "--stack", "dev", "--reference", `${PLATFORM_STACK}=${file}`, "--out", path.join(dir, "out")],
