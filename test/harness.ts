@@ -13,7 +13,7 @@ const cache = new Map<string, Promise<SynthResult>>();
  * share one process, test/all.mts). Runs are serialized: the Pulumi runtime is process-global.
  */
 export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
-    const key = JSON.stringify([options.stack, options.config, options.projectDir, options.references]);
+    const key = JSON.stringify([options.stack, options.config, options.projectDir, options.references, options.account]);
     let result = cache.get(key);
     if (result === undefined) {
         const previous = [...cache.values()].pop() ?? Promise.resolve();
