@@ -6,9 +6,9 @@
 // old one undoes. Pure: plain records in, a plan out; no Pulumi import.
 //
 // ForceNew fields are read from terraform-provider-aws (the provider pulumi-aws bridges), each
-// resource's schema in the file named by its `source`, at the version stored for the reading
-// (the commit is in the file's history; the fields named here have not changed across the versions
-// read). Input paths are pulumi-aws's camelCase names of those fields.
+// resource's schema in the file named by its `source`, as stored for the reading (not pinned to the
+// exact upstream commit pulumi-aws 7.48.0 bridges). Input paths are pulumi-aws's camelCase names of
+// those fields.
 
 /** How one AWS resource type behaves when its inputs change. */
 export interface ReplacementRule {

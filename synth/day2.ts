@@ -4,7 +4,7 @@
 // the same inputs (the ones a change can replace), so the plan covers the VPC, the subnets, the
 // cluster and the node group too. The rules of replacement are rules/replacement.ts.
 import { subnetLayout } from "../components/network-layout";
-import { Plan, PlanResource, REPLACEMENT_RULES, planUpdate } from "../rules/replacement";
+import { Plan, PlanResource, planUpdate } from "../rules/replacement";
 import { RecordedResource, SynthResult, mockState } from "./engine";
 
 /** The resource types whose replacement is never a routine `pulumi up` (README "Configuration", create-only keys). */
@@ -224,6 +224,3 @@ export function dayTwo(before: SynthResult, after: SynthResult): Day2 {
     const critical = plan.replaces.filter((r) => CRITICAL_TYPES.includes(r.type)).map((r) => `${r.type} ${r.name}`);
     return { ...plan, refusals, critical };
 }
-
-/** Every AWS type the plan knows (rules/replacement.ts), for the check that the program creates no other. */
-export const KNOWN_TYPES = Object.keys(REPLACEMENT_RULES);
