@@ -1,6 +1,7 @@
 // The only composer: settings → Network → Cluster → addons; exports the stack outputs other teams
 // read with StackReference (README "Stack outputs").
 import { loadSettings } from "./stacks";
+import { preflight } from "./stacks/preflight";
 import { Network } from "./components/network";
 import { Cluster } from "./components/cluster";
 import { LoadBalancerController } from "./components/addons/lbc";
@@ -24,7 +25,16 @@ const { stack, addons } = settings;
 
 // Every AWS resource of the stack, the remote components' children included, gets the stack's tags
 // from the provider (pulumi-aws `defaultTags`), so nothing depends on each resource passing them on.
-const awsProvider = new aws.Provider(`${stack}-aws`, { region: settings.region as aws.Region, defaultTags: { tags: settings.tags } });
+// What settings cannot see offline (the deploying principal, what a previous `up` left) is looked up
+// first, with the stack's own credentials and region through a provider of its own: the stack's
+// provider takes its region only from the passed preflight, so no AWS resource (nor anything that
+// waits for one) is created when it fails (stacks/preflight.ts).
+const awsRegion = settings.region as aws.Region;
+const preflightProvider = new aws.Provider(`${stack}-aws-preflight`, { region: awsRegion });
+const awsProvider = new aws.Provider(`${stack}-aws`, {
+    region: preflight(settings, preflightProvider).apply(() => awsRegion),
+    defaultTags: { tags: settings.tags },
+});
 const onAws = { providers: { aws: awsProvider } };
 
 const network = new Network(

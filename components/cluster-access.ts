@@ -41,3 +41,20 @@ export function principalSlug(principalArn: string): string {
     const hash = crypto.createHash("sha256").update(principalArn).digest("hex").slice(0, 8);
     return `${readable}-${hash}`;
 }
+
+/** Account, kind (`role` or `user`) and name of an IAM role or user ARN; the path is left out. */
+function principalKey(arn: string): string | undefined {
+    const m = /^arn:([^:]+):iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(arn);
+    // IAM names are unique per account whatever their path, and not distinguished by case (IAM user
+    // guide, "IAM identifiers", friendly names and paths).
+    return m ? `${m[1]}:${m[2]}:${m[3]}:${m[4].toLowerCase()}` : undefined;
+}
+
+/**
+ * True when two ARNs name the same IAM role or user. The issuer of an assumed-role session carries
+ * the role's path (`role/aws-reserved/sso.amazonaws.com/…`) where a stack file may leave it out.
+ */
+export function samePrincipal(a: string, b: string): boolean {
+    const [x, y] = [principalKey(a), principalKey(b)];
+    return x !== undefined && x === y;
+}

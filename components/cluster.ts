@@ -237,7 +237,13 @@ export class Cluster extends pulumi.ComponentResource {
                     policyArn: accessPolicyArn(grant.policy),
                     accessScope: namespaces.length > 0 ? { type: "namespace", namespaces } : { type: "cluster" },
                 },
-                { parent: this },
+                // A new scope replaces the association (access_scope is ForceNew, there is no Update), but
+                // its identity stays cluster#principal#policy: created first, the new one would be the old
+                // one rewritten (AssociateAccessPolicy), then removed by the old one's delete
+                // (DisassociateAccessPolicy), leaving the principal without access. Deleted first, the
+                // principal lacks the policy only for the seconds between the two calls.
+                // terraform-provider-aws internal/service/eks/access_policy_association.go; rules/replacement.ts.
+                { parent: this, deleteBeforeReplace: true },
             );
         }
 

@@ -26,6 +26,8 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** Set (true) only when the resource is protected from deletion. */
     protect?: true;
+    /** Set (true) only when a replacement deletes the old resource before creating the new one. */
+    deleteBeforeReplace?: true;
     /** Name of the explicit provider the resource (or, for a remote component, its AWS children) uses. */
     provider?: string;
 }
@@ -56,6 +58,10 @@ export interface SynthOptions {
      * namespaces and CRDs exist before this program runs, so the order model counts them as there.
      */
     referencedResources?: Record<string, RecordedResource[]>;
+    /** What the AWS account already holds and who runs the deployment; default {@link FIRST_UP}. */
+    account?: MockAccount;
+    /** Receives every registration as the engine sees it, also those of a run that then fails. */
+    registrations?: RecordedResource[];
 }
 
 /**
@@ -74,6 +80,39 @@ export class DeployModelError extends Error {
         this.name = "DeployModelError";
     }
 }
+
+/**
+ * The AWS account as the program's read-only lookups see it: who runs `pulumi up` and what a
+ * previous `up` left behind. The mocks answer STS, IAM, EKS and EC2 lookups from it.
+ */
+export interface MockAccount {
+    /**
+     * What STS GetCallerIdentity returns: an IAM user `arn:aws:iam::<account>:user/<name>`, or an
+     * assumed-role session `arn:aws:sts::<account>:assumed-role/<role name>/<session>`.
+     */
+    callerArn: string;
+    /** ARNs of the account's IAM roles, with their paths (what iam:GetRole returns for each name). */
+    roles: string[];
+    /** Names of the region's EKS clusters (eks:ListClusters). */
+    clusters: string[];
+    /** The region's subnets (ec2:DescribeSubnets). */
+    subnets: MockSubnet[];
+}
+
+export interface MockSubnet {
+    id: string;
+    cidrBlock: string;
+    availabilityZone: string;
+    tags: Record<string, string>;
+}
+
+/** A brand-new stack's first `pulumi up`: an IAM user deploys, nothing exists yet. */
+export const FIRST_UP: MockAccount = {
+    callerArn: `arn:aws:iam::${MOCK_ACCOUNT}:user/deployer`,
+    roles: [],
+    clusters: [],
+    subnets: [],
+};
 
 /** A StackReference to a stack whose outputs the synth was not given. */
 export class UnknownStackReferenceError extends Error {}
@@ -136,7 +175,12 @@ export class UnknownInvokeError extends Error {}
  * Results of the invokes the program makes, in the shape the provider returns. Anything else
  * throws: echoing the inputs back (Pulumi's default) would hide a lookup nobody modelled.
  */
-export function mockInvoke(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
+export function mockInvoke(
+    token: string,
+    inputs: Record<string, unknown>,
+    region: string,
+    account: MockAccount = FIRST_UP,
+): Record<string, unknown> {
     switch (token) {
         case "aws:eks/getAddonVersion:getAddonVersion": {
             // pulumi-aws eks/getAddonVersion.d.ts GetAddonVersionResult: addonName, id, kubernetesVersion,
@@ -192,18 +236,108 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>, regio
             // the commercial partition's values (AWS General Reference, "ARNs": partition `aws`, amazonaws.com).
             return { dnsSuffix: "amazonaws.com", id: "aws", partition: "aws", reverseDnsPrefix: "com.amazonaws" };
         case "aws:index/getCallerIdentity:getCallerIdentity":
-            // pulumi-aws getCallerIdentity.d.ts GetCallerIdentityResult: accountId, arn, id, userId (STS GetCallerIdentity).
+            // pulumi-aws getCallerIdentity.d.ts GetCallerIdentityResult: accountId, arn, id, userId (STS
+            // GetCallerIdentity). UserId is the user's unique ID (`AIDA…`) for a user and `<role id>:<session>`
+            // for an assumed role (STS API reference, GetCallerIdentity; IAM user guide, "Unique identifiers").
             return {
                 accountId: MOCK_ACCOUNT,
-                arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/deployer`,
+                arn: account.callerArn,
                 id: MOCK_ACCOUNT,
-                userId: "AIDACKCEVSQ6C2EXAMPLE",
+                userId: callerUserId(account.callerArn),
+            };
+        case "aws:iam/getSessionContext:getSessionContext": {
+            // pulumi-aws iam/getSessionContext.d.ts GetSessionContextResult: arn, id, issuerArn, issuerId,
+            // issuerName, sessionName. terraform-provider-aws internal/service/iam/session_context_data_source.go:
+            // id is the ARN; for an `sts` ARN whose resource is `assumed-role/<role>/<session>` it looks the
+            // role up by name (iam:GetRole, so the issuer ARN carries the role's path) and fails when it
+            // cannot; any other ARN is its own issuer, the other fields empty.
+            const arn = String(inputs.arn);
+            const session = assumedRole(arn);
+            if (session === undefined) {
+                return { arn, id: arn, issuerArn: arn, issuerId: "", issuerName: "", sessionName: "" };
+            }
+            const role = roleOfSession({ ...account, callerArn: arn });
+            return {
+                arn,
+                id: arn,
+                issuerArn: role.arn,
+                issuerId: uniqueId("AROA", session.role),
+                issuerName: session.role,
+                sessionName: session.session,
+            };
+        }
+        case "aws:eks/getClusters:getClusters":
+            // pulumi-aws eks/getClusters.d.ts GetClustersResult: id, names, region; terraform-provider-aws
+            // internal/service/eks/clusters_data_source.go: eks:ListClusters, id = the region.
+            return { id: region, names: [...account.clusters], region };
+        case "aws:ec2/getSubnets:getSubnets":
+            // pulumi-aws ec2/getSubnets.d.ts GetSubnetsResult: filters, id, ids, region, tags;
+            // terraform-provider-aws internal/service/ec2/vpc_subnets_data_source.go: tags become `tag:<key>`
+            // filters, ec2:DescribeSubnets, id = the region.
+            return {
+                ...inputs,
+                id: region,
+                ids: account.subnets.filter((s) => subnetMatches(s, inputs)).map((s) => s.id),
+                region,
+                tags: inputs.tags ?? {},
             };
         default:
             throw new UnknownInvokeError(
                 `the mocks do not know the invoke ${token} (inputs ${JSON.stringify(inputs)}): add its real result shape to mockInvoke in synth/engine.ts, with its source`,
             );
     }
+}
+
+/** Role and session of an STS assumed-role ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`), else undefined. */
+function assumedRole(arn: string): { role: string; session: string } | undefined {
+    const m = /^arn:[^:]+:sts::\d{12}:assumed-role\/(.+)\/(.{2,})$/.exec(arn);
+    if (m === null) {
+        return undefined;
+    }
+    const parts = `${m[1]}/${m[2]}`.split("/");
+    return { role: parts[parts.length - 2], session: parts[parts.length - 1] };
+}
+
+/** The account's role an assumed-role caller came from, as iam:GetRole finds it by name; throws (as GetRole's NoSuchEntity) when absent. */
+function roleOfSession(account: MockAccount): { arn: string } {
+    const name = assumedRole(account.callerArn)?.role;
+    const arn = account.roles.find((r) => r.slice(r.lastIndexOf("/") + 1) === name);
+    if (arn === undefined) {
+        throw new Error(
+            `unable to get role (${String(name)}): NoSuchEntity (the mock account has no such role; add it to MockAccount.roles)`,
+        );
+    }
+    return { arn };
+}
+
+/** STS GetCallerIdentity's UserId: the user's unique ID, or `<role's unique ID>:<session>` for an assumed role. */
+function callerUserId(callerArn: string): string {
+    const session = assumedRole(callerArn);
+    return session ? `${uniqueId("AROA", session.role)}:${session.session}` : uniqueId("AIDA", callerArn);
+}
+
+/** An IAM unique ID of the given prefix (`AIDA` users, `AROA` roles: IAM user guide, "Unique identifiers"), 21 characters. */
+function uniqueId(prefix: string, of: string): string {
+    return `${prefix}${shortHash(of).toUpperCase()}`;
+}
+
+/** DescribeSubnets filters the mocks model: `tag:<key>`, `cidr-block` and `vpc-id` (EC2 API reference, DescribeSubnets). */
+function subnetMatches(subnet: MockSubnet, inputs: Record<string, unknown>): boolean {
+    const filters = [
+        ...Object.entries((inputs.tags as Record<string, string> | undefined) ?? {}).map(([k, v]) => ({ name: `tag:${k}`, values: [v] })),
+        ...((inputs.filters as { name: string; values: string[] }[] | undefined) ?? []),
+    ];
+    return filters.every((f) => {
+        if (f.name.startsWith("tag:")) {
+            return f.values.includes(subnet.tags[f.name.slice(4)]);
+        }
+        if (f.name === "cidr-block") {
+            return f.values.includes(subnet.cidrBlock);
+        }
+        throw new UnknownInvokeError(
+            `the mocks do not model the DescribeSubnets filter ${f.name}: add it to subnetMatches in synth/engine.ts, with its source`,
+        );
+    });
 }
 
 /** Outputs of a remote (multi-language) component or a provider-computed field, as AWS would return them. */
@@ -411,6 +545,7 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getProtect(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
     getProvider(): string;
     getProvidersMap(): { get(key: string): string | undefined };
 }
@@ -471,7 +606,7 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             return { id: `${args.name}-id`, state: mockState(args.type, args.name, args.inputs as Record<string, unknown>, region) };
         },
         call(args) {
-            return mockInvoke(args.token, args.inputs as Record<string, unknown>, region);
+            return mockInvoke(args.token, args.inputs as Record<string, unknown>, region, options.account);
         },
     };
     await pulumi.runtime.setMocks(mocks, project, options.stack, false);
@@ -487,22 +622,30 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = async (req, cb) => {
         await register(req, cb);
-        recorded.push({
+        const record: RecordedResource = {
             type: req.getType(),
             name: req.getName(),
             parent: req.getParent() ? urnName(req.getParent()) : null,
             dependsOn: [...new Set(req.getDependenciesList().map(urnName))].sort(),
             inputs: inputsByUrnName.get(`${req.getType()}::${req.getName()}`) ?? {},
             ...(req.getProtect() === true ? { protect: true as const } : {}),
+            ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
             ...withProvider(providerName(req.getProvider()) ?? providerName(req.getProvidersMap().get("aws"))),
-        });
+        };
+        recorded.push(record);
+        options.registrations?.push(record);
     };
 
     const entry = path.join(projectDir, "index.ts");
     delete require.cache[require.resolve(entry)];
-    // Like Pulumi's Node language host, treat a rejection nobody handled as the program failing.
+    // Like Pulumi's Node language host, treat a rejection nobody handled as the program failing, and
+    // be its only listener while the program runs: a refused deployment (stacks/preflight.ts) rejects
+    // every resource that waits for the stack's provider, and another listener (a test runner's)
+    // would take each of those for a failure of its own.
     const programErrors: unknown[] = [];
     const onUnhandled = (err: unknown) => programErrors.push(err);
+    const otherListeners = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
     process.on("unhandledRejection", onUnhandled);
     // The module's exports are the stack outputs; keep them as Outputs to see which are secret.
     let exported: Record<string, unknown> = {};
@@ -552,6 +695,7 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
         // Node reports unhandled rejections once the microtask queue is empty, before the next macrotask.
         await new Promise((resolve) => setImmediate(resolve));
         process.off("unhandledRejection", onUnhandled);
+        otherListeners.forEach((listener) => process.on("unhandledRejection", listener));
     }
     // A stack read without outputs explains every failure that follows from it.
     if (referenceErrors.length > 0) {

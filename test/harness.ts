@@ -13,7 +13,14 @@ const cache = new Map<string, Promise<SynthResult>>();
  * share one process, test/all.mts). Runs are serialized: the Pulumi runtime is process-global.
  */
 export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
-    const key = JSON.stringify([options.stack, options.config, options.projectDir, options.references, options.referencedResources]);
+    const key = JSON.stringify([
+        options.stack,
+        options.config,
+        options.projectDir,
+        options.references,
+        options.referencedResources,
+        options.account,
+    ]);
     let result = cache.get(key);
     if (result === undefined) {
         const previous = [...cache.values()].pop() ?? Promise.resolve();

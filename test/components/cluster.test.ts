@@ -213,7 +213,8 @@ describe("cluster", () => {
 
     it("[#11.14] every AWS resource gets the stack's tags from the provider, and the controller tags what it creates", async () => {
         const result = await synth("dev");
-        const provider = only(result, "pulumi:providers:aws");
+        // The stack's provider (the preflight's own, `dev-aws-preflight`, only looks things up).
+        const provider = only(result, "pulumi:providers:aws", "dev-aws");
         const tags = { project: "zero-downtime-eks", stack: "dev", environment: "dev", "managed-by": "pulumi" };
         // Provider configuration reaches the engine JSON-encoded.
         assert.deepEqual(JSON.parse(String(provider.inputs.defaultTags)), { tags });

@@ -2,7 +2,7 @@
 // (each case cites where the shape was read), or a test asserts the wrong contract.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { MOCK_ACCOUNT, UnknownInvokeError, mockInvoke, mockState } from "../../synth/engine";
+import { FIRST_UP, MOCK_ACCOUNT, MockAccount, UnknownInvokeError, mockInvoke, mockState } from "../../synth/engine";
 
 const REGION = "ap-northeast-2";
 
@@ -69,5 +69,84 @@ describe("mocks return the real providers' shapes", () => {
     it("getAddonVersion answers in EKS's version format", () => {
         const out = mockInvoke("aws:eks/getAddonVersion:getAddonVersion", { addonName: "coredns", kubernetesVersion: "1.36" }, REGION);
         assert.match(String(out.version), /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    });
+    describe("the preflight's lookups answer from the modelled account", () => {
+        const role = `arn:aws:iam::${MOCK_ACCOUNT}:role/ci/ci-deployer`;
+        const session = `arn:aws:sts::${MOCK_ACCOUNT}:assumed-role/ci-deployer/run-7`;
+        const account: MockAccount = {
+            callerArn: session,
+            roles: [role],
+            clusters: ["c1"],
+            subnets: [
+                {
+                    id: "subnet-1",
+                    cidrBlock: "10.0.64.0/18",
+                    availabilityZone: "ap-northeast-2a",
+                    tags: { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/internal-elb": "1" },
+                },
+                {
+                    id: "subnet-2",
+                    cidrBlock: "10.0.0.0/18",
+                    availabilityZone: "ap-northeast-2a",
+                    tags: { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/elb": "1" },
+                },
+            ],
+        };
+
+        it("getCallerIdentity: the session's ARN, a `<role id>:<session>` user ID (STS GetCallerIdentity)", () => {
+            const out = mockInvoke("aws:index/getCallerIdentity:getCallerIdentity", {}, REGION, account);
+            assert.deepEqual(Object.keys(out).sort(), ["accountId", "arn", "id", "userId"]);
+            assert.equal(out.arn, session);
+            assert.match(String(out.userId), /^AROA[0-9A-F]{17}:run-7$/);
+            assert.match(String(mockInvoke("aws:index/getCallerIdentity:getCallerIdentity", {}, REGION).userId), /^AIDA[0-9A-F]{17}$/);
+        });
+
+        it("getSessionContext: an assumed-role session maps to its role's ARN with the path; any other ARN is its own issuer", () => {
+            const out = mockInvoke("aws:iam/getSessionContext:getSessionContext", { arn: session }, REGION, account);
+            assert.deepEqual(out, {
+                arn: session,
+                id: session,
+                issuerArn: role,
+                issuerId: out.issuerId,
+                issuerName: "ci-deployer",
+                sessionName: "run-7",
+            });
+            assert.match(String(out.issuerId), /^AROA/);
+            const user = `arn:aws:iam::${MOCK_ACCOUNT}:user/alice`;
+            assert.deepEqual(mockInvoke("aws:iam/getSessionContext:getSessionContext", { arn: user }, REGION, account), {
+                arn: user,
+                id: user,
+                issuerArn: user,
+                issuerId: "",
+                issuerName: "",
+                sessionName: "",
+            });
+            // The data source fails when iam:GetRole finds no such role.
+            assert.throws(
+                () => mockInvoke("aws:iam/getSessionContext:getSessionContext", { arn: session }, REGION, FIRST_UP),
+                /unable to get role \(ci-deployer\)/,
+            );
+        });
+
+        it("getClusters and getSubnets: the region as ID, names and IDs filtered by tags and exact CIDR", () => {
+            assert.deepEqual(mockInvoke("aws:eks/getClusters:getClusters", {}, REGION, account), {
+                id: REGION,
+                names: ["c1"],
+                region: REGION,
+            });
+            const tags = { "kubernetes.io/cluster/c1": "shared", "kubernetes.io/role/internal-elb": "1" };
+            assert.deepEqual(mockInvoke("aws:ec2/getSubnets:getSubnets", { tags }, REGION, account).ids, ["subnet-1"]);
+            const miss = mockInvoke(
+                "aws:ec2/getSubnets:getSubnets",
+                { tags, filters: [{ name: "cidr-block", values: ["10.0.32.0/19"] }] },
+                REGION,
+                account,
+            );
+            assert.deepEqual([miss.id, miss.ids, miss.region], [REGION, [], REGION]);
+            assert.throws(
+                () => mockInvoke("aws:ec2/getSubnets:getSubnets", { filters: [{ name: "state", values: ["available"] }] }, REGION, account),
+                UnknownInvokeError,
+            );
+        });
     });
 });
