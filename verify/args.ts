@@ -3,6 +3,9 @@ import { PHASES, PHASE_INFO, PhaseName, isPhase } from "./phases";
 
 export class UsageError extends Error {}
 
+/** Starts every line verify prints of its own (not the run's phase lines). */
+export const PREFIX = "verify:";
+
 export interface VerifyArgs {
     stack: string;
     /** Directory holding Pulumi.<stack>.yaml. */

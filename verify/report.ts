@@ -11,11 +11,13 @@ import { calibrationGrid, calibrationRows, impliedPreStop } from "./calibration"
 import type { Outcome, Plan, RunEvent } from "./plan";
 import { exitCode } from "./run";
 import type { HistoryRow } from "./stats";
+import type { LoadTarget } from "./target";
 import { PhaseResult, count, formatRatio, totals } from "./verdict";
 
 export interface ReportInput {
     stack: string;
-    host: string;
+    /** The URL Locust loaded and how it reaches the app. */
+    target: LoadTarget;
     plan: Plan;
     outcome: Outcome;
 }
@@ -37,7 +39,9 @@ export function jsonReport(r: ReportInput): unknown {
     const { outcome, plan } = r;
     return {
         stack: r.stack,
-        host: r.host,
+        // The URL loaded (https://<domain> on a stack with a domain) and why that one.
+        host: r.target.host,
+        route: r.target.route,
         phases: outcome.planned,
         exitCode: exitCode(outcome),
         verdict: outcome.verdict,
@@ -188,7 +192,7 @@ export function htmlReport(r: ReportInput): string {
         "<!doctype html>",
         `<html lang="en"><head><meta charset="utf-8"><title>verify: stack ${esc(r.stack)}</title><style>${STYLE}</style></head><body>`,
         `<h1>Zero-downtime verify: stack ${esc(r.stack)}</h1>`,
-        `<p>Load against ${esc(r.host)}; phases ${esc(outcome.planned.join(", "))}.</p>`,
+        `<p>Load against <strong>${esc(r.target.host)}</strong> (${esc(r.target.route)}); phases ${esc(outcome.planned.join(", "))}.</p>`,
         verdict,
         ...outcome.results.map((res) =>
             phaseSection(

@@ -31,7 +31,12 @@ describe("[#14] the HTML report", () => {
     it("shows every phase, every failure, the events on the time axis and the calibration, and loads nothing from the network", async () => {
         const { outcome, plan: p } = await fakeRun();
         assert.equal(exitCode(outcome), 1);
-        const html = htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome });
+        const html = htmlReport({
+            stack: "dev",
+            target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+            plan: p,
+            outcome,
+        });
         for (const phase of PHASES) {
             assert.match(html, new RegExp(`<section id="phase-${phase}"><h2>${phase}</h2>`));
         }
@@ -57,7 +62,12 @@ describe("[#14] the HTML report", () => {
 
     it("the failures per second of the failing rollout reach its chart: the plot's maximum is the fixture's 2 failures/s", async () => {
         const { outcome, plan: p } = await fakeRun();
-        const html = htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome });
+        const html = htmlReport({
+            stack: "dev",
+            target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+            plan: p,
+            outcome,
+        });
         const rollout = html.slice(html.indexOf('id="phase-rollout-restart"'), html.indexOf('id="phase-scale-in"'));
         assert.match(rollout, /failures per second \(failures\/s, max 2\)/);
         assert.match(rollout, /p95 latency \(ms, max 38\)/);
@@ -73,7 +83,16 @@ describe("[#14] the HTML report", () => {
 describe("[#14] the JSON report", () => {
     it("carries the verdict, the events and the raw per-pod timings", async () => {
         const { outcome, plan: p } = await fakeRun();
-        const report = JSON.parse(JSON.stringify(jsonReport({ stack: "dev", host: p.load.host, plan: p, outcome })));
+        const report = JSON.parse(
+            JSON.stringify(
+                jsonReport({
+                    stack: "dev",
+                    target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+                    plan: p,
+                    outcome,
+                }),
+            ),
+        );
         assert.equal(report.exitCode, 1);
         assert.deepEqual(report.phases, PHASES);
         assert.equal(report.results.length, PHASES.length);
@@ -91,10 +110,15 @@ describe("[#14] the JSON report", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-report-"));
         const files = { json: path.join(dir, "r.json"), html: path.join(dir, "r.html") };
         assert.doesNotThrow(() => checkReportPaths(files));
-        assert.deepEqual(writeReports(files, { stack: "dev", host: p.load.host, plan: p, outcome }), [
-            `wrote the JSON report to ${files.json}`,
-            `wrote the HTML report to ${files.html}`,
-        ]);
+        assert.deepEqual(
+            writeReports(files, {
+                stack: "dev",
+                target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+                plan: p,
+                outcome,
+            }),
+            [`wrote the JSON report to ${files.json}`, `wrote the HTML report to ${files.html}`],
+        );
         assert.equal(JSON.parse(fs.readFileSync(files.json, "utf8")).stack, "dev");
         assert.throws(
             () => checkReportPaths({ html: path.join(dir, "missing", "r.html") }),
