@@ -71,7 +71,8 @@ const TEXT_FLAGS: Record<string, TextFlag> = {
     "--context": { key: "context", meaning: "kubeconfig context (default: the current one)" },
     "--host": {
         key: "host",
-        meaning: "URL Locust loads (default: http:// + the ALB hostname of the Ingress in front of the app, read from the cluster)",
+        meaning:
+            "URL Locust loads (default: the app's public URL: https://<domain> on a stack with zero-downtime-eks:domain, else http:// + the ALB hostname of the Ingress in front of the app, read from the cluster)",
     },
     "--json": { key: "json", meaning: "write the report as JSON, raw per-pod timings included, to this file" },
     "--html": { key: "html", meaning: "write the report as one self-contained HTML page (charts, events, calibration) to this file" },

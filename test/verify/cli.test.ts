@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
 import { main } from "../../verify/main";
-import { runMain, startProcess } from "../harness";
+import { DOMAIN, runMain, startProcess } from "../harness";
 import { npmScriptArgs } from "../../scripts/npm-scripts";
 
 // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
@@ -132,6 +132,36 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
                 run.stdout,
                 new RegExp(
                     `^verify: stack dev, app web/web, cluster ${api.url}, load against http://${ALB} \\(through the ALB of Ingress istio-ingress/platform-entrypoint\\)$`,
+                    "m",
+                ),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("issue 21.2: a stack with a domain: the startup line says the load goes to https://<domain>, through the ALB", async () => {
+        const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-domain-"));
+        const { hostedZoneId, hostName } = DOMAIN["zero-downtime-eks:domain"];
+        fs.writeFileSync(
+            path.join(stackDir, "Pulumi.dev.yaml"),
+            `${fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")}\n    zero-downtime-eks:domain:\n        hostedZoneId: ${hostedZoneId}\n        hostName: ${hostName}\n`,
+        );
+        const api = await apiServer((url) =>
+            url.startsWith(ENTRYPOINT_PATH)
+                ? {
+                      status: 200,
+                      body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname: ALB }] } } },
+                  }
+                : status(500, "etcdserver: request timed out"),
+        );
+        try {
+            const run = await runVerifyAsync("--stack", "dev", "--stack-dir", stackDir, "--kubeconfig", writeKubeconfig(api.url));
+            assert.equal(run.status, 2, run.stderr);
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    `^verify: stack dev, app web/web, cluster ${api.url}, load against https://shop\\.example\\.com \\(the stack's domain \\(zero-downtime-eks:domain\\.hostName\\) over HTTPS, as clients reach it: through the ALB of Ingress istio-ingress/platform-entrypoint, ${ALB.replace(/\./g, "\\.")}\\)$`,
                     "m",
                 ),
             );

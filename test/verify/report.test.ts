@@ -80,6 +80,23 @@ describe("[#14] the HTML report", () => {
     });
 });
 
+describe("issue 21.2: the reports say which URL was loaded", () => {
+    it("issue 21.2: the JSON report's host and route, and the HTML page's first line, name the URL and why it was that one", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const target = {
+            host: "https://shop.example.com",
+            route: "the stack's domain (zero-downtime-eks:domain.hostName) over HTTPS, as clients reach it: through the ALB of Ingress istio-ingress/platform-entrypoint, k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com",
+        };
+        const report = JSON.parse(JSON.stringify(jsonReport({ stack: "dev", target, plan: p, outcome })));
+        assert.deepEqual([report.host, report.route], [target.host, target.route]);
+        const html = htmlReport({ stack: "dev", target, plan: p, outcome });
+        assert.ok(
+            html.includes(`<p>Load against <strong>${target.host}</strong> (${escaped(target.route)});`),
+            "the URL and its route on the page",
+        );
+    });
+});
+
 describe("[#14] the JSON report", () => {
     it("carries the verdict, the events and the raw per-pod timings", async () => {
         const { outcome, plan: p } = await fakeRun();
