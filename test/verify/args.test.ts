@@ -119,7 +119,10 @@ describe("verify arguments", () => {
         }
         assert.match(USAGE, /^ {2}gateway-restart .*\(stacks with addons\.istio\.enabled\)$/m);
         assert.match(USAGE, /^exit status: 0 proven, 1 not proven .* 2 bad input or preflight refused, 130 interrupted$/m);
-        assert.match(USAGE, /^ {2}--host +URL Locust loads \(default: http:\/\/ \+ the ALB hostname of the Ingress in front of the app/m);
+        assert.match(
+            USAGE,
+            /^ {2}--host +URL Locust loads \(default: the app's public URL: https:\/\/<domain> on a stack with zero-downtime-eks:domain, else http:\/\/ \+ the ALB hostname of the Ingress in front of the app/m,
+        );
         assert.doesNotMatch(USAGE, /targetHost/);
     });
 });
