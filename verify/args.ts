@@ -28,6 +28,8 @@ export interface VerifyArgs {
     phases?: PhaseName[];
     /** node-drain deletes the node's NodeClaim and waits for Karpenter's replacement instead of uncordoning. */
     nodeReplace: boolean;
+    /** node-drain evicts pods that declare no controller too, as `kubectl drain --force` does. */
+    force: boolean;
     /** Where to write the JSON report (results, events, raw per-pod timings). */
     json?: string;
     /** Where to write the self-contained HTML report. */
@@ -79,10 +81,15 @@ const TEXT_FLAGS: Record<string, TextFlag> = {
 };
 const ALIASES: Record<string, string> = { "-s": "--stack", "-h": "--help" };
 const PHASES_FLAG = "--phases";
-const SWITCHES: Record<string, { key: "nodeReplace" | "help"; meaning: string }> = {
+const SWITCHES: Record<string, { key: "nodeReplace" | "force" | "help"; meaning: string }> = {
     "--node-replace": {
         key: "nodeReplace",
         meaning: "node-drain: delete the node's NodeClaim and wait for Karpenter's new node (stacks with addons.karpenter.enabled)",
+    },
+    "--force": {
+        key: "force",
+        meaning:
+            "node-drain: also evict pods that declare no controller, which nothing recreates (kubectl drain --force); without it verify refuses them before changing anything",
     },
     "--help": { key: "help", meaning: "this text" },
 };
@@ -140,9 +147,10 @@ function parsePhases(value: string): PhaseName[] {
 
 /** Parses the flags after `npm run verify --`; throws UsageError naming the first problem. */
 export function parseArgs(argv: string[]): VerifyArgs {
-    const args: Partial<VerifyArgs> & typeof DEFAULTS & Pick<VerifyArgs, "nodeReplace" | "help"> = {
+    const args: Partial<VerifyArgs> & typeof DEFAULTS & Pick<VerifyArgs, "nodeReplace" | "force" | "help"> = {
         ...DEFAULTS,
         nodeReplace: false,
+        force: false,
         help: false,
     };
     for (let i = 0; i < argv.length; i++) {
@@ -189,8 +197,13 @@ export function parseArgs(argv: string[]): VerifyArgs {
     if (args.stepUsers !== undefined && args.stepUsers <= args.users) {
         throw new UsageError(`--step-users must be more than --users (${args.users}) to be a step; got ${args.stepUsers}`);
     }
-    if (args.nodeReplace && args.phases !== undefined && !args.phases.includes("node-drain")) {
-        throw new UsageError(`--node-replace acts in the node-drain phase, which ${PHASES_FLAG} leaves out`);
+    for (const [flag, given] of [
+        ["--node-replace", args.nodeReplace],
+        ["--force", args.force],
+    ] as const) {
+        if (given && args.phases !== undefined && !args.phases.includes("node-drain")) {
+            throw new UsageError(`${flag} acts in the node-drain phase, which ${PHASES_FLAG} leaves out`);
+        }
     }
     return { ...args, stack: args.stack };
 }

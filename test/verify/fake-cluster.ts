@@ -82,7 +82,8 @@ interface FakePod {
     name: string;
     /** "namespace/deployment" of the owning Deployment; undefined for DaemonSet and Job pods. */
     owner?: string;
-    ownerKind: string;
+    /** The controller's kind; undefined for a pod that declares no controller. */
+    ownerKind?: string;
     labels: Record<string, string>;
     node?: string;
     ip: string;
@@ -388,6 +389,11 @@ export class FakeCluster implements ClusterClient {
         }
         this.reconcile();
         this.after(method, args);
+    }
+
+    /** A pod no controller owns (someone's `kubectl run`), running on `node`. */
+    addBarePod(namespace: string, name: string, node: string): void {
+        this.pods.push({ namespace, name, labels: { run: name }, node, ip: this.ip(), createdAt: this.clock.now(), gated: false });
     }
 
     /** The methods that changed something, in order. */

@@ -46,6 +46,7 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
         phases: ["baseline", "rollout-restart", "scale-in"],
         stepUsers: 200,
         nodeReplace: false,
+        force: false,
         models: MODELS,
         ...overrides,
     };
