@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../verify/args";
-import { checkReportPaths, htmlReport, jsonReport, writeReports } from "../../verify/report";
+import { checkReportPaths, htmlReport, jsonReport, writeReports, yScale } from "../../verify/report";
 import { Outcome, Plan, exitCode } from "../../verify/run";
 import { parseFailuresCsv } from "../../verify/stats";
 import { fixture, jobLog } from "./fake-cluster";
@@ -77,6 +77,47 @@ describe("[#14] the HTML report", () => {
         assert.ok(firstChart.length >= 5);
         const spots = firstChart.map(([, x, y]) => `${x},${y}`);
         assert.equal(new Set(spots).size, spots.length, spots.join(" "));
+    });
+});
+
+describe("the HTML report's y-axis", () => {
+    const scales: [number, { step: number; top: number }][] = [
+        [0, { step: 0.5, top: 1 }],
+        [2, { step: 0.5, top: 2 }],
+        [38, { step: 10, top: 40 }],
+        [97.9, { step: 50, top: 100 }],
+        [1234, { step: 500, top: 1500 }],
+    ];
+    for (const [max, scale] of scales) {
+        it(`a maximum of ${max} gets ticks every ${scale.step} up to ${scale.top}`, () => {
+            assert.deepEqual(yScale(max), scale);
+        });
+    }
+
+    it("every chart has a y-axis: round ticks from 0 to at least the plot's maximum, each at the height of its value", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const html = htmlReport({ stack: "dev", target: { host: p.load.host, route: "in-cluster" }, plan: p, outcome });
+        const charts = html.match(/<svg [\s\S]*?<\/svg>/g) ?? [];
+        assert.equal(charts.length, 3 * PHASES.length);
+        for (const chart of charts) {
+            const max = Number(/, max ([\d.]+)\)<\/text>/.exec(chart)?.[1]);
+            const ticks = [
+                ...chart.matchAll(/<line [^>]*y1="([\d.]+)"[^>]*class="grid"\/><text [^>]*text-anchor="end">([\d.]+)<\/text>/g),
+            ].map(([, y, label]) => ({ y: Number(y), v: Number(label) }));
+            assert.ok(ticks.length >= 2, chart);
+            assert.equal(ticks[0].v, 0);
+            assert.ok(ticks.at(-1)!.v >= max, `top tick ${ticks.at(-1)!.v} under the maximum ${max}`);
+            // Linear: every tick sits where its value maps between the bottom (0) and the top tick.
+            const [bottom, top] = [ticks[0], ticks.at(-1)!];
+            for (const t of ticks) {
+                assert.ok(Math.abs(t.y - (bottom.y + ((top.y - bottom.y) * t.v) / top.v)) < 0.11, `tick ${t.v} at ${t.y}`);
+            }
+        }
+        // The failing rollout's 2 failures/s are drawn at the height of the tick labelled 2.
+        const rollout = html.slice(html.indexOf('id="phase-rollout-restart"'), html.indexOf('id="phase-scale-in"'));
+        const failures = (rollout.match(/<svg [\s\S]*?<\/svg>/g) ?? [])[1];
+        const two = /y1="([\d.]+)"[^>]*class="grid"\/><text [^>]*>2<\/text>/.exec(failures)?.[1];
+        assert.ok(two !== undefined && new RegExp(`[ML][\\d.]+,${two}`).test(failures), "a point of the failures line at the tick for 2");
     });
 });
 
