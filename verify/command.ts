@@ -7,7 +7,7 @@ import { PREFIX, VerifyArgs } from "./args";
 import type { TargetHealthSource } from "./calibration";
 import type { ClusterClient } from "./cluster-client";
 import type { Clock, RunDeps } from "./plan";
-import { writeReports } from "./report";
+import { ReportInput, writeReports } from "./report";
 import { exitCode, runVerify, summarize } from "./run";
 import { StackPlan, withHost } from "./stack";
 import { resolveTarget } from "./target";
@@ -38,7 +38,7 @@ export interface CommandDeps {
 export async function verifyPlan(
     stack: StackFacts,
     stackPlan: StackPlan,
-    reports: Pick<VerifyArgs, "json" | "html">,
+    reports: Pick<VerifyArgs, "json" | "html"> & Pick<ReportInput, "notice">,
     deps: CommandDeps,
 ): Promise<number> {
     const { client, print } = deps;
@@ -60,6 +60,8 @@ export async function verifyPlan(
         targetHealth: () => deps.targetHealth(stack.region, (line) => print(`${PREFIX} ${line}`)),
     });
     summarize(outcome, plan).forEach((line) => print(line));
-    writeReports(reports, { stack: stack.stack, target, plan, outcome }).forEach((line) => print(`${PREFIX} ${line}`));
+    writeReports(reports, { stack: stack.stack, target, plan, outcome, notice: reports.notice }).forEach((line) =>
+        print(`${PREFIX} ${line}`),
+    );
     return exitCode(outcome);
 }

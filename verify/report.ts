@@ -20,6 +20,8 @@ export interface ReportInput {
     target: LoadTarget;
     plan: Plan;
     outcome: Outcome;
+    /** Said at the top of each report when set: what the run was not (the simulated sample says it is simulated). */
+    notice?: string;
 }
 
 /** Refuses (bad input, before the run) a report path whose directory does not exist. */
@@ -39,6 +41,7 @@ export function jsonReport(r: ReportInput): unknown {
     const { outcome, plan } = r;
     return {
         stack: r.stack,
+        ...(r.notice === undefined ? {} : { notice: r.notice }),
         // The URL loaded (https://<domain> on a stack with a domain) and why that one.
         host: r.target.host,
         route: r.target.route,
@@ -194,7 +197,8 @@ function phaseSection(result: PhaseResult, events: RunEvent[]): string {
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:800px;color:#222}svg{width:100%;height:auto;display:block;margin:.3em 0}
 svg text{font-size:10px;fill:#555}svg .title{font-weight:600;fill:#222}.axis{stroke:#999}.grid{stroke:#eee}.event line{stroke:#c33;stroke-dasharray:2 2}.event text{fill:#c33}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.pass{color:#161}.fail{color:#b11;font-weight:600}`;
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.pass{color:#161}.fail{color:#b11;font-weight:600}
+.notice{background:#fff4d6;border:1px solid #d9b44a;padding:.5em .8em;font-weight:600}`;
 
 /** The self-contained HTML page: no script, no stylesheet or font from the network. */
 export function htmlReport(r: ReportInput): string {
@@ -214,6 +218,7 @@ export function htmlReport(r: ReportInput): string {
         "<!doctype html>",
         `<html lang="en"><head><meta charset="utf-8"><title>verify: stack ${esc(r.stack)}</title><style>${STYLE}</style></head><body>`,
         `<h1>Zero-downtime verify: stack ${esc(r.stack)}</h1>`,
+        r.notice === undefined ? "" : `<p class="notice">${esc(r.notice)}</p>`,
         `<p>Load against <strong>${esc(r.target.host)}</strong> (${esc(r.target.route)}); phases ${esc(outcome.planned.join(", "))}.</p>`,
         verdict,
         ...outcome.results.map((res) =>
