@@ -29,6 +29,9 @@ function status(code: number, reason: string, message: string): { code: number; 
 const notFound = (what: string) => status(404, "NotFound", `${what} not found`);
 const ok = (body: unknown, code = 200) => ({ code, body });
 
+/** The group/version of each controller kind that owns pods here; ReplicaSet, DaemonSet and the rest are apps/v1. */
+const OWNER_API_VERSIONS: Record<string, string> = { Job: "batch/v1", Node: "v1" };
+
 /** A pod as the API returns it, from what verify reads of it (cluster-client.ts PodState). */
 export function podObject(p: PodState): unknown {
     return {
@@ -44,7 +47,15 @@ export function podObject(p: PodState): unknown {
             ownerReferences:
                 p.ownerKind === undefined
                     ? undefined
-                    : [{ apiVersion: "apps/v1", kind: p.ownerKind, name: `${p.name}-owner`, uid: `uid-${p.name}`, controller: true }],
+                    : [
+                          {
+                              apiVersion: OWNER_API_VERSIONS[p.ownerKind] ?? "apps/v1",
+                              kind: p.ownerKind,
+                              name: `${p.name}-owner`,
+                              uid: `uid-${p.name}`,
+                              controller: true,
+                          },
+                      ],
             annotations: p.mirror ? { [MIRROR_ANNOTATION]: "mirror" } : undefined,
         },
         spec: {
