@@ -30,7 +30,22 @@ function median(values: number[]): number {
     return sorted[Math.floor(sorted.length / 2)];
 }
 
-export function main(): number {
+const USAGE = [
+    "usage: npm run bench",
+    "",
+    "Times `npm run synth -- --stack dev` against plain `node` importing the five Pulumi SDKs (the floor),",
+    `median of ${RUNS} interleaved runs each (BENCH_RUNS=<n> to change); exits 1 when the ratio is over ${TARGET_RATIO}.`,
+].join("\n");
+
+export function main(argv: string[] = []): number {
+    if (argv.length === 1 && ["--help", "-h"].includes(argv[0])) {
+        console.log(USAGE);
+        return 0;
+    }
+    if (argv.length > 0) {
+        console.error(`bench: unexpected argument ${JSON.stringify(argv[0])}: npm run bench takes none (npm run bench -- --help)`);
+        return 2;
+    }
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "zde-bench-"));
     const synthArgs = ["--stack", "dev", "--out", out];
     const series = {

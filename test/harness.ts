@@ -155,16 +155,33 @@ export const VARIANTS: { name: string; stack: string; overrides: Record<string, 
  */
 export function startProcess(
     args: string[],
-    options: { cwd: string; env?: NodeJS.ProcessEnv },
+    options: { cwd: string; env?: NodeJS.ProcessEnv; command?: string },
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env });
+        const child = spawn(options.command ?? process.execPath, args, { cwd: options.cwd, env: options.env ?? process.env });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("close", (status) => resolve({ status, stdout, stderr }));
     });
+}
+
+/**
+ * `npm run <script> -- <args>` as README types it, started now (see startProcess): npm itself in front,
+ * so package.json's script line, npm's argument passing and its exit status are part of what is tested.
+ * Under `npm test` npm says where it is (npm_execpath); run alone, the `npm` on PATH.
+ */
+export function startNpmScript(
+    script: string,
+    args: string[],
+    options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const npmCli = process.env.npm_execpath;
+    const run = ["run", script, "--", ...args];
+    return npmCli !== undefined && /npm-cli\.js$/.test(npmCli)
+        ? startProcess([npmCli, ...run], options)
+        : startProcess(run, { ...options, command: "npm" });
 }
 
 /** Git's blob hash of a file (`git hash-object`): how the tests check a file is upstream's, byte for byte. */

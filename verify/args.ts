@@ -3,6 +3,9 @@ import { PHASES, PHASE_INFO, PhaseName, isPhase } from "./phases";
 
 export class UsageError extends Error {}
 
+/** Starts every line verify prints of its own (not the run's phase lines). */
+export const PREFIX = "verify:";
+
 export interface VerifyArgs {
     stack: string;
     /** Directory holding Pulumi.<stack>.yaml. */
@@ -25,6 +28,8 @@ export interface VerifyArgs {
     phases?: PhaseName[];
     /** node-drain deletes the node's NodeClaim and waits for Karpenter's replacement instead of uncordoning. */
     nodeReplace: boolean;
+    /** node-drain evicts pods that declare no controller too, as `kubectl drain --force` does. */
+    force: boolean;
     /** Where to write the JSON report (results, events, raw per-pod timings). */
     json?: string;
     /** Where to write the self-contained HTML report. */
@@ -68,17 +73,23 @@ const TEXT_FLAGS: Record<string, TextFlag> = {
     "--context": { key: "context", meaning: "kubeconfig context (default: the current one)" },
     "--host": {
         key: "host",
-        meaning: "URL Locust loads (default: http:// + the ALB hostname of the Ingress in front of the app, read from the cluster)",
+        meaning:
+            "URL Locust loads (default: the app's public URL: https://<domain> on a stack with zero-downtime-eks:domain, else http:// + the ALB hostname of the Ingress in front of the app, read from the cluster)",
     },
     "--json": { key: "json", meaning: "write the report as JSON, raw per-pod timings included, to this file" },
     "--html": { key: "html", meaning: "write the report as one self-contained HTML page (charts, events, calibration) to this file" },
 };
 const ALIASES: Record<string, string> = { "-s": "--stack", "-h": "--help" };
 const PHASES_FLAG = "--phases";
-const SWITCHES: Record<string, { key: "nodeReplace" | "help"; meaning: string }> = {
+const SWITCHES: Record<string, { key: "nodeReplace" | "force" | "help"; meaning: string }> = {
     "--node-replace": {
         key: "nodeReplace",
         meaning: "node-drain: delete the node's NodeClaim and wait for Karpenter's new node (stacks with addons.karpenter.enabled)",
+    },
+    "--force": {
+        key: "force",
+        meaning:
+            "node-drain: also evict pods that declare no controller, which nothing recreates (kubectl drain --force); without it verify refuses them before changing anything",
     },
     "--help": { key: "help", meaning: "this text" },
 };
@@ -136,9 +147,10 @@ function parsePhases(value: string): PhaseName[] {
 
 /** Parses the flags after `npm run verify --`; throws UsageError naming the first problem. */
 export function parseArgs(argv: string[]): VerifyArgs {
-    const args: Partial<VerifyArgs> & typeof DEFAULTS & Pick<VerifyArgs, "nodeReplace" | "help"> = {
+    const args: Partial<VerifyArgs> & typeof DEFAULTS & Pick<VerifyArgs, "nodeReplace" | "force" | "help"> = {
         ...DEFAULTS,
         nodeReplace: false,
+        force: false,
         help: false,
     };
     for (let i = 0; i < argv.length; i++) {
@@ -185,8 +197,13 @@ export function parseArgs(argv: string[]): VerifyArgs {
     if (args.stepUsers !== undefined && args.stepUsers <= args.users) {
         throw new UsageError(`--step-users must be more than --users (${args.users}) to be a step; got ${args.stepUsers}`);
     }
-    if (args.nodeReplace && args.phases !== undefined && !args.phases.includes("node-drain")) {
-        throw new UsageError(`--node-replace acts in the node-drain phase, which ${PHASES_FLAG} leaves out`);
+    for (const [flag, given] of [
+        ["--node-replace", args.nodeReplace],
+        ["--force", args.force],
+    ] as const) {
+        if (given && args.phases !== undefined && !args.phases.includes("node-drain")) {
+            throw new UsageError(`${flag} acts in the node-drain phase, which ${PHASES_FLAG} leaves out`);
+        }
     }
     return { ...args, stack: args.stack };
 }

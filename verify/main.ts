@@ -2,11 +2,14 @@
 // cluster. Locust loads the app through its ALB while each phase disrupts it (phases.ts: rollout,
 // scale-in, a load step, a node drain, a gateway restart, blue/green); a single failed request fails
 // the run. Exit 0 proven, 1 not proven, 2 bad input or preflight refused, 130 interrupted.
-import { UsageError, USAGE, parseArgs } from "./args";
+//
+// The modules past argument parsing load lazily, with require(): `--help` and usage errors answer
+// before the stack reader, and @kubernetes/client-node (most of verify's start-up time) loads only
+// once a cluster is needed. Not import(): scripts/launch.cjs runs the CLI under tsx's CommonJS hook
+// only, which the ES-module loader behind import() does not see (issue 21).
+import { PREFIX, UsageError, USAGE, parseArgs } from "./args";
 import { ClusterAccessError } from "./cluster-client";
-import { InputError } from "./plan";
-
-const PREFIX = "verify:";
+import { InputError, systemClock } from "./plan";
 
 /** Bad input (usage, stack, cluster access, app not there): one line, no stack trace. */
 function isBadInput(err: unknown): err is Error {
@@ -37,47 +40,30 @@ export async function main(argv: string[]): Promise<number> {
             console.log(USAGE);
             return 0;
         }
-        (await import("./report.js")).checkReportPaths(args);
-        // Loaded once the arguments are good: `--help` and usage errors answer at once.
-        const { loadStack, planFor, withHost } = await import("./stack.js");
-        const { resolveTarget } = await import("./target.js");
-        const { exitCode, runVerify, summarize, systemClock } = await import("./run.js");
+        (require("./report") as typeof import("./report")).checkReportPaths(args);
+        const { loadStack, planFor } = require("./stack") as typeof import("./stack");
         const settings = loadStack(args.stack, args.stackDir);
         const stackPlan = planFor(settings, args);
-        // Loaded only when a cluster is needed: @kubernetes/client-node is most of verify's start-up time.
-        const { KubeClusterClient, loadKubeConfig } = await import("./kube.js");
+        const { KubeClusterClient, loadKubeConfig } = require("./kube") as typeof import("./kube");
         const kc = loadKubeConfig(args);
-        const client = new KubeClusterClient(kc);
-        // Read before anything changes: the load goes through the ALB unless --host says otherwise.
-        const target = await resolveTarget(client, stackPlan.target);
-        const plan = withHost(stackPlan, target.host);
-        console.log(
-            `${PREFIX} stack ${settings.stack}, app ${plan.app.namespace}/${plan.app.name}, cluster ${client.server}, load against ${target.host} (${target.route})`,
-        );
         // A kubeconfig from `pulumi stack output kubeconfig` or `aws eks update-kubeconfig` names the EKS cluster.
         const current = JSON.stringify([kc.getCurrentContext(), kc.getCurrentCluster(), kc.getCurrentUser()]);
-        if (!current.includes(settings.cluster.name)) {
-            console.log(
-                `${PREFIX} warning: context ${kc.getCurrentContext()} does not mention cluster ${settings.cluster.name}; is it this stack's?`,
-            );
-        }
-        const outcome = await runVerify(plan, {
-            client,
+        const { verifyPlan } = require("./command") as typeof import("./command");
+        return await verifyPlan(settings, stackPlan, args, {
+            client: new KubeClusterClient(kc),
             clock: systemClock,
-            log: (line) => console.log(line),
+            print: (line) => console.log(line),
             onInterrupt: (handler) => {
                 interruptHandler = handler;
                 running = true;
                 return () => (interruptHandler = undefined);
             },
             runId: Date.now().toString(36),
-            targetHealth: async () =>
-                (await import("./elb.js")).targetHealthOrSkip(settings.region, (line) => console.log(`${PREFIX} ${line}`)),
+            contextWarning: current.includes(settings.cluster.name)
+                ? undefined
+                : `context ${kc.getCurrentContext()} does not mention cluster ${settings.cluster.name}; is it this stack's?`,
+            targetHealth: (region, say) => (require("./elb") as typeof import("./elb")).targetHealthOrSkip(region, say),
         });
-        summarize(outcome, plan).forEach((line) => console.log(line));
-        const { writeReports } = await import("./report.js");
-        writeReports(args, { stack: settings.stack, host: target.host, plan, outcome }).forEach((line) => console.log(`${PREFIX} ${line}`));
-        return exitCode(outcome);
     } catch (err) {
         if (isBadInput(err)) {
             const hint = err instanceof UsageError ? " (npm run verify -- --help)" : "";

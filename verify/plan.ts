@@ -59,6 +59,8 @@ export interface Plan {
     stepUsers: number;
     /** node-drain deletes the node's NodeClaim instead of cordoning and evicting (Karpenter stacks). */
     nodeReplace: boolean;
+    /** node-drain also evicts pods that declare no controller (`--force`, as kubectl drain's); refused otherwise. */
+    force: boolean;
     /** The ingress gateway the ALB sends the load to; undefined without Istio. */
     gateway?: WorkloadRef;
     /** The stack's modeled timings the measurements are printed against (stacks/models.ts). */

@@ -11,13 +11,17 @@ import { calibrationGrid, calibrationRows, impliedPreStop } from "./calibration"
 import type { Outcome, Plan, RunEvent } from "./plan";
 import { exitCode } from "./run";
 import type { HistoryRow } from "./stats";
+import type { LoadTarget } from "./target";
 import { PhaseResult, count, formatRatio, totals } from "./verdict";
 
 export interface ReportInput {
     stack: string;
-    host: string;
+    /** The URL Locust loaded and how it reaches the app. */
+    target: LoadTarget;
     plan: Plan;
     outcome: Outcome;
+    /** Said at the top of each report when set: what the run was not (the simulated sample says it is simulated). */
+    notice?: string;
 }
 
 /** Refuses (bad input, before the run) a report path whose directory does not exist. */
@@ -37,7 +41,10 @@ export function jsonReport(r: ReportInput): unknown {
     const { outcome, plan } = r;
     return {
         stack: r.stack,
-        host: r.host,
+        ...(r.notice === undefined ? {} : { notice: r.notice }),
+        // The URL loaded (https://<domain> on a stack with a domain) and why that one.
+        host: r.target.host,
+        route: r.target.route,
         phases: outcome.planned,
         exitCode: exitCode(outcome),
         verdict: outcome.verdict,
@@ -74,12 +81,32 @@ const PAD = { left: 56, right: 12, top: 24, bottom: 22 };
 const LABEL_GAP = 14;
 const LABEL_LINE = 10;
 
+/** Tick labels on the y-axis, at most this many intervals. */
+const Y_TICKS = 4;
+
+/** The y-axis scale: a round step (1, 2 or 5 × a power of ten) and the top tick, at or above `max`. */
+export function yScale(max: number): { step: number; top: number } {
+    const raw = Math.max(max, 1) / Y_TICKS;
+    const power = 10 ** Math.floor(Math.log10(raw));
+    const step = ([1, 2, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+    return { step, top: step * Math.ceil(Math.max(max, 1) / step - 1e-9) };
+}
+
+/** A tick value without floating-point noise (0.30000000000000004 → 0.3). */
+const tickLabel = (v: number): string => String(Math.round(v * 1000) / 1000);
+
 /** One plot of a phase: series over seconds since the phase's load started, events as vertical lines. */
 function plot(title: string, unit: string, series: Series[], events: { t: number; n: number; text: string }[], span: number): string {
     const values = series.flatMap((s) => s.points.map((p) => p.v ?? 0));
-    const top = Math.max(1, ...values);
+    const max = Math.max(0, ...values);
+    const { step, top } = yScale(max);
     const x = (t: number) => PAD.left + (Math.min(Math.max(t, 0), span) / Math.max(span, 1)) * (W - PAD.left - PAD.right);
     const y = (v: number) => H - PAD.bottom - (v / top) * (H - PAD.top - PAD.bottom);
+    const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, i) => i * step).map(
+        (v) =>
+            `<line x1="${PAD.left - 4}" x2="${W - PAD.right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>` +
+            `<text x="${PAD.left - 6}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${tickLabel(v)}</text>`,
+    );
     const lines = series.map((s) => {
         const d = s.points
             .filter((p) => p.v !== undefined)
@@ -103,7 +130,9 @@ function plot(title: string, unit: string, series: Series[], events: { t: number
         });
     return [
         `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(title)}">`,
-        `<text x="4" y="12" class="title">${esc(title)} (${esc(unit)}, max ${Math.round(top * 10) / 10})</text>`,
+        `<text x="4" y="12" class="title">${esc(title)} (${esc(unit)}, max ${Math.round(max * 10) / 10})</text>`,
+        `<g class="y-axis" data-unit="${esc(unit)}">${ticks.join("")}</g>`,
+        `<line x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${H - PAD.bottom}" class="axis"/>`,
         `<line x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}" class="axis"/>`,
         `<text x="${PAD.left}" y="${H - 6}">0 s</text><text x="${W - PAD.right - 40}" y="${H - 6}">${Math.round(span)} s</text>`,
         ...marks,
@@ -167,8 +196,9 @@ function phaseSection(result: PhaseResult, events: RunEvent[]): string {
 }
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:2em auto;max-width:800px;color:#222}svg{width:100%;height:auto;display:block;margin:.3em 0}
-svg text{font-size:10px;fill:#555}svg .title{font-weight:600;fill:#222}.axis{stroke:#999}.event line{stroke:#c33;stroke-dasharray:2 2}.event text{fill:#c33}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.pass{color:#161}.fail{color:#b11;font-weight:600}`;
+svg text{font-size:10px;fill:#555}svg .title{font-weight:600;fill:#222}.axis{stroke:#999}.grid{stroke:#eee}.event line{stroke:#c33;stroke-dasharray:2 2}.event text{fill:#c33}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}.pass{color:#161}.fail{color:#b11;font-weight:600}
+.notice{background:#fff4d6;border:1px solid #d9b44a;padding:.5em .8em;font-weight:600}`;
 
 /** The self-contained HTML page: no script, no stylesheet or font from the network. */
 export function htmlReport(r: ReportInput): string {
@@ -188,7 +218,8 @@ export function htmlReport(r: ReportInput): string {
         "<!doctype html>",
         `<html lang="en"><head><meta charset="utf-8"><title>verify: stack ${esc(r.stack)}</title><style>${STYLE}</style></head><body>`,
         `<h1>Zero-downtime verify: stack ${esc(r.stack)}</h1>`,
-        `<p>Load against ${esc(r.host)}; phases ${esc(outcome.planned.join(", "))}.</p>`,
+        r.notice === undefined ? "" : `<p class="notice">${esc(r.notice)}</p>`,
+        `<p>Load against <strong>${esc(r.target.host)}</strong> (${esc(r.target.route)}); phases ${esc(outcome.planned.join(", "))}.</p>`,
         verdict,
         ...outcome.results.map((res) =>
             phaseSection(

@@ -27,6 +27,7 @@ import {
 import { Target, WorkloadState, atRest, describe, discover } from "./discover";
 import { Restorer } from "./restore";
 import { CALIBRATED, DISRUPTIONS } from "./disruptions";
+import { checkDrainable } from "./node-drain";
 import type { PhaseRun } from "./phase-run";
 import { preflight } from "./preflight";
 
@@ -314,6 +315,10 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
             fronted.map((f) => ({ namespace: f.workload.namespace, service: f.service })),
         ),
     );
+    // Before anything changes: node-drain takes no pod that nothing recreates unless --force (exit 2 otherwise).
+    if (plan.phases.includes("node-drain") && !plan.force) {
+        await beforeAnyChange(client.server, () => checkDrainable(client, target, plan.nodeReplace));
+    }
     const watched: Watched[] = fronted.map(({ workload: w, service }) => ({
         workload: `${w.namespace}/${w.deployment}`,
         namespace: w.namespace,

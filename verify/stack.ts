@@ -105,6 +105,7 @@ export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
         phases,
         stepUsers,
         nodeReplace: args.nodeReplace,
+        force: args.force,
         gateway: addons.istio.enabled ? { namespace: GATEWAY_NAMESPACE, name: GATEWAY_NAME } : undefined,
         models: stackModels(settings),
     };

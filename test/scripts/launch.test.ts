@@ -22,10 +22,17 @@ function entry(body: string): string {
 }
 
 const rejecting = entry(`throw new Error("went wrong " + argv.length);`);
+// A throw from a timer, outside main()'s promise; and an import that cannot be found, as verify's import("./report.js") was.
+const throwingLater = entry(
+    `setTimeout(() => { throw new TypeError("late\\nsecond line"); }, 1); return new Promise<number>(() => undefined);`,
+);
+const badImport = entry(`return (await import("./missing.js")).code as number;`);
 const runs = {
     noEntry: launch(),
     twoArgs: launch(entry(`const n: number = argv.length; console.log(argv.join(",")); return n + 4;`), "a", "b"),
     rejects: launch(rejecting),
+    throwsLater: launch(throwingLater),
+    badImport: launch(badImport),
 };
 
 describe("scripts/launch.cjs", () => {
@@ -41,9 +48,21 @@ describe("scripts/launch.cjs", () => {
         assert.equal(run.stdout, "a,b\n");
     });
 
-    it("a main that rejects exits 1, naming the entry", async () => {
+    it("issue 21.1: a main that rejects exits 1 with one line naming the entry and the error, never a stack trace", async () => {
         const run = await runs.rejects;
         assert.equal(run.status, 1);
-        assert.ok(run.stderr.startsWith(`${rejecting}: unexpected error: Error: went wrong 0`), run.stderr);
+        assert.equal(run.stderr, `${rejecting}: unexpected error: Error: went wrong 0\n`);
+    });
+
+    it("issue 21.1: an error thrown outside main's promise, or a module that cannot be found, is one line too", async () => {
+        const later = await runs.throwsLater;
+        assert.equal(later.status, 1);
+        assert.equal(later.stderr, `${throwingLater}: unexpected error: TypeError: late\n`);
+        const missing = await runs.badImport;
+        assert.equal(missing.status, 1);
+        assert.match(
+            missing.stderr,
+            /^\S+entry\.ts: unexpected error: Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '[^']*missing\.js'[^\n]*\n$/,
+        );
     });
 });

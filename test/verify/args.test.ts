@@ -4,7 +4,7 @@ import { DEFAULTS, USAGE, UsageError, parseArgs } from "../../verify/args";
 
 describe("verify arguments", () => {
     it("needs only --stack; the load has defaults", () => {
-        assert.deepEqual(parseArgs(["--stack", "dev"]), { ...DEFAULTS, stack: "dev", nodeReplace: false, help: false });
+        assert.deepEqual(parseArgs(["--stack", "dev"]), { ...DEFAULTS, stack: "dev", nodeReplace: false, force: false, help: false });
         assert.equal(parseArgs(["-s", "prod"]).stack, "prod");
     });
 
@@ -29,6 +29,7 @@ describe("verify arguments", () => {
             "--phases",
             "node-drain,scale-out",
             "--node-replace",
+            "--force",
             "--step-users=240",
             "--json",
             "/tmp/report.json",
@@ -48,6 +49,7 @@ describe("verify arguments", () => {
             host: "http://k8s-istioing-platform-0123.ap-northeast-2.elb.amazonaws.com",
             phases: ["node-drain", "scale-out"],
             nodeReplace: true,
+            force: true,
             stepUsers: 240,
             json: "/tmp/report.json",
             html: "/tmp/report.html",
@@ -83,6 +85,8 @@ describe("verify arguments", () => {
             ["--stack", "dev", "--phases", "scale-in", "--node-replace"],
             /--node-replace acts in the node-drain phase, which --phases leaves out/,
         ],
+        [["--stack", "dev", "--phases", "baseline", "--force"], /--force acts in the node-drain phase, which --phases leaves out/],
+        [["--stack", "dev", "--force=yes"], /--force takes no value/],
     ];
     for (const [argv, message] of refused) {
         it(`refuses ${JSON.stringify(argv)}`, () => {
@@ -108,6 +112,7 @@ describe("verify arguments", () => {
             "--step-users",
             "--phases",
             "--node-replace",
+            "--force",
             "--json",
             "--html",
         ]) {
@@ -119,7 +124,10 @@ describe("verify arguments", () => {
         }
         assert.match(USAGE, /^ {2}gateway-restart .*\(stacks with addons\.istio\.enabled\)$/m);
         assert.match(USAGE, /^exit status: 0 proven, 1 not proven .* 2 bad input or preflight refused, 130 interrupted$/m);
-        assert.match(USAGE, /^ {2}--host +URL Locust loads \(default: http:\/\/ \+ the ALB hostname of the Ingress in front of the app/m);
+        assert.match(
+            USAGE,
+            /^ {2}--host +URL Locust loads \(default: the app's public URL: https:\/\/<domain> on a stack with zero-downtime-eks:domain, else http:\/\/ \+ the ALB hostname of the Ingress in front of the app/m,
+        );
         assert.doesNotMatch(USAGE, /targetHost/);
     });
 });

@@ -7,11 +7,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
 import { main } from "../../verify/main";
-import { runMain, startProcess } from "../harness";
+import { DOMAIN, runMain, startProcess } from "../harness";
 import { npmScriptArgs } from "../../scripts/npm-scripts";
-
-// Nothing listens on port 1 of the loopback address: the connection is refused at once.
-const UNREACHABLE = "https://127.0.0.1:1";
 
 // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
 const ENV = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
@@ -87,23 +84,10 @@ function errorLine(run: { stderr: string }): string {
 }
 
 describe("npm run verify: bad input is one line and exit code 2", () => {
-    it("no cluster reachable: fails fast, naming the server", async () => {
-        const run = await runVerify("--stack", "dev", "--kubeconfig", writeKubeconfig(UNREACHABLE));
-        assert.equal(run.status, 2, run.stderr);
-        assert.match(errorLine(run), /^verify: cannot use the Kubernetes API at https:\/\/127\.0\.0\.1:1 .*ECONNREFUSED/);
-        assert.ok(run.seconds < 30, `took ${run.seconds} s`);
-    });
-
     it("a kubeconfig that does not exist", async () => {
         const run = await runVerify("--stack", "dev", "--kubeconfig", path.join(os.tmpdir(), "zde-verify-missing", "kubeconfig"));
         assert.equal(run.status, 2);
         assert.match(errorLine(run), /^verify: no kubeconfig at /);
-    });
-
-    it("an unknown stack", async () => {
-        const run = await runVerify("--stack", "nope");
-        assert.equal(run.status, 2);
-        assert.equal(errorLine(run), "verify: No stack file Pulumi.nope.yaml; known stacks: dev, prod, staging");
     });
 
     it("an unknown flag, and a missing --stack (as a process: its exit status and its one line)", async () => {
@@ -115,7 +99,7 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
         assert.match(errorLine(missing), /^verify: --stack is required/);
     });
 
-    it("[#14] an unknown phase, a phase the stack cannot run, a report directory that does not exist", async () => {
+    it("[#14] an unknown phase, a phase the stack cannot run (a report directory that does not exist: npm-run-verify.test.ts)", async () => {
         const unknown = await runVerify("--stack", "dev", "--phases", "drain");
         assert.equal(unknown.status, 2);
         assert.match(
@@ -125,18 +109,6 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
         const refused = await runVerify("--stack", "dev", "--phases", "blue-green");
         assert.equal(refused.status, 2);
         assert.equal(errorLine(refused), "verify: stack dev: blue-green needs zero-downtime-eks:app.blueGreen.enabled");
-        const report = await runVerify("--stack", "dev", "--html", path.join(os.tmpdir(), "zde-verify-no-such-dir", "r.html"));
-        assert.equal(report.status, 2);
-        assert.match(
-            errorLine(report),
-            /^verify: --html .*zde-verify-no-such-dir\/r\.html: the directory .* does not exist \(npm run verify -- --help\)$/,
-        );
-    });
-
-    it("a --stack-dir that does not exist", async () => {
-        const run = await runVerify("--stack", "dev", "--stack-dir", path.join(os.tmpdir(), "zde-verify-no-such-dir"));
-        assert.equal(run.status, 2, run.stderr);
-        assert.match(errorLine(run), /^verify: --stack-dir .*zde-verify-no-such-dir is not a directory$/);
     });
 
     it("an API server answering HTTP 500 while verify inspects the app: nothing was changed, so exit 2", async () => {
@@ -160,6 +132,36 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
                 run.stdout,
                 new RegExp(
                     `^verify: stack dev, app web/web, cluster ${api.url}, load against http://${ALB} \\(through the ALB of Ingress istio-ingress/platform-entrypoint\\)$`,
+                    "m",
+                ),
+            );
+        } finally {
+            api.close();
+        }
+    });
+
+    it("issue 21.2: a stack with a domain: the startup line says the load goes to https://<domain>, through the ALB", async () => {
+        const stackDir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-domain-"));
+        const { hostedZoneId, hostName } = DOMAIN["zero-downtime-eks:domain"];
+        fs.writeFileSync(
+            path.join(stackDir, "Pulumi.dev.yaml"),
+            `${fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")}\n    zero-downtime-eks:domain:\n        hostedZoneId: ${hostedZoneId}\n        hostName: ${hostName}\n`,
+        );
+        const api = await apiServer((url) =>
+            url.startsWith(ENTRYPOINT_PATH)
+                ? {
+                      status: 200,
+                      body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname: ALB }] } } },
+                  }
+                : status(500, "etcdserver: request timed out"),
+        );
+        try {
+            const run = await runVerifyAsync("--stack", "dev", "--stack-dir", stackDir, "--kubeconfig", writeKubeconfig(api.url));
+            assert.equal(run.status, 2, run.stderr);
+            assert.match(
+                run.stdout,
+                new RegExp(
+                    `^verify: stack dev, app web/web, cluster ${api.url}, load against https://shop\\.example\\.com \\(the stack's domain \\(zero-downtime-eks:domain\\.hostName\\) over HTTPS, as clients reach it: through the ALB of Ingress istio-ingress/platform-entrypoint, ${ALB.replace(/\./g, "\\.")}\\)$`,
                     "m",
                 ),
             );

@@ -82,7 +82,8 @@ interface FakePod {
     name: string;
     /** "namespace/deployment" of the owning Deployment; undefined for DaemonSet and Job pods. */
     owner?: string;
-    ownerKind: string;
+    /** The controller's kind; undefined for a pod that declares no controller. */
+    ownerKind?: string;
     labels: Record<string, string>;
     node?: string;
     ip: string;
@@ -126,6 +127,24 @@ export interface FakeOptions {
     /** Under the scale-out step's load, the HPA adds this many pods after `scaleOutAfterMs` (default 2 after 30 s). */
     scaleOutBy?: number;
     scaleOutAfterMs?: number;
+    /** The API server URL the client reports (default https://fake.example). */
+    server?: string;
+    /** The log of each Job at `now` (ms), from what it was asked to run (instead of `logs`): the simulated run's Locust. */
+    jobLog?: (job: FakeJob, now: number) => string;
+}
+
+/** A Locust Job as the fake cluster keeps it: when it was created and what its command line asked for. */
+export interface FakeJob {
+    name: string;
+    phase: PhaseName;
+    /** ms since the epoch. */
+    created: number;
+    /** Locust's -t. */
+    seconds: number;
+    /** Locust's -u and -r. */
+    users: number;
+    spawnRate: number;
+    deleted: boolean;
 }
 
 /** The app's nodes are Karpenter's; the gateway runs on the system node group. */
@@ -139,14 +158,14 @@ export const GATEWAY_TARGET_GROUP =
 export type Call = { method: string; args: unknown[] };
 
 export class FakeCluster implements ClusterClient {
-    readonly server = "https://fake.example";
+    readonly server: string;
     readonly calls: Call[] = [];
     readonly deployments = new Map<string, FakeDeployment>();
     readonly hpas = new Map<string, HpaState>();
     readonly services = new Map<string, ServiceState>();
     /** The app's own Ingress and the Istio entrypoint, each with its ALB's hostname. */
     readonly ingresses = new Map<string, IngressState>();
-    readonly jobs = new Map<string, { created: number; seconds: number; phase: PhaseName; deleted: boolean }>();
+    readonly jobs = new Map<string, FakeJob>();
     readonly pods: FakePod[] = [];
     readonly nodes = new Map<string, NodeState>();
     readonly nodeClaims = new Map<string, NodeClaimState & { deletedAt?: number }>();
@@ -167,6 +186,7 @@ export class FakeCluster implements ClusterClient {
         readonly clock: FakeClock,
         readonly options: FakeOptions = {},
     ) {
+        this.server = options.server ?? "https://fake.example";
         const ns = this.namespace;
         const name = options.name ?? "web";
         const labels = { "app.kubernetes.io/name": name };
@@ -390,6 +410,11 @@ export class FakeCluster implements ClusterClient {
         this.after(method, args);
     }
 
+    /** A pod no controller owns (someone's `kubectl run`), running on `node`. */
+    addBarePod(namespace: string, name: string, node: string): void {
+        this.pods.push({ namespace, name, labels: { run: name }, node, ip: this.ip(), createdAt: this.clock.now(), gated: false });
+    }
+
     /** The methods that changed something, in order. */
     mutations(): Call[] {
         return this.calls.filter((c) => /^(patch|create|delete|evict|set)/.test(c.method));
@@ -518,7 +543,8 @@ export class FakeCluster implements ClusterClient {
         const args = job.spec?.template.spec?.containers[0].command ?? [];
         const seconds = Number(/^(\d+)s$/.exec(args[args.indexOf("-t") + 1])?.[1]);
         const phase = /^verify-(.+)-[^-]+$/.exec(name)?.[1] as PhaseName;
-        this.jobs.set(name, { created: this.clock.now(), seconds, phase, deleted: false });
+        const [users, spawnRate] = ["-u", "-r"].map((flag) => Number(args[args.indexOf(flag) + 1]));
+        this.jobs.set(name, { name, created: this.clock.now(), seconds, users, spawnRate, phase, deleted: false });
         this.createdJobs.push(job);
         return Promise.resolve();
     }
@@ -534,8 +560,11 @@ export class FakeCluster implements ClusterClient {
 
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string> {
         this.record("readJobLog", namespace, name, container, tailLines);
-        const phase = this.jobs.get(name)?.phase ?? "baseline";
-        return Promise.resolve(this.options.logs?.[phase] ?? jobLog(fixture("baseline_stats.csv")));
+        const job = this.jobs.get(name);
+        if (job !== undefined && this.options.jobLog !== undefined) {
+            return Promise.resolve(this.options.jobLog(job, this.clock.now()));
+        }
+        return Promise.resolve(this.options.logs?.[job?.phase ?? "baseline"] ?? jobLog(fixture("baseline_stats.csv")));
     }
 
     deleteJob(namespace: string, name: string): Promise<void> {

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { PodState } from "../../verify/cluster-client";
-import { EVICT_RETRY_MS, evictable, loadNodesOf, pickNode } from "../../verify/node-drain";
-import { exitCode } from "../../verify/run";
+import { EVICT_RETRY_MS, evictable, loadNodesOf, pickNode, unreplicated } from "../../verify/node-drain";
+import { InputError, exitCode } from "../../verify/run";
 import { HPA, allJobsDeleted, appState, harness, plan } from "./run-harness";
 
 const DRAIN = plan({ phases: ["node-drain"] });
@@ -22,7 +22,7 @@ const pod = (name: string, extra: Partial<PodState> = {}): PodState => ({
 });
 
 describe("[#14] node-drain: which pods and which node", () => {
-    it("evicts what kubectl drain --ignore-daemonsets evicts: not DaemonSet pods, mirror pods, finished or terminating ones", () => {
+    it("issue 21.4: evicts what kubectl drain --ignore-daemonsets evicts: not DaemonSet pods, mirror pods, finished or terminating ones, and a pod that declares no controller only with --force", () => {
         const pods = [
             pod("app"),
             pod("daemon", { ownerKind: "DaemonSet" }),
@@ -31,14 +31,24 @@ describe("[#14] node-drain: which pods and which node", () => {
             pod("failed", { phase: "Failed" }),
             pod("going", { deletionTimestamp: 1 }),
             pod("bare", { ownerKind: undefined }),
+            pod("bare-done", { ownerKind: undefined, phase: "Succeeded" }),
         ];
+        // kubectl v1.36 pkg/drain/filters.go unreplicatedFilter: "Pods that declare no controller (use --force to override)".
         assert.deepEqual(
             evictable(pods).map((p) => p.name),
+            ["app"],
+        );
+        assert.deepEqual(
+            unreplicated(pods).map((p) => p.name),
+            ["bare"],
+        );
+        assert.deepEqual(
+            evictable(pods, true).map((p) => p.name),
             ["app", "bare"],
         );
     });
 
-    const picks: { name: string; pods: PodState[]; load: string[]; karpenter?: string[]; node: string | undefined }[] = [
+    const picks: { name: string; pods: PodState[]; load: string[]; eligible?: string[]; node: string | undefined }[] = [
         {
             name: "the node with the most app pods",
             pods: [pod("a1"), pod("b1", { nodeName: "node-b" }), pod("a2")],
@@ -62,8 +72,15 @@ describe("[#14] node-drain: which pods and which node", () => {
             name: "with --node-replace only Karpenter's nodes",
             pods: [pod("a1"), pod("a2"), pod("s1", { nodeName: "system-a" })],
             load: [],
-            karpenter: ["system-b"],
+            eligible: ["system-b"],
             node: undefined,
+        },
+        {
+            name: "only eligible nodes (issue 21.3: never one cordoned before verify)",
+            pods: [pod("a1"), pod("a2"), pod("b1", { nodeName: "node-b" })],
+            load: [],
+            eligible: ["node-b"],
+            node: "node-b",
         },
         { name: "nothing left", pods: [pod("a1")], load: ["node-a"], node: undefined },
     ];
@@ -79,7 +96,8 @@ describe("[#14] node-drain: which pods and which node", () => {
 
     for (const c of picks) {
         it(`picks ${c.name}`, () => {
-            assert.equal(pickNode(c.pods, new Set(c.load), c.karpenter ? new Set(c.karpenter) : undefined), c.node);
+            const everyNode = new Set(c.pods.flatMap((p) => (p.nodeName === undefined ? [] : [p.nodeName])));
+            assert.equal(pickNode(c.pods, new Set(c.load), new Set(c.eligible ?? everyNode)), c.node);
         });
     }
 });
@@ -182,11 +200,93 @@ describe("[#14] node-drain against the fake cluster", () => {
         assert.deepEqual(h.cluster.evictions, []);
     });
 
+    it("issue 21.3: a node cordoned before verify is never picked for drain and is still cordoned after the run", async () => {
+        const h = harness({ hpa: HPA });
+        // node-a runs the most app pods (two), but its owner cordoned it: verify must not uncordon it afterwards.
+        h.cluster.nodes.get("node-a")!.unschedulable = true;
+        const outcome = await h.run(DRAIN);
+        assert.equal(exitCode(outcome), 0, outcome.error);
+        assert.deepEqual(
+            h.cluster.calls.filter((c) => c.method === "setUnschedulable").map((c) => c.args),
+            [
+                ["node-b", true],
+                ["node-b", false],
+            ],
+        );
+        assert.equal(h.cluster.nodes.get("node-a")?.unschedulable, true, "node-a stays as its owner left it");
+        assert.match(outcome.results[0].disruption?.summary ?? "", /^drained node node-b: /);
+    });
+
+    it("issue 21.3: every node with app pods cordoned before verify: nothing to drain, and none of them touched", async () => {
+        const h = harness({ hpa: HPA });
+        for (const node of ["node-a", "node-b"]) {
+            h.cluster.nodes.get(node)!.unschedulable = true;
+        }
+        const outcome = await h.run(DRAIN);
+        assert.equal(exitCode(outcome), 1);
+        assert.match(outcome.error ?? "", /^node-drain: no schedulable node runs app pods without also running verify's Locust Job/);
+        assert.deepEqual(
+            h.cluster.calls.filter((c) => c.method === "setUnschedulable"),
+            [],
+        );
+    });
+
+    it("issue 21.4: a pod that declares no controller on a node node-drain may pick: refused with exit 2 before anything changes, naming it", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.addBarePod("default", "debug-shell", "node-b");
+        await assert.rejects(
+            h.run(DRAIN),
+            (err: Error) =>
+                err instanceof InputError &&
+                err.message ===
+                    "node-drain would evict 1 pod(s) that declare no controller, which nothing recreates: default/debug-shell (node node-b); " +
+                        "kubectl drain refuses them too unless --force (kubectl v1.36 pkg/drain/filters.go): pass --force to evict them anyway, or leave node-drain out of --phases; nothing was changed",
+        );
+        assert.deepEqual(h.cluster.mutations(), []);
+        assert.ok(h.cluster.pods.some((p) => p.name === "debug-shell" && p.deletedAt === undefined));
+    });
+
+    it("issue 21.4: with --force the pod that declares no controller is evicted too, and the run says so", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.addBarePod("default", "debug-shell", "node-a");
+        const outcome = await h.run(plan({ phases: ["node-drain"], force: true }));
+        assert.equal(exitCode(outcome), 0, outcome.error);
+        assert.ok(h.cluster.evictions.some((e) => e.pod === "debug-shell" && e.answer === "evicted"));
+        assert.ok(
+            h.lines.includes(
+                "  [node-drain] --force: evicting 1 pod(s) that declare no controller, which nothing recreates: default/debug-shell (node node-a)",
+            ),
+            h.lines.join("\n"),
+        );
+    });
+
+    it("issue 21.4: such a pod arriving on the picked node after the check: the phase fails and the node is left as it was", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.after = (method) => {
+            if (method === "createJob" && !h.cluster.pods.some((p) => p.name === "debug-shell")) {
+                h.cluster.addBarePod("default", "debug-shell", "node-a");
+            }
+        };
+        const outcome = await h.run(DRAIN);
+        assert.equal(exitCode(outcome), 1);
+        assert.match(
+            outcome.error ?? "",
+            /^node-drain: node-drain would evict 1 pod\(s\) .*default\/debug-shell \(node node-a\).*; node node-a was left as it was$/,
+        );
+        assert.deepEqual(
+            h.cluster.mutations().filter((c) => c.method !== "createJob" && c.method !== "deleteJob"),
+            [],
+        );
+    });
+
     it("refuses when every node with app pods also runs the Locust Job", async () => {
         const h = harness({ replicas: 1, loadNode: "node-a" });
         const outcome = await h.run(DRAIN);
         assert.equal(exitCode(outcome), 1);
-        assert.match(outcome.error ?? "", /^node-drain: no node runs app pods without also running verify's Locust Job; nothing to drain$/);
+        assert.match(
+            outcome.error ?? "",
+            /^node-drain: no schedulable node runs app pods without also running verify's Locust Job; nothing to drain$/,
+        );
         assert.deepEqual(
             h.cluster.mutations().filter((c) => c.method !== "createJob" && c.method !== "deleteJob"),
             [],

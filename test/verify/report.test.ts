@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError } from "../../verify/args";
-import { checkReportPaths, htmlReport, jsonReport, writeReports } from "../../verify/report";
+import { checkReportPaths, htmlReport, jsonReport, writeReports, yScale } from "../../verify/report";
 import { Outcome, Plan, exitCode } from "../../verify/run";
 import { parseFailuresCsv } from "../../verify/stats";
 import { fixture, jobLog } from "./fake-cluster";
@@ -31,7 +31,12 @@ describe("[#14] the HTML report", () => {
     it("shows every phase, every failure, the events on the time axis and the calibration, and loads nothing from the network", async () => {
         const { outcome, plan: p } = await fakeRun();
         assert.equal(exitCode(outcome), 1);
-        const html = htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome });
+        const html = htmlReport({
+            stack: "dev",
+            target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+            plan: p,
+            outcome,
+        });
         for (const phase of PHASES) {
             assert.match(html, new RegExp(`<section id="phase-${phase}"><h2>${phase}</h2>`));
         }
@@ -57,7 +62,12 @@ describe("[#14] the HTML report", () => {
 
     it("the failures per second of the failing rollout reach its chart: the plot's maximum is the fixture's 2 failures/s", async () => {
         const { outcome, plan: p } = await fakeRun();
-        const html = htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome });
+        const html = htmlReport({
+            stack: "dev",
+            target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+            plan: p,
+            outcome,
+        });
         const rollout = html.slice(html.indexOf('id="phase-rollout-restart"'), html.indexOf('id="phase-scale-in"'));
         assert.match(rollout, /failures per second \(failures\/s, max 2\)/);
         assert.match(rollout, /p95 latency \(ms, max 38\)/);
@@ -70,10 +80,77 @@ describe("[#14] the HTML report", () => {
     });
 });
 
+describe("the HTML report's y-axis", () => {
+    const scales: [number, { step: number; top: number }][] = [
+        [0, { step: 0.5, top: 1 }],
+        [2, { step: 0.5, top: 2 }],
+        [38, { step: 10, top: 40 }],
+        [97.9, { step: 50, top: 100 }],
+        [1234, { step: 500, top: 1500 }],
+    ];
+    for (const [max, scale] of scales) {
+        it(`a maximum of ${max} gets ticks every ${scale.step} up to ${scale.top}`, () => {
+            assert.deepEqual(yScale(max), scale);
+        });
+    }
+
+    it("every chart has a y-axis: round ticks from 0 to at least the plot's maximum, each at the height of its value", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const html = htmlReport({ stack: "dev", target: { host: p.load.host, route: "in-cluster" }, plan: p, outcome });
+        const charts = html.match(/<svg [\s\S]*?<\/svg>/g) ?? [];
+        assert.equal(charts.length, 3 * PHASES.length);
+        for (const chart of charts) {
+            const max = Number(/, max ([\d.]+)\)<\/text>/.exec(chart)?.[1]);
+            const ticks = [
+                ...chart.matchAll(/<line [^>]*y1="([\d.]+)"[^>]*class="grid"\/><text [^>]*text-anchor="end">([\d.]+)<\/text>/g),
+            ].map(([, y, label]) => ({ y: Number(y), v: Number(label) }));
+            assert.ok(ticks.length >= 2, chart);
+            assert.equal(ticks[0].v, 0);
+            assert.ok(ticks.at(-1)!.v >= max, `top tick ${ticks.at(-1)!.v} under the maximum ${max}`);
+            // Linear: every tick sits where its value maps between the bottom (0) and the top tick.
+            const [bottom, top] = [ticks[0], ticks.at(-1)!];
+            for (const t of ticks) {
+                assert.ok(Math.abs(t.y - (bottom.y + ((top.y - bottom.y) * t.v) / top.v)) < 0.11, `tick ${t.v} at ${t.y}`);
+            }
+        }
+        // The failing rollout's 2 failures/s are drawn at the height of the tick labelled 2.
+        const rollout = html.slice(html.indexOf('id="phase-rollout-restart"'), html.indexOf('id="phase-scale-in"'));
+        const failures = (rollout.match(/<svg [\s\S]*?<\/svg>/g) ?? [])[1];
+        const two = /y1="([\d.]+)"[^>]*class="grid"\/><text [^>]*>2<\/text>/.exec(failures)?.[1];
+        assert.ok(two !== undefined && new RegExp(`[ML][\\d.]+,${two}`).test(failures), "a point of the failures line at the tick for 2");
+    });
+});
+
+describe("issue 21.2: the reports say which URL was loaded", () => {
+    it("issue 21.2: the JSON report's host and route, and the HTML page's first line, name the URL and why it was that one", async () => {
+        const { outcome, plan: p } = await fakeRun();
+        const target = {
+            host: "https://shop.example.com",
+            route: "the stack's domain (zero-downtime-eks:domain.hostName) over HTTPS, as clients reach it: through the ALB of Ingress istio-ingress/platform-entrypoint, k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com",
+        };
+        const report = JSON.parse(JSON.stringify(jsonReport({ stack: "dev", target, plan: p, outcome })));
+        assert.deepEqual([report.host, report.route], [target.host, target.route]);
+        const html = htmlReport({ stack: "dev", target, plan: p, outcome });
+        assert.ok(
+            html.includes(`<p>Load against <strong>${target.host}</strong> (${escaped(target.route)});`),
+            "the URL and its route on the page",
+        );
+    });
+});
+
 describe("[#14] the JSON report", () => {
     it("carries the verdict, the events and the raw per-pod timings", async () => {
         const { outcome, plan: p } = await fakeRun();
-        const report = JSON.parse(JSON.stringify(jsonReport({ stack: "dev", host: p.load.host, plan: p, outcome })));
+        const report = JSON.parse(
+            JSON.stringify(
+                jsonReport({
+                    stack: "dev",
+                    target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+                    plan: p,
+                    outcome,
+                }),
+            ),
+        );
         assert.equal(report.exitCode, 1);
         assert.deepEqual(report.phases, PHASES);
         assert.equal(report.results.length, PHASES.length);
@@ -91,10 +168,15 @@ describe("[#14] the JSON report", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-report-"));
         const files = { json: path.join(dir, "r.json"), html: path.join(dir, "r.html") };
         assert.doesNotThrow(() => checkReportPaths(files));
-        assert.deepEqual(writeReports(files, { stack: "dev", host: p.load.host, plan: p, outcome }), [
-            `wrote the JSON report to ${files.json}`,
-            `wrote the HTML report to ${files.html}`,
-        ]);
+        assert.deepEqual(
+            writeReports(files, {
+                stack: "dev",
+                target: { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" },
+                plan: p,
+                outcome,
+            }),
+            [`wrote the JSON report to ${files.json}`, `wrote the HTML report to ${files.html}`],
+        );
         assert.equal(JSON.parse(fs.readFileSync(files.json, "utf8")).stack, "dev");
         assert.throws(
             () => checkReportPaths({ html: path.join(dir, "missing", "r.html") }),

@@ -46,6 +46,7 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
         phases: ["baseline", "rollout-restart", "scale-in"],
         stepUsers: 200,
         nodeReplace: false,
+        force: false,
         models: MODELS,
         ...overrides,
     };
@@ -61,12 +62,8 @@ export interface Harness {
     run: (p?: Plan) => Promise<Outcome>;
 }
 
-/** A fake cluster and a run against it; `elb: false` runs without AWS credentials (no target health). */
-export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness {
-    const clock = new FakeClock();
-    const cluster = new FakeCluster(clock, options);
-    const lines: string[] = [];
-    let handler: (() => void) | undefined;
+/** ELBv2 target health of the fake cluster's target groups, through the real SDK client with its send() mocked. */
+export function mockedElb(cluster: FakeCluster): { elb: ElbTargetHealth; describeCalls: () => number } {
     const client = new ElasticLoadBalancingV2Client({
         region: "ap-northeast-2",
         credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "x" },
@@ -77,11 +74,21 @@ export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness
             .describeTargets(input.TargetGroupArn)
             .map((t) => ({ Target: { Id: t.id, Port: t.port }, HealthCheckPort: String(t.port), TargetHealth: { State: t.state } })),
     }));
+    return { elb: new ElbTargetHealth(client, sdk), describeCalls: () => mock.commandCalls(DescribeTargetHealthCommand).length };
+}
+
+/** A fake cluster and a run against it; `elb: false` runs without AWS credentials (no target health). */
+export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster(clock, options);
+    const lines: string[] = [];
+    let handler: (() => void) | undefined;
+    const targets = mockedElb(cluster);
     return {
         cluster,
         lines,
         interrupt: () => handler?.(),
-        describeCalls: () => mock.commandCalls(DescribeTargetHealthCommand).length,
+        describeCalls: targets.describeCalls,
         run: (p = plan()) =>
             runVerify(p, {
                 client: cluster,
@@ -92,7 +99,7 @@ export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness
                     return () => (handler = undefined);
                 },
                 runId: "t1",
-                targetHealth: () => Promise.resolve(elb ? new ElbTargetHealth(client, sdk) : undefined),
+                targetHealth: () => Promise.resolve(elb ? targets.elb : undefined),
             }),
     };
 }

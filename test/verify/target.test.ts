@@ -2,7 +2,9 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
 import { InputError } from "../../verify/run";
-import { resolveTarget } from "../../verify/target";
+import { loadStack } from "../../verify/stack";
+import { resolveTarget, targetSource } from "../../verify/target";
+import { DOMAIN } from "../harness";
 import { FakeCluster, FakeClock } from "./fake-cluster";
 
 const ENTRYPOINT = { ingress: { namespace: "istio-ingress", name: "platform-entrypoint" } };
@@ -24,6 +26,24 @@ describe("verify's load target", () => {
                 ["getIngress", "web", "web"],
             ],
         );
+    });
+
+    it("issue 21.2: a stack with a domain loads https://<domain>, the URL its clients use, once the ALB behind it exists", async () => {
+        // The ALB's HTTP listener redirects to https://<the same name> and its certificate is for the domain only
+        // (components/alb.ts httpsAnnotations, components/https.ts): http://<ALB hostname> fails every request.
+        const domain = DOMAIN["zero-downtime-eks:domain"];
+        const settings = { ...loadStack("dev"), domain };
+        const cluster = new FakeCluster(new FakeClock());
+        assert.deepEqual(await resolveTarget(cluster, targetSource(settings)), {
+            host: `https://${domain.hostName}`,
+            route: `the stack's domain (zero-downtime-eks:domain.hostName) over HTTPS, as clients reach it: through the ALB of Ingress istio-ingress/platform-entrypoint, ${ALB}`,
+        });
+        // The Ingress is still read: no ALB yet, no app behind the name.
+        cluster.ingresses.set("istio-ingress/platform-entrypoint", {});
+        await assert.rejects(resolveTarget(cluster, targetSource(settings)), (err: Error) => /has no ALB hostname yet/.test(err.message));
+        // --host still wins; a stack without a domain still loads the ALB's own name.
+        assert.deepEqual(targetSource(settings, "http://web.web.svc.cluster.local"), { host: "http://web.web.svc.cluster.local" });
+        assert.deepEqual(targetSource(loadStack("dev")), ENTRYPOINT);
     });
 
     it("an Ingress without a hostname yet: one line naming it, to wait or pass --host", async () => {
