@@ -5,7 +5,7 @@
 // (aws-load-balancer-controller v3.5.0: `elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack`).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { validAlarmPeriod } from "../rules/aws-limits";
+import { ALB_METRIC_INTERVAL_SECONDS, checkAlarmWindow } from "../rules/aws-limits";
 import { entrypointLoadBalancer } from "./entrypoint";
 
 export interface EntrypointAlarmsArgs {
@@ -19,9 +19,9 @@ export interface EntrypointAlarmsArgs {
     dashboardName: string;
     /** AWS region, for the dashboard's widgets. */
     region: string;
-    /** Seconds each alarm period sums over. Default in stacks/defaults.ts: 60. */
+    /** Seconds each alarm period sums over: a multiple of 60 (rules/aws-limits.ts checkAlarmWindow). Default in stacks/defaults.ts: 60. */
     periodSeconds: number;
-    /** Consecutive periods with a 5xx (or an unhealthy target) before the alarm fires. Default: 1. */
+    /** Consecutive periods with a 5xx (or an unhealthy target) before the alarm fires; times periodSeconds at most a day (periods under an hour) or seven days. Default: 1. */
     evaluationPeriods: number;
     /** Tags for the topic and the alarms. */
     tags: Record<string, string>;
@@ -58,19 +58,11 @@ export class EntrypointAlarms extends pulumi.ComponentResource {
     readonly dashboardName: pulumi.Output<string>;
 
     constructor(name: string, args: EntrypointAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const problems = [
-            ...(validAlarmPeriod(args.periodSeconds)
-                ? []
-                : [
-                      {
-                          propertyPath: "periodSeconds",
-                          reason: `${args.periodSeconds} is not 10, 20, 30 or a multiple of 60 (PutMetricAlarm Period)`,
-                      },
-                  ]),
-            ...(Number.isInteger(args.evaluationPeriods) && args.evaluationPeriods >= 1
-                ? []
-                : [{ propertyPath: "evaluationPeriods", reason: `${args.evaluationPeriods} is not a whole number from 1` }]),
-        ];
+        // The alarms read AWS/ApplicationELB metrics, reported every 60 s: the same rules as settings validation.
+        const problems = checkAlarmWindow(args, ALB_METRIC_INTERVAL_SECONDS).map((v) => ({
+            propertyPath: v.fields[0],
+            reason: `${v.message}; fix: ${v.fix} [rule ${v.rule}]`,
+        }));
         if (problems.length > 0) {
             throw new pulumi.InputPropertiesError({ message: `EntrypointAlarms ${name}: invalid arguments`, errors: problems });
         }
