@@ -9,7 +9,7 @@ import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
 import { MeshObservability } from "./components/addons/observability";
 import { Karpenter } from "./components/addons/karpenter";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_NAME, nodePoolPlacement } from "./components/addons/names";
 import { EntrypointAlarms } from "./components/alarms";
 import { loadBalancerNameFor } from "./components/alb";
 import { EntrypointCertificate, EntrypointRecord } from "./components/https";
@@ -106,9 +106,10 @@ const karpenter =
               inCluster,
           )
         : undefined;
-// Workloads pinned to the NodePool's nodes, created after it and deleted before it (so their pods go
-// first, and the NodePool's own deletion only drains what is left).
-const onNodePool = karpenter ? { nodeSelector: { [NODE_POOL_LABEL]: NODE_POOL_NAME } } : {};
+// Workloads pinned to the NodePool's nodes (its label, and a toleration of its taint, which keeps
+// every other pod off them), created after it and deleted before it (so their pods go first, and
+// the NodePool's own deletion only drains what is left).
+const onNodePool = karpenter ? nodePoolPlacement(NODE_POOL_NAME) : undefined;
 const afterNodePool = karpenter ? [karpenter.nodePool] : [];
 
 // Settings guarantee the controller is on whenever Istio is (its entrypoint is an ALB Ingress).
@@ -145,7 +146,7 @@ const locust = addons.locust.enabled
               maxWorkers: addons.locust.maxWorkers,
               meshInjection: istio !== undefined,
               dependsOn: [nodesReady, ...(istio ? [istio.istiod] : []), ...afterNodePool],
-              ...(karpenter ? { workerNodeSelector: onNodePool.nodeSelector } : {}),
+              ...(onNodePool ? { workerNodeSelector: onNodePool.nodeSelector, workerTolerations: onNodePool.tolerations } : {}),
           },
           inCluster,
       )

@@ -65,6 +65,7 @@ export type AppSettings = Omit<
     | "dependsOn"
     | "tags"
     | "nodeSelector"
+    | "tolerations"
     | "disruptionBudget"
     | "serviceAccount"
 > & {

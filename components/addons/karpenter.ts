@@ -16,7 +16,7 @@ import { VERSIONS } from "../versions";
 import { KARPENTER, requestsOf } from "../footprints";
 import { ChartResources, pinnedRelease } from "./helm";
 import { ServiceAccountRole } from "../iam/service-account-role";
-import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, NODE_POOL_NAME } from "./names";
+import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, NODE_POOL_NAME, NODE_POOL_TAINT } from "./names";
 import {
     TemplateContext,
     controllerPolicy,
@@ -126,6 +126,10 @@ export function nodePoolSpec(settings: NodePoolSettings, nodeSize: KarpenterArgs
                     { key: "karpenter.sh/capacity-type", operator: "In", values: settings.capacityTypes },
                     { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
                 ],
+                // Only the workloads that tolerate it (names.ts NODE_POOL_TAINT). EKS's DaemonSets run on every
+                // node regardless: aws-node tolerates every taint (`operator: Exists`, amazon-vpc-cni-k8s
+                // config/master/aws-k8s-cni.yaml), and the capacity model counts both on every node.
+                taints: [{ ...NODE_POOL_TAINT }],
                 expireAfter: settings.expireAfter,
                 terminationGracePeriod: settings.terminationGracePeriod,
             },

@@ -1,6 +1,10 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { RELEASE, STACKS, gitBlob, only, release, synth, valuesOf, waitsFor } from "../../harness";
+import { isDeepStrictEqual } from "node:util";
+import { BLUE_GREEN, RELEASE, STACKS, gitBlob, only, release, synth, valuesOf, waitsFor } from "../../harness";
+import { parseSettings, todayUtc } from "../../../stacks";
+import { onNodePool, stackPods } from "../../../stacks/capacity";
+import { projectName, readStackConfig } from "../../../synth/engine";
 import { controllerPolicyNames, substitute, templateFile } from "../../../components/addons/karpenter-cloudformation";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
@@ -174,6 +178,47 @@ describe("Karpenter", () => {
         }
     });
 
+    for (const variant of [
+        { name: "dev", overrides: {} },
+        { name: "blue/green", overrides: BLUE_GREEN },
+    ]) {
+        it(`issue 22.8 (${variant.name}): the NodePool is tainted, and exactly the pods the capacity model puts on it tolerate the taint`, async () => {
+            const result = await synth("dev", variant.overrides);
+            const taint = { key: "zero-downtime-eks.io/nodepool", value: "workloads", effect: "NoSchedule" };
+            assert.deepEqual((only(result, NODE_POOL).inputs as any).spec.template.spec.taints, [taint]);
+            const tolerates = (tolerations: unknown) =>
+                Array.isArray(tolerations) && tolerations.some((t) => isDeepStrictEqual(t, { ...taint, operator: "Equal" }));
+            const tolerating: string[] = [];
+            for (const d of result.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
+                const { metadata, spec } = d.inputs as any;
+                if (tolerates(spec.template.spec.tolerations)) {
+                    tolerating.push(`${metadata.namespace}/${metadata.name}`);
+                }
+            }
+            for (const r of result.resources.filter((x) => x.type === RELEASE)) {
+                // Every chart value the platform sets, searched for the toleration wherever a chart takes one.
+                const json = JSON.stringify(r.inputs.values ?? {});
+                if (json.includes(taint.key)) {
+                    assert.equal(r.inputs.name, "locust", `${String(r.inputs.name)} tolerates the NodePool's taint`);
+                    assert.ok(tolerates(valuesOf(r).worker.tolerations));
+                    assert.equal(valuesOf(r).master.tolerations, undefined, "the Locust master stays on the system pool");
+                    tolerating.push("locust/locust-worker");
+                }
+            }
+            const settings = parseSettings({
+                project: projectName(),
+                stack: "dev",
+                config: {
+                    ...readStackConfig("dev"),
+                    ...Object.fromEntries(Object.entries(variant.overrides).map(([k, v]) => [k, JSON.stringify(v)])),
+                },
+                today: todayUtc(),
+            });
+            const modelled = stackPods(settings.cluster, settings.addons, settings.app, settings.app.replicas).pods.filter(onNodePool);
+            assert.deepEqual(tolerating.sort(), modelled.map((g) => g.name).sort());
+        });
+    }
+
     it("the app and the Locust workers run on the NodePool's nodes, created after it and deleted before it", async () => {
         const result = await synth("dev");
         const pool = only(result, NODE_POOL).name;
@@ -196,6 +241,8 @@ describe("Karpenter", () => {
         );
         const deployment = only(result, "kubernetes:apps/v1:Deployment").inputs as any;
         assert.equal(deployment.spec.template.spec.nodeSelector, undefined);
+        assert.equal(deployment.spec.template.spec.tolerations, undefined);
         assert.equal(valuesOf(release(result, "locust")).worker.nodeSelector, undefined);
+        assert.equal(valuesOf(release(result, "locust")).worker.tolerations, undefined);
     });
 });
