@@ -24,6 +24,8 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** Set (true) only when the resource is protected from deletion. */
     protect?: true;
+    /** Set (true) only when `pulumi destroy` (or removing it from the program) leaves the cloud resource in place. */
+    retainOnDelete?: true;
     /** Name of the explicit provider the resource (or, for a remote component, its AWS children) uses. */
     provider?: string;
 }
@@ -387,6 +389,7 @@ interface RegisterRequest {
     getParent(): string;
     getDependenciesList(): string[];
     getProtect(): boolean | undefined;
+    getRetainondelete(): boolean | undefined;
     getProvider(): string;
     getProvidersMap(): { get(key: string): string | undefined };
 }
@@ -470,6 +473,7 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             dependsOn: [...new Set(req.getDependenciesList().map(urnName))].sort(),
             inputs: inputsByUrnName.get(`${req.getType()}::${req.getName()}`) ?? {},
             ...(req.getProtect() === true ? { protect: true as const } : {}),
+            ...(req.getRetainondelete() === true ? { retainOnDelete: true as const } : {}),
             ...withProvider(providerName(req.getProvider()) ?? providerName(req.getProvidersMap().get("aws"))),
         });
     };

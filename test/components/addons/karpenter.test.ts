@@ -6,10 +6,12 @@ import { parseSettings, todayUtc } from "../../../stacks";
 import { onNodePool, stackPods } from "../../../stacks/capacity";
 import { projectName, readStackConfig } from "../../../synth/engine";
 import { controllerPolicyNames, substitute, templateFile } from "../../../components/addons/karpenter-cloudformation";
+import { validateKarpenterArgs } from "../../../components/addons/karpenter";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 const KARPENTER = "zero-downtime-eks:addons:Karpenter";
+const SPOT_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 
 describe("Karpenter", () => {
     it("the CloudFormation template is upstream's, byte for byte (release-v1.14.1, git blob 2c2ca723)", () => {
@@ -176,6 +178,26 @@ describe("Karpenter", () => {
         ]) {
             assert.ok(waitsFor(result, from, to), `${from} must be deleted before ${to}`);
         }
+    });
+
+    it("issue 22.7: with spot in capacityTypes the account's EC2 Spot service-linked role is created before the NodePool, and kept on destroy", async () => {
+        const result = await synth("dev", { "zero-downtime-eks:addons": { karpenter: { capacityTypes: ["spot", "on-demand"] } } });
+        const role = only(result, SPOT_ROLE);
+        assert.equal(role.inputs.awsServiceName, "spot.amazonaws.com");
+        assert.equal(role.retainOnDelete, true, "one role per account: another stack's Spot launches use it too");
+        assert.ok(waitsFor(result, only(result, NODE_POOL).name, role.name));
+        assert.deepEqual((only(result, NODE_POOL).inputs as any).spec.template.spec.requirements[1].values, ["spot", "on-demand"]);
+    });
+
+    it("issue 22.7: an account that already has the role says so (createSpotServiceLinkedRole: false), and on-demand needs none", async () => {
+        const has = await synth("dev", {
+            "zero-downtime-eks:addons": { karpenter: { capacityTypes: ["spot"], createSpotServiceLinkedRole: false } },
+        });
+        assert.ok(!has.resources.some((r) => r.type === SPOT_ROLE));
+        assert.ok(!(await synth("dev")).resources.some((r) => r.type === SPOT_ROLE));
+        assert.deepEqual(validateKarpenterArgs({ capacityTypes: ["on-demand"], createSpotServiceLinkedRole: true }), [
+            { propertyPath: "createSpotServiceLinkedRole", reason: "true without spot in capacityTypes: nothing would use the Spot role" },
+        ]);
     });
 
     for (const variant of [
