@@ -81,11 +81,14 @@ export interface KarpenterArgs extends NodePoolSettings {
     tags: Record<string, string>;
     /**
      * Create the account's EC2 Spot service-linked role (`AWSServiceRoleForEC2Spot`), without which Spot
-     * launches fail in an account that never ran Spot (karpenter-provider-aws getting-started, v1.14:
-     * "Unless your AWS account has already onboarded to EC2 Spot, you will need to create the service
-     * linked role"). Only with `spot` in capacityTypes. False when the account already has it:
-     * CreateServiceLinkedRole then fails ("Service role name AWSServiceRoleForEC2Spot has been taken in
-     * this account", InvalidInput). Default in stacks/defaults.ts: true when capacityTypes has `spot`.
+     * launches fail in an account that never ran Spot (karpenter-provider-aws website/content/en/v1.14/
+     * getting-started/getting-started-with-karpenter/_index.md: "Unless your AWS account has already
+     * onboarded to EC2 Spot, you will need to create the service linked role"; its step06 runs
+     * `aws iam create-service-linked-role --aws-service-name spot.amazonaws.com || true`). Only with
+     * `spot` in capacityTypes. False when the account already has it: IAM CreateServiceLinkedRole then
+     * fails with InvalidInput, "Service role name AWSServiceRoleForEC2Spot has been taken in this
+     * account" (AWS Batch user guide, "Create Amazon EC2 spot fleet roles with the AWS CLI"), which a
+     * Pulumi resource cannot `|| true` away. Default (stacks/sections/addons.ts): true when capacityTypes has `spot`.
      */
     createSpotServiceLinkedRole: boolean;
 }
