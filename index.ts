@@ -9,10 +9,11 @@ import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
 import { MeshObservability } from "./components/addons/observability";
 import { Karpenter } from "./components/addons/karpenter";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_NAME, nodePoolPlacement } from "./components/addons/names";
+import { NODE_POOL_NAME, nodePoolPlacement } from "./components/addons/names";
 import { EntrypointAlarms } from "./components/alarms";
 import { loadBalancerNameFor } from "./components/alb";
 import { EntrypointCertificate, EntrypointRecord } from "./components/https";
+import { trafficListenerPort } from "./components/entrypoint";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
 import * as pulumi from "@pulumi/pulumi";
@@ -186,9 +187,8 @@ const record =
           )
         : undefined;
 
-// Its 5xx and unhealthy targets alarm the stack's topic; its target group is the one the controller
-// tags with this Ingress (`ingress.k8s.aws/stack: <namespace>/<ingress>`, aws-load-balancer-controller v3.5.0).
-const entrypointIngress = istio ? `${GATEWAY_NAMESPACE}/${ENTRYPOINT_INGRESS}` : `${settings.app.namespace}/${settings.app.name}`;
+// Its 5xx and unhealthy targets alarm the stack's topic; its target group is the one its traffic
+// listener forwards to (components/alarms.ts), and an alarm fires when what they watch is gone.
 const alarms =
     settings.alarms.enabled && entrypoint
         ? new EntrypointAlarms(
@@ -196,7 +196,7 @@ const alarms =
               {
                   loadBalancerName: entrypointName,
                   ingressHostname: entrypoint.status.loadBalancer.ingress[0].hostname,
-                  targetGroupTags: { "elbv2.k8s.aws/cluster": settings.cluster.name, "ingress.k8s.aws/stack": entrypointIngress },
+                  listenerPort: trafficListenerPort(settings.domain !== undefined),
                   dashboardName: `${settings.cluster.name}-entrypoint`,
                   region: settings.region,
                   periodSeconds: settings.alarms.periodSeconds,
