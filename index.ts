@@ -10,10 +10,11 @@ import { Istio, SHARED_GATEWAY } from "./components/addons/istio";
 import { Locust } from "./components/addons/locust";
 import { MeshObservability } from "./components/addons/observability";
 import { Karpenter } from "./components/addons/karpenter";
-import { ENTRYPOINT_INGRESS, GATEWAY_NAMESPACE, NODE_POOL_LABEL, NODE_POOL_NAME } from "./components/addons/names";
+import { NODE_POOL_NAME, nodePoolPlacement } from "./components/addons/names";
 import { EntrypointAlarms } from "./components/alarms";
 import { loadBalancerNameFor } from "./components/alb";
 import { EntrypointCertificate, EntrypointRecord } from "./components/https";
+import { trafficListenerPort } from "./components/entrypoint";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
 import * as pulumi from "@pulumi/pulumi";
@@ -116,9 +117,10 @@ const karpenter =
               inCluster,
           )
         : undefined;
-// Workloads pinned to the NodePool's nodes, created after it and deleted before it (so their pods go
-// first, and the NodePool's own deletion only drains what is left).
-const onNodePool = karpenter ? { nodeSelector: { [NODE_POOL_LABEL]: NODE_POOL_NAME } } : {};
+// Workloads pinned to the NodePool's nodes (its label, and a toleration of its taint, which keeps
+// every other pod off them), created after it and deleted before it (so their pods go first, and
+// the NodePool's own deletion only drains what is left).
+const onNodePool = karpenter ? nodePoolPlacement(NODE_POOL_NAME) : undefined;
 const afterNodePool = karpenter ? [karpenter.nodePool] : [];
 
 // Settings guarantee the controller is on whenever Istio is (its entrypoint is an ALB Ingress).
@@ -156,7 +158,7 @@ const locust = addons.locust.enabled
               maxWorkers: addons.locust.maxWorkers,
               meshInjection: istio !== undefined,
               dependsOn: [nodesReady, ...(istio ? [istio.istiod] : []), ...afterNodePool],
-              ...(karpenter ? { workerNodeSelector: onNodePool.nodeSelector } : {}),
+              ...(onNodePool ? { workerNodeSelector: onNodePool.nodeSelector, workerTolerations: onNodePool.tolerations } : {}),
           },
           inCluster,
       )
@@ -196,9 +198,8 @@ const record =
           )
         : undefined;
 
-// Its 5xx and unhealthy targets alarm the stack's topic; its target group is the one the controller
-// tags with this Ingress (`ingress.k8s.aws/stack: <namespace>/<ingress>`, aws-load-balancer-controller v3.5.0).
-const entrypointIngress = istio ? `${GATEWAY_NAMESPACE}/${ENTRYPOINT_INGRESS}` : `${settings.app.namespace}/${settings.app.name}`;
+// Its 5xx and unhealthy targets alarm the stack's topic; its target group is the one its traffic
+// listener forwards to (components/alarms.ts), and an alarm fires when what they watch is gone.
 const alarms =
     settings.alarms.enabled && entrypoint
         ? new EntrypointAlarms(
@@ -206,7 +207,7 @@ const alarms =
               {
                   loadBalancerName: entrypointName,
                   ingressHostname: entrypoint.status.loadBalancer.ingress[0].hostname,
-                  targetGroupTags: { "elbv2.k8s.aws/cluster": settings.cluster.name, "ingress.k8s.aws/stack": entrypointIngress },
+                  listenerPort: trafficListenerPort(settings.domain !== undefined),
                   dashboardName: `${settings.cluster.name}-entrypoint`,
                   region: settings.region,
                   periodSeconds: settings.alarms.periodSeconds,

@@ -78,11 +78,12 @@ export const ISTIO = {
     gateway: {
         // At least two, so a drain or a rollout never leaves the ALB without a target; the HPA adds
         // up to six at 60 % CPU (ours; the chart defaults to 1–5 at 80 %: manifests/charts/gateway/values.yaml
-        // `autoscaling`, tag 1.30.3), and the PDB keeps one.
+        // `autoscaling`, tag 1.30.3). The PDB lets one pod go at a time at any count (the app's rule,
+        // rules/drain.ts checkDisruptionRange): `minAvailable: 1` let a drain take five of six under load.
         replicas: 2,
         maxReplicas: 6,
         targetCpuUtilization: 60,
-        minAvailable: 1,
+        maxUnavailable: 1,
         requests: { cpuMillicores: 100, memoryMiB: 128 },
         source: "istio/istio manifests/charts/gateway/values.yaml resources.requests (1.30)",
     },

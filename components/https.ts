@@ -61,7 +61,11 @@ export interface EntrypointRecordArgs extends DomainArgs {
     ingressHostname: pulumi.Input<string>;
 }
 
-/** `hostName` → the entrypoint ALB, as a Route 53 alias (A) record. */
+/**
+ * `hostName` → the entrypoint ALB, as a Route 53 alias (A) record. The ALB is read at each `pulumi up`;
+ * if the controller replaces it between two, the record points at a name that no longer resolves
+ * until the next `up`, and the entrypoint's HealthyHostCount alarm (components/alarms.ts) says so.
+ */
 export class EntrypointRecord extends pulumi.ComponentResource {
     /** `https://<hostName>`. */
     readonly url: pulumi.Output<string>;

@@ -1,5 +1,5 @@
 // Every pinned version, one line each: an upgrade is one edit here (plus, for the load balancer
-// controller, its official IAM policy file for the new version, see lbc.ts). Ranges and `latest`
+// controller, its official IAM policy file and its CRD files for the new version, see lbc.ts). Ranges and `latest`
 // are never used; test/components/versions.test.ts enforces it.
 
 export interface ChartPin {

@@ -166,9 +166,96 @@ export function checkNameLength(kind: keyof typeof NAME_LIMITS, name: string, au
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /**
- * CloudWatch periods PutMetricAlarm accepts: "Valid values are 10, 20, 30, and any multiple of 60"
- * (botocore cloudwatch service-2.json, PutMetricAlarmInput Period). The ALB reports every 60 s.
+ * CloudWatch PutMetricAlarm (API reference, `Period` and `EvaluationPeriods`; the AWS SDKs' generated
+ * docs carry the same text, e.g. the SDK for Kotlin's PutMetricAlarmRequest.period):
+ * - Period: "Valid values are 10, 20, 30, and any multiple of 60". "Be sure to specify 10, 20, or 30
+ *   only for metrics that are stored by a PutMetricData call with a StorageResolution of 1": on a
+ *   coarser metric the alarm "does not receive data for the attempts that do not correspond to a
+ *   one-minute data resolution".
+ * - "Period multiplied by EvaluationPeriods can't be more than 604,800 seconds. For alarms with a
+ *   period of less than one hour (3,600 seconds), the total evaluation period can't be longer than
+ *   one day (86,400 seconds)." PutMetricAlarm refuses the alarm otherwise, at `pulumi up`.
  */
+export const CLOUDWATCH_ALARM = {
+    highResolutionPeriods: [10, 20, 30],
+    periodMultiple: 60,
+    /** Below this period the shorter window applies. */
+    shortPeriodBelowSeconds: 3_600,
+    maxShortWindowSeconds: 86_400,
+    maxWindowSeconds: 604_800,
+};
+
+/**
+ * How often the ALB reports its metrics: "If there are requests flowing through the load balancer,
+ * Elastic Load Balancing measures and sends its metrics in 60-second intervals" (Elastic Load
+ * Balancing user guide, "CloudWatch metrics for your Application Load Balancer").
+ */
+export const ALB_METRIC_INTERVAL_SECONDS = 60;
+
+/** CloudWatch periods PutMetricAlarm accepts, whatever the metric: 10, 20, 30 or a multiple of 60. */
 export function validAlarmPeriod(seconds: number): boolean {
-    return [10, 20, 30].includes(seconds) || (Number.isInteger(seconds) && seconds > 0 && seconds % 60 === 0);
+    return (
+        CLOUDWATCH_ALARM.highResolutionPeriods.includes(seconds) ||
+        (Number.isInteger(seconds) && seconds > 0 && seconds % CLOUDWATCH_ALARM.periodMultiple === 0)
+    );
+}
+
+/** An alarm's window: one period and how many of them are evaluated. */
+export interface AlarmWindow {
+    /** `Period`, seconds. */
+    periodSeconds: number;
+    /** `EvaluationPeriods`. */
+    evaluationPeriods: number;
+}
+
+/** The longest total evaluation window PutMetricAlarm accepts for this period. */
+export function maxAlarmWindowSeconds(periodSeconds: number): number {
+    return periodSeconds < CLOUDWATCH_ALARM.shortPeriodBelowSeconds
+        ? CLOUDWATCH_ALARM.maxShortWindowSeconds
+        : CLOUDWATCH_ALARM.maxWindowSeconds;
+}
+
+/**
+ * Every way PutMetricAlarm would refuse this window, and a period finer than the metric is
+ * reported (which CloudWatch accepts, but which leaves the alarm without data: it never fires).
+ */
+export function checkAlarmWindow(w: AlarmWindow, metricIntervalSeconds: number): Violation[] {
+    const violations: Violation[] = [];
+    const fix = `set periodSeconds to a multiple of ${Math.max(metricIntervalSeconds, CLOUDWATCH_ALARM.periodMultiple)} (the metric is reported every ${metricIntervalSeconds} s)`;
+    if (!validAlarmPeriod(w.periodSeconds)) {
+        violations.push({
+            rule: "alarm-period-accepted",
+            fields: ["periodSeconds"],
+            message: `periodSeconds ${w.periodSeconds} is not one CloudWatch accepts (PutMetricAlarm Period: 10, 20, 30 or a multiple of 60)`,
+            fix,
+        });
+    } else if (w.periodSeconds % metricIntervalSeconds !== 0) {
+        violations.push({
+            rule: "alarm-period-matches-metric",
+            fields: ["periodSeconds"],
+            message: `periodSeconds ${w.periodSeconds} is shorter than the ${metricIntervalSeconds} s the metric is reported at: most periods get no datapoint, and with missing data not breaching the alarm never fires`,
+            fix,
+        });
+    }
+    if (!Number.isInteger(w.evaluationPeriods) || w.evaluationPeriods < 1) {
+        violations.push({
+            rule: "alarm-evaluation-periods",
+            fields: ["evaluationPeriods"],
+            message: `evaluationPeriods ${w.evaluationPeriods} is not a whole number from 1`,
+            fix: "set evaluationPeriods to 1 or more",
+        });
+    } else if (validAlarmPeriod(w.periodSeconds)) {
+        const limit = maxAlarmWindowSeconds(w.periodSeconds);
+        const window = w.periodSeconds * w.evaluationPeriods;
+        if (window > limit) {
+            const span = limit === CLOUDWATCH_ALARM.maxShortWindowSeconds ? "one day (periods under an hour)" : "seven days";
+            violations.push({
+                rule: "alarm-window-within-limit",
+                fields: ["evaluationPeriods", "periodSeconds"],
+                message: `${w.evaluationPeriods} periods of ${w.periodSeconds} s span ${window} s, more than the ${limit} s (${span}) PutMetricAlarm accepts: AWS refuses the alarm at deploy time`,
+                fix: `set evaluationPeriods to at most ${Math.floor(limit / w.periodSeconds)}, or shorten periodSeconds`,
+            });
+        }
+    }
+    return violations;
 }

@@ -66,6 +66,34 @@ export function checkDisruptionAllowed(b: DisruptionBudgetAt): Violation[] {
     ];
 }
 
+/** A PDB over the workload's whole replica range (its HPA minimum to its maximum). */
+export interface DisruptionBudgetRange extends DisruptionBudgetAt {
+    /** Replicas at the top of the HPA's range. */
+    maxReplicas: number;
+}
+
+/**
+ * The PDB at every replica count the HPA may choose: at least one eviction at the minimum (or every
+ * drain blocks), and at most `maxLostPods` at the maximum, the same floor the rolling update keeps
+ * (rules/rollout.ts): `minAvailable: 1` with an HPA up to 6 lets one drain or consolidation take
+ * five pods at once under load; `maxUnavailable: 1` takes one at any count.
+ */
+export function checkDisruptionRange(b: DisruptionBudgetRange, maxLostPods: number): Violation[] {
+    const atMax = allowedDisruptions({ ...b, replicas: Math.max(b.maxReplicas, b.replicas) });
+    const bounded: Violation[] =
+        atMax > maxLostPods
+            ? [
+                  {
+                      rule: "pdb-bounded-across-range",
+                      fields: ["maxReplicas"],
+                      message: `${b.workload}: its PDB allows ${atMax} evictions at once at ${Math.max(b.maxReplicas, b.replicas)} replicas, more than the ${maxLostPods} ready pod a rollout may take away`,
+                      fix: `set the PDB to maxUnavailable: ${maxLostPods}`,
+                  },
+              ]
+            : [];
+    return [...bounded, ...checkDisruptionAllowed(b)];
+}
+
 /** policy/v1 PodDisruptionBudgetSpec `unhealthyPodEvictionPolicy`. */
 export type UnhealthyPodEvictionPolicy = "AlwaysAllow" | "IfHealthyBudget";
 

@@ -6,7 +6,9 @@ import { checkAlbHealthCheck } from "../rules/aws-limits";
 import { checkRolloutRange } from "../rules/rollout";
 import { checkTiming } from "../rules/timing";
 import { checkKubernetesVersion } from "../rules/versions";
-import { checkGraceWithinDrain, durationSeconds } from "../rules/drain";
+import { checkDisruptionRange, checkGraceWithinDrain, durationSeconds } from "../rules/drain";
+import { ISTIO } from "../components/footprints";
+import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "../components/addons/names";
 import { StackCapacity, stackCapacity } from "./capacity";
 import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
 import { Section } from "./validate";
@@ -180,6 +182,18 @@ export function checkDrains(
                 terminationGracePeriodSeconds: addons.istio.gatewayTiming.terminationGracePeriodSeconds,
             },
             undefined,
+        )) {
+            addonsSection.report({ key: addonsSection.path("istio"), given: v.message, expected: v.fix, rule: v.rule });
+        }
+        // The gateway's PDB over its HPA range, by the app's rule (one pod at a time); also a platform constant.
+        for (const v of checkDisruptionRange(
+            {
+                workload: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`,
+                replicas: ISTIO.gateway.replicas,
+                maxReplicas: ISTIO.gateway.maxReplicas,
+                maxUnavailable: ISTIO.gateway.maxUnavailable,
+            },
+            1,
         )) {
             addonsSection.report({ key: addonsSection.path("istio"), given: v.message, expected: v.fix, rule: v.rule });
         }

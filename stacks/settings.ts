@@ -6,7 +6,7 @@ import type { ClusterArgs } from "../components/cluster";
 import type { LoadBalancerControllerArgs } from "../components/addons/lbc";
 import type { IstioArgs } from "../components/addons/istio";
 import type { LocustArgs } from "../components/addons/locust";
-import type { NodePoolSettings } from "../components/addons/karpenter";
+import type { KarpenterArgs, NodePoolSettings } from "../components/addons/karpenter";
 import type { EntrypointAlarmsArgs } from "../components/alarms";
 import type { DomainArgs } from "../components/https";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
@@ -51,7 +51,8 @@ export interface AddonsSettings {
     /** `targetHost`: URL Locust sends load to; defaults to the app's in-cluster Service. */
     locust: Pick<LocustArgs, "targetHost" | "maxWorkers"> & { enabled: boolean };
     /** `maxNodes`: the NodePool's size limit when the stack sets one; otherwise derived from the HPA maxima (stacks/capacity.ts). */
-    karpenter: Omit<NodePoolSettings, "maxNodes"> & { enabled: boolean; maxNodes: number | undefined };
+    karpenter: Omit<NodePoolSettings, "maxNodes"> &
+        Pick<KarpenterArgs, "createSpotServiceLinkedRole"> & { enabled: boolean; maxNodes: number | undefined };
     /** Prometheus, Grafana and Kiali (on in dev and staging; only with Istio). */
     observability: { enabled: boolean };
 }
@@ -72,6 +73,7 @@ export type AppSettings = Omit<
     | "dependsOn"
     | "tags"
     | "nodeSelector"
+    | "tolerations"
     | "disruptionBudget"
     | "serviceAccount"
 > & {

@@ -28,6 +28,8 @@ export interface RecordedResource {
     protect?: true;
     /** Set (true) only when a replacement deletes the old resource before creating the new one. */
     deleteBeforeReplace?: true;
+    /** Set (true) only when `pulumi destroy` (or removing it from the program) leaves the cloud resource in place. */
+    retainOnDelete?: true;
     /** Name of the explicit provider the resource (or, for a remote component, its AWS children) uses. */
     provider?: string;
 }
@@ -215,20 +217,47 @@ export function mockInvoke(
                 zoneId: `Z${lbId.toUpperCase().slice(0, 12)}`,
             };
         }
-        case "aws:lb/getTargetGroup:getTargetGroup": {
-            // pulumi-aws lb/getTargetGroup.d.ts GetTargetGroupResult: ARN `…:targetgroup/<name>/<16 hex>`, suffix
-            // `targetgroup/<name>/<16 hex>` (the CloudWatch TargetGroup dimension). The controller names
-            // its target groups `k8s-<namespace>-<service>-<hash>`.
-            const tgId = shortHash(`tg/${JSON.stringify(inputs.tags)}`).slice(0, 16);
-            const name = `k8s-${tgId.slice(0, 10)}`;
+        case "aws:lb/getListener:getListener": {
+            // pulumi-aws lb/getListener.d.ts GetListenerResult and types/output.d.ts lb.GetListenerDefaultAction:
+            // a listener ARN is `…:listener/app/<lb name>/<lb id>/<16 hex>` (ELB API reference, Listener); the
+            // controller makes the Ingress's defaultBackend the default action, a forward to its target group
+            // (aws-load-balancer-controller pkg/ingress/model_build_listener.go, v3.5.0), which it names
+            // `k8s-<namespace>-<service>-<hash>`. The group may come back in `targetGroupArn` or in `forwards`
+            // (ELB API reference, Action: TargetGroupArn or ForwardConfig); the mock fills both, and the program
+            // reads either (components/entrypoint.ts forwardedTargetGroupArn).
+            const lbArn = String(inputs.loadBalancerArn);
+            const port = Number(inputs.port);
+            const lbPath = lbArn.slice(lbArn.indexOf(":loadbalancer/") + ":loadbalancer/".length);
+            const id = shortHash(`listener/${lbArn}/${port}`).slice(0, 16);
+            const tgId = shortHash(`tg/${lbArn}`).slice(0, 16);
+            const tgArn = `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/k8s-${tgId.slice(0, 10)}/${tgId}`;
+            const none: never[] = [];
             return {
                 ...inputs,
-                arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/${name}/${tgId}`,
-                arnSuffix: `targetgroup/${name}/${tgId}`,
-                id: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:targetgroup/${name}/${tgId}`,
-                name,
+                alpnPolicy: "",
+                arn: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${lbPath}/${id}`,
+                certificateArn: "",
+                defaultActions: [
+                    {
+                        authenticateCognitos: none,
+                        authenticateOidcs: none,
+                        fixedResponses: none,
+                        forwards: [{ stickinesses: [{ duration: 3600, enabled: false }], targetGroups: [{ arn: tgArn, weight: 1 }] }],
+                        jwtValidations: none,
+                        order: 1,
+                        redirects: none,
+                        targetGroupArn: tgArn,
+                        type: "forward",
+                    },
+                ],
+                id: `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:listener/${lbPath}/${id}`,
+                loadBalancerArn: lbArn,
+                mutualAuthentications: none,
+                port,
+                protocol: port === 443 ? "HTTPS" : "HTTP",
                 region,
-                targetType: "ip",
+                sslPolicy: "",
+                tags: {},
             };
         }
         case "aws:index/getPartition:getPartition":
@@ -546,6 +575,7 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getProtect(): boolean | undefined;
     getDeletebeforereplace(): boolean;
+    getRetainondelete(): boolean | undefined;
     getProvider(): string;
     getProvidersMap(): { get(key: string): string | undefined };
 }
@@ -630,6 +660,7 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             inputs: inputsByUrnName.get(`${req.getType()}::${req.getName()}`) ?? {},
             ...(req.getProtect() === true ? { protect: true as const } : {}),
             ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
+            ...(req.getRetainondelete() === true ? { retainOnDelete: true as const } : {}),
             ...withProvider(providerName(req.getProvider()) ?? providerName(req.getProvidersMap().get("aws"))),
         };
         recorded.push(record);

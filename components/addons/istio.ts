@@ -23,7 +23,7 @@ interface GatewayValues {
     service: { type: "ClusterIP" };
     autoscaling: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
     resources: ChartResources;
-    podDisruptionBudget: { minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
+    podDisruptionBudget: { maxUnavailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     terminationGracePeriodSeconds: number;
     lifecycle: { preStop: Record<string, unknown> };
     topologySpreadConstraints: Record<string, unknown>[];
@@ -39,6 +39,8 @@ export const SHARED_GATEWAY = `${GATEWAY_NAMESPACE}/platform`;
 // The gateway's readiness endpoint, the one istiod's gateway injection template probes
 // (istio/istio manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml).
 const GATEWAY_STATUS_PORT = 15021;
+/** The topologies the gateway's pods spread over (well-known labels every EKS node carries). */
+export const GATEWAY_SPREAD_KEYS = ["topology.kubernetes.io/zone", "kubernetes.io/hostname"];
 const GATEWAY_READY_PATH = "/healthz/ready";
 
 /** How the ingress gateway pods leave the ALB target group; see GATEWAY_TIMING in stacks/defaults.ts. */
@@ -209,18 +211,22 @@ export class Istio extends pulumi.ComponentResource {
                         targetCPUUtilizationPercentage: ISTIO.gateway.targetCpuUtilization,
                     },
                     resources: { requests: requestsOf(ISTIO.gateway.requests) },
-                    // The gateway chart renders podDisruptionBudget as given (templates/poddisruptionbudget.yaml, 1.30.3).
-                    podDisruptionBudget: { minAvailable: ISTIO.gateway.minAvailable, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY },
+                    // The gateway chart renders podDisruptionBudget as given, with its own selector, once
+                    // autoscaling.minReplicas > 1 (templates/poddisruptionbudget.yaml, 1.30.3).
+                    podDisruptionBudget: { maxUnavailable: ISTIO.gateway.maxUnavailable, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY },
                     terminationGracePeriodSeconds: timing.terminationGracePeriodSeconds,
                     lifecycle: { preStop: preStopSleep(timing.preStopSeconds, args.kubernetesVersion) },
-                    topologySpreadConstraints: [
-                        {
-                            maxSkew: 1,
-                            topologyKey: "topology.kubernetes.io/zone",
-                            whenUnsatisfiable: "ScheduleAnyway",
-                            labelSelector: { matchLabels: { istio: "ingressgateway" } },
-                        },
-                    ],
+                    // Over zones and nodes, as the app's pods (app/zero-downtime-service.ts): a node that
+                    // fails or drains takes one gateway pod, not several. Soft, so a scale-out never waits on
+                    // balance. The chart writes the list into the pod spec as given (templates/deployment.yaml,
+                    // values.yaml `topologySpreadConstraints: []`, 1.30.3); its pods carry `istio: ingressgateway`
+                    // (templates/_helpers.tpl gateway.selectorLabels: the name without `istio-`).
+                    topologySpreadConstraints: GATEWAY_SPREAD_KEYS.map((topologyKey) => ({
+                        maxSkew: 1,
+                        topologyKey,
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: { istio: "ingressgateway" } },
+                    })),
                 },
             },
             {

@@ -16,7 +16,7 @@ import { VERSIONS } from "../versions";
 import { KARPENTER, requestsOf } from "../footprints";
 import { ChartResources, pinnedRelease } from "./helm";
 import { ServiceAccountRole } from "../iam/service-account-role";
-import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, NODE_POOL_NAME } from "./names";
+import { KARPENTER_NAMESPACE, KARPENTER_SERVICE_ACCOUNT, NODE_POOL_NAME, NODE_POOL_TAINT } from "./names";
 import {
     TemplateContext,
     controllerPolicy,
@@ -80,6 +80,27 @@ export interface KarpenterArgs extends NodePoolSettings {
     nodesReady: pulumi.Resource;
     /** Tags for every AWS resource, and for the instances and volumes Karpenter launches. */
     tags: Record<string, string>;
+    /**
+     * Create the account's EC2 Spot service-linked role (`AWSServiceRoleForEC2Spot`), without which Spot
+     * launches fail in an account that never ran Spot (karpenter-provider-aws website/content/en/v1.14/
+     * getting-started/getting-started-with-karpenter/_index.md: "Unless your AWS account has already
+     * onboarded to EC2 Spot, you will need to create the service linked role"; its step06 runs
+     * `aws iam create-service-linked-role --aws-service-name spot.amazonaws.com || true`). Only with
+     * `spot` in capacityTypes. False when the account already has it: IAM CreateServiceLinkedRole then
+     * fails with InvalidInput, "Service role name AWSServiceRoleForEC2Spot has been taken in this
+     * account" (AWS Batch user guide, "Create Amazon EC2 spot fleet roles with the AWS CLI"), which a
+     * Pulumi resource cannot `|| true` away. Default (stacks/sections/addons.ts): true when capacityTypes has `spot`.
+     */
+    createSpotServiceLinkedRole: boolean;
+}
+
+/** Every way these arguments are wrong, as InputPropertiesError entries. Pure. */
+export function validateKarpenterArgs(
+    args: Pick<KarpenterArgs, "capacityTypes" | "createSpotServiceLinkedRole">,
+): pulumi.InputPropertyErrorDetails[] {
+    return args.createSpotServiceLinkedRole && !args.capacityTypes.includes("spot")
+        ? [{ propertyPath: "createSpotServiceLinkedRole", reason: "true without spot in capacityTypes: nothing would use the Spot role" }]
+        : [];
 }
 
 /** The keys of the karpenter chart's values.yaml this component sets (charts/karpenter/values.yaml, 1.14.1). */
@@ -127,6 +148,10 @@ export function nodePoolSpec(settings: NodePoolSettings, nodeSize: KarpenterArgs
                     { key: "karpenter.sh/capacity-type", operator: "In", values: settings.capacityTypes },
                     { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
                 ],
+                // Only the workloads that tolerate it (names.ts NODE_POOL_TAINT). EKS's DaemonSets run on every
+                // node regardless: aws-node tolerates every taint (`operator: Exists`, amazon-vpc-cni-k8s
+                // config/master/aws-k8s-cni.yaml), and the capacity model counts both on every node.
+                taints: [{ ...NODE_POOL_TAINT }],
                 expireAfter: settings.expireAfter,
                 terminationGracePeriod: settings.terminationGracePeriod,
             },
@@ -161,6 +186,10 @@ export class Karpenter extends pulumi.ComponentResource {
     readonly nodePool: k8s.apiextensions.CustomResource;
 
     constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const problems = validateKarpenterArgs(args);
+        if (problems.length > 0) {
+            throw new pulumi.InputPropertiesError({ message: `Karpenter ${name}: invalid arguments`, errors: problems });
+        }
         super("zero-downtime-eks:addons:Karpenter", name, {}, opts);
         const version = VERSIONS.karpenter.version;
         const partition = aws.getPartitionOutput({}, { parent: this });
@@ -335,6 +364,18 @@ export class Karpenter extends pulumi.ComponentResource {
                 dependsOn: [controller, nodeAccess, securityGroupTag, ...nodePolicies],
             },
         );
+        // The account's Spot role (AWS IAM CreateServiceLinkedRole, AWSServiceName spot.amazonaws.com; the
+        // getting-started guide's step06-add-spot-role.sh). retainOnDelete: it is one per account, not this
+        // stack's: other stacks and tools launch Spot with it, so destroying this stack leaves it.
+        const spotRole = args.createSpotServiceLinkedRole
+            ? [
+                  new aws.iam.ServiceLinkedRole(
+                      `${name}-spot`,
+                      { awsServiceName: "spot.amazonaws.com", tags: args.tags },
+                      { parent: this, retainOnDelete: true },
+                  ),
+              ]
+            : [];
         this.nodePool = new k8s.apiextensions.CustomResource(
             `${name}-node-pool`,
             {
@@ -343,8 +384,9 @@ export class Karpenter extends pulumi.ComponentResource {
                 metadata: { name: NODE_POOL_NAME },
                 spec: nodePoolSpec(args, args.nodeSize),
             },
-            // Deleted before its NodeClass and the controller, so Karpenter drains and terminates its nodes.
-            { parent: this, dependsOn: [nodeClass, controller] },
+            // Deleted before its NodeClass and the controller, so Karpenter drains and terminates its nodes;
+            // created after the Spot role, which its first Spot launch needs.
+            { parent: this, dependsOn: [nodeClass, controller, ...spotRole] },
         );
 
         this.nodePoolName = pulumi.output(NODE_POOL_NAME);

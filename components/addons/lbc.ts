@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import * as yaml from "yaml";
 import { VERSIONS } from "../versions";
 import { LOAD_BALANCER_CONTROLLER, requestsOf } from "../footprints";
 import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "./helm";
@@ -34,6 +35,53 @@ export { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT };
  */
 export function officialPolicyFile(appVersion: string = VERSIONS.loadBalancerController.app): string {
     return path.join(__dirname, "lbc-iam-policy", `${appVersion}.json`);
+}
+
+/**
+ * The controller's CRDs for the pinned version, kept byte for byte as published: every file of
+ * kubernetes-sigs/aws-load-balancer-controller `helm/aws-load-balancer-controller/crds/` at tag
+ * `<app version>` that Helm would install from the chart's crds/ directory (crds.yaml,
+ * gateway-crds.yaml; the chart's .helmignore drops kustomization.yaml). Upgrading the controller
+ * means adding the new version's directory next to it, as for its IAM policy.
+ */
+export function crdDirectory(appVersion: string = VERSIONS.loadBalancerController.app): string {
+    return path.join(__dirname, "lbc-crds", appVersion);
+}
+
+/** One CustomResourceDefinition as published (apiextensions.k8s.io/v1). */
+export interface CrdDocument {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
+    spec: Record<string, unknown>;
+}
+
+/** Every CRD in the version's files, in file order; anything that is not a CRD is refused, naming it. */
+export function controllerCrds(appVersion: string = VERSIONS.loadBalancerController.app): CrdDocument[] {
+    const dir = crdDirectory(appVersion);
+    if (!fs.existsSync(dir)) {
+        throw new Error(
+            `no CRDs for the load balancer controller ${appVersion}: add the files of kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller/crds/*.yaml at tag ${appVersion} to ${dir}`,
+        );
+    }
+    const files = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort();
+    return files.flatMap((file) =>
+        yaml
+            .parseAllDocuments(fs.readFileSync(path.join(dir, file), "utf8"))
+            .map((d) => d.toJS() as CrdDocument | null)
+            .filter((d): d is CrdDocument => d !== null)
+            .map((d) => {
+                if (d.apiVersion !== "apiextensions.k8s.io/v1" || d.kind !== "CustomResourceDefinition") {
+                    throw new Error(
+                        `${path.join(dir, file)}: ${d.apiVersion}/${d.kind} ${d.metadata?.name} is not a CustomResourceDefinition`,
+                    );
+                }
+                return d;
+            }),
+    );
 }
 
 export interface LoadBalancerControllerArgs {
@@ -87,12 +135,40 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         );
         const attachment = new aws.iam.RolePolicyAttachment(`${name}-policy`, { role: role.name, policyArn: policy.arn }, { parent: this });
 
+        // The CRDs outside the chart: Helm installs a chart's crds/ on first install only and never
+        // upgrades them (Helm docs, "Custom Resource Definitions": "no support at this time for upgrading
+        // or deleting CRDs using Helm"; the chart's README: "CRDs need to be updated" by hand on upgrade),
+        // and v3.4.x → v3.5.0 changed gateway-crds.yaml. As server-side apply patches: each is created
+        // when missing and updated when the pinned version's file changes, so an upgrade is the
+        // version's line in versions.ts plus its files; a cluster whose CRDs Helm installed earlier
+        // is taken over in place (a plain CustomResourceDefinition would fail its create with
+        // AlreadyExists: pulumi-kubernetes provider/pkg/await/await.go, v4.29+). patchForce: Helm's
+        // field manager owns those fields, and this program is now their only writer. Like Helm's, the
+        // CRDs stay on destroy (a patch relinquishes its fields), so no custom resource is deleted with them.
+        const crds = controllerCrds().map(
+            (crd) =>
+                new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
+                    `${name}-crd-${crd.metadata.name}`,
+                    {
+                        metadata: {
+                            name: crd.metadata.name,
+                            annotations: { ...crd.metadata.annotations, "pulumi.com/patchForce": "true" },
+                            ...(crd.metadata.labels ? { labels: crd.metadata.labels } : {}),
+                        },
+                        spec: crd.spec as k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpecPatch,
+                    },
+                    { parent: this },
+                ),
+        );
+
         this.release = pinnedRelease<LbcValues>(
             `${name}-chart`,
             {
                 name: "aws-load-balancer-controller",
                 namespace: LBC_NAMESPACE,
                 pin: VERSIONS.loadBalancerController,
+                // The CRDs come from the version's files above (Helm never upgrades crds/).
+                skipCrds: true,
                 values: {
                     clusterName: args.clusterName,
                     region: args.region,
@@ -140,9 +216,10 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             },
             {
                 parent: this,
-                // Pods need nodes to schedule on, and IAM permissions before they first call AWS;
-                // on destroy the release goes first, so the controller can still delete its load balancers.
-                dependsOn: [args.nodesReady, attachment],
+                // Pods need nodes to schedule on, IAM permissions before they first call AWS, and the CRDs
+                // before the chart's IngressClassParams and the controller's TargetGroupBindings; on destroy
+                // the release goes first, so the controller can still delete its load balancers.
+                dependsOn: [args.nodesReady, attachment, ...crds],
             },
         );
 

@@ -22,12 +22,13 @@ interface LocustValues {
         hpa: { enabled: boolean; minReplicas: number; maxReplicas: number; targetCPUUtilizationPercentage: number };
         resources: ChartResources;
         nodeSelector?: Record<string, string>;
+        tolerations?: Toleration[];
     };
     service: { type: "ClusterIP" };
     ingress: { enabled: boolean };
 }
 
-import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE } from "./names";
+import { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE, Toleration } from "./names";
 
 export { LOCUSTFILE_CONFIG_MAP, LOCUST_NAMESPACE };
 // The chart names its Service after the release when the release name contains "locust" (templates/_helpers.tpl).
@@ -47,6 +48,8 @@ export interface LocustArgs {
     dependsOn: pulumi.Resource[];
     /** Node labels the workers must run on (Karpenter's NodePool label when Karpenter is on). Default: none. */
     workerNodeSelector?: Record<string, string>;
+    /** Taints the workers tolerate (the NodePool's, when they run on it). Default: none. */
+    workerTolerations?: Toleration[];
 }
 
 /** Locust (deliveryhero chart): UI inside the cluster only, workers autoscaled, locustfile from the repo. */
@@ -116,6 +119,9 @@ export class Locust extends pulumi.ComponentResource {
                         },
                         // worker.nodeSelector (stable/locust values.yaml, 0.35.0): "Overwrites nodeSelector from global".
                         ...(args.workerNodeSelector ? { nodeSelector: args.workerNodeSelector } : {}),
+                        // worker.tolerations (values.yaml, 0.35.0): "Overwrites tolerations from global"; the
+                        // worker Deployment writes it as given (templates/worker-deployment.yaml).
+                        ...(args.workerTolerations ? { tolerations: args.workerTolerations } : {}),
                     },
                     // The UI stays inside the cluster: no LoadBalancer, no Ingress; reach it with port-forward.
                     service: { type: "ClusterIP" },

@@ -19,6 +19,30 @@ export const KARPENTER_SERVICE_ACCOUNT = "karpenter";
 export const NODE_POOL_NAME = "workloads";
 /** Label every Karpenter node carries with its NodePool's name (karpenter.sh well-known label). */
 export const NODE_POOL_LABEL = "karpenter.sh/nodepool";
+/** A pod toleration (core/v1 Toleration), as the app and the charts take it. */
+export interface Toleration {
+    key: string;
+    operator: "Equal" | "Exists";
+    value?: string;
+    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+}
+/**
+ * The taint on a NodePool's nodes, valued with its name: only pods that tolerate it (the app and the
+ * Locust workers) run there, so the platform's own pods stay on the system pool, where the capacity
+ * model places them (stacks/capacity.ts onNodePool), and Karpenter never launches a node for them ("If
+ * Karpenter encounters a taint in the NodePool that is not tolerated by a Pod, Karpenter won't use that
+ * NodePool to provision the pod": karpenter-provider-aws website/content/en/v1.14/concepts/nodepools.md).
+ */
+export const NODE_POOL_TAINT_KEY = "zero-downtime-eks.io/nodepool";
+export const NODE_POOL_TAINT = { key: NODE_POOL_TAINT_KEY, value: NODE_POOL_NAME, effect: "NoSchedule" } as const;
+
+/** What a pod needs to run on the NodePool `nodePool`: select its nodes and tolerate their taint. */
+export function nodePoolPlacement(nodePool: string): { nodeSelector: Record<string, string>; tolerations: Toleration[] } {
+    return {
+        nodeSelector: { [NODE_POOL_LABEL]: nodePool },
+        tolerations: [{ key: NODE_POOL_TAINT_KEY, operator: "Equal", value: nodePool, effect: NODE_POOL_TAINT.effect }],
+    };
+}
 
 export const LOCUST_NAMESPACE = "locust";
 /** The locustfile ConfigMap; the chart loads `<locust_locustfile_path>/<locust_locustfile>` from it, and so do verify's Jobs. */

@@ -6,4 +6,5 @@ export { serviceArgs } from "./service-args";
 export type { PlatformPlacement, ServiceInputs } from "./service-args";
 export { APP_DEFAULTS } from "./defaults";
 export { validateZeroDowntimeServiceArgs } from "./validate";
-export { NODE_POOL_LABEL } from "../addons/names";
+export { NODE_POOL_LABEL, nodePoolPlacement } from "../addons/names";
+export type { Toleration } from "../addons/names";

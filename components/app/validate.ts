@@ -2,7 +2,7 @@
 // runs (rules/), reported against the component's own property paths, so a team that uses the
 // component from its own program gets the same protection as this stack. Pure: no Pulumi import.
 import { Violation, checkTiming } from "../../rules/timing";
-import { allowedDisruptions, checkDisruptionAllowed, checkUnhealthyEviction } from "../../rules/drain";
+import { checkDisruptionRange, checkUnhealthyEviction } from "../../rules/drain";
 import { checkRolloutRange } from "../../rules/rollout";
 import { ELBV2_TARGET_GROUP, checkAlbHealthCheck } from "../../rules/aws-limits";
 import { DNS_LABEL, IMAGE_REFERENCE, imagePinned } from "../../rules/formats";
@@ -133,22 +133,13 @@ export function validateZeroDowntimeServiceArgs(args: ZeroDowntimeServiceArgs): 
                 reason: "set exactly one of maxUnavailable and minAvailable (policy/v1 PodDisruptionBudgetSpec)",
             });
         } else {
-            const budget = { workload: args.name, replicas: args.replicas, maxUnavailable, minAvailable };
             const path = maxUnavailable !== undefined ? "disruptionBudget.maxUnavailable" : "disruptionBudget.minAvailable";
             // The ready floor of the rollout holds for drains too: one pod at a time, at any replica count.
             const maxReplicas = args.autoscaling.enabled ? Math.max(args.autoscaling.maxReplicas, args.replicas) : args.replicas;
-            const atMax = allowedDisruptions({ ...budget, replicas: maxReplicas });
-            if (atMax > 1) {
-                problems.push({
-                    propertyPath: path,
-                    reason: `allows ${atMax} evictions at once at ${maxReplicas} replicas, more than the one ready pod a rollout may take away; fix: maxUnavailable: 1`,
-                });
-            }
             problems.push(
-                ...checkDisruptionAllowed(budget).map((v) => ({
-                    propertyPath: path,
-                    reason: `${v.message}; fix: ${v.fix} [rule ${v.rule}]`,
-                })),
+                ...checkDisruptionRange({ workload: args.name, replicas: args.replicas, maxReplicas, maxUnavailable, minAvailable }, 1).map(
+                    (v) => ({ propertyPath: path, reason: `${v.message}; fix: ${v.fix} [rule ${v.rule}]` }),
+                ),
             );
         }
         problems.push(

@@ -11,6 +11,7 @@ import { albAnnotations, httpsAnnotations } from "../alb";
 import { APP_LABEL, COLORS, COLOR_LABEL, Color } from "./labels";
 import { validateZeroDowntimeServiceArgs } from "./validate";
 import type { LoadBalancerScheme } from "../choices";
+import type { Toleration } from "../addons/names";
 
 export { COLOR_LABEL, Color };
 
@@ -82,6 +83,11 @@ export interface ZeroDowntimeServiceArgs {
     dependsOn: pulumi.Resource[];
     /** Node labels the pods must run on: the platform gives Karpenter's NodePool label when Karpenter is on. Default: none. */
     nodeSelector?: Record<string, string>;
+    /**
+     * Taints the pods tolerate: the NodePool's (addons/names.ts nodePoolPlacement) when they run on it,
+     * since its nodes are tainted to keep every other pod off. Default: none.
+     */
+    tolerations?: Toleration[];
     /**
      * The PodDisruptionBudget. Default `{ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" }`
      * ({@link DEFAULT_DISRUPTION_BUDGET}): drains take one pod at a time, like the rollout, and a pod that
@@ -327,6 +333,7 @@ function deploymentSpec(
             spec: {
                 terminationGracePeriodSeconds: args.timing.terminationGracePeriodSeconds,
                 ...(args.nodeSelector ? { nodeSelector: args.nodeSelector } : {}),
+                ...(args.tolerations ? { tolerations: args.tolerations } : {}),
                 ...(args.serviceAccount ? { serviceAccountName: args.serviceAccount.name } : {}),
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
                 topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map((topologyKey) => ({

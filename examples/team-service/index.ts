@@ -4,7 +4,7 @@
 // (or its own ALB when the platform runs no mesh). README, "For application teams".
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { NODE_POOL_LABEL, ZeroDowntimeService, serviceArgs } from "zero-downtime-eks/service";
+import { ZeroDowntimeService, nodePoolPlacement, serviceArgs } from "zero-downtime-eks/service";
 import { ServiceAccountRole } from "zero-downtime-eks/irsa";
 
 export = async () => {
@@ -50,7 +50,8 @@ export = async () => {
             sidecarInboundDrainSeconds,
             exposure: gateway !== undefined ? { kind: "istio-gateway", gateway } : { kind: "alb", scheme: "internet-facing" },
             serviceAccount: { name, roleArn: role.roleArn },
-            ...(nodePool !== undefined ? { nodeSelector: { [NODE_POOL_LABEL]: nodePool } } : {}),
+            // The platform's NodePool: its label, and a toleration of the taint that keeps other pods off it.
+            ...(nodePool !== undefined ? nodePoolPlacement(nodePool) : {}),
         }),
         { provider },
     );

@@ -42,7 +42,7 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
     }));
     const karpenter = addons.within("karpenter", (k) => {
         const dk = d.karpenter;
-        return {
+        const read = {
             enabled: k.bool("enabled", dk.enabled),
             // Types the capacity model can size (rules/capacity.ts): a NodePool of a type it cannot size
             // would get limits nobody checked.
@@ -96,6 +96,18 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
             ),
             maxNodes: k.has("maxNodes") ? k.int("maxNodes", 0, 1, 1000) : undefined,
         };
+        // Default: create the account's Spot role whenever Spot is used (components/addons/karpenter.ts says
+        // why, and why an account that already has it sets false).
+        const usesSpot = read.capacityTypes.includes("spot");
+        const createSpotServiceLinkedRole = k.bool("createSpotServiceLinkedRole", usesSpot);
+        if (createSpotServiceLinkedRole && !usesSpot) {
+            k.problem(
+                "createSpotServiceLinkedRole",
+                true,
+                `false (or unset) while ${addons.path("karpenter.capacityTypes")} has no "spot": nothing would launch Spot with the role`,
+            );
+        }
+        return { ...read, createSpotServiceLinkedRole };
     });
     const observability = addons.within("observability", (o) => {
         const explicit = o.has("enabled");

@@ -7,6 +7,7 @@ import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
+import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1";
 import { DestinationRule, Gateway, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
 import * as fs from "node:fs";
@@ -26,6 +27,7 @@ const MODELS: Record<string, Model> = {
     "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
     "networking.k8s.io/v1/Ingress": Ingress,
+    "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition,
     "networking.istio.io/v1/DestinationRule": DestinationRule,
     "networking.istio.io/v1/Gateway": Gateway,
     "networking.istio.io/v1/VirtualService": VirtualService,
@@ -57,6 +59,8 @@ const CRD_SCHEMAS: Record<string, (m: Manifest) => void> = Object.fromEntries(
 
 /** A patch is judged as what it becomes: merged onto the smallest valid object of its kind. */
 const PATCH_TARGETS: Record<string, Record<string, unknown>> = {
+    // The load balancer controller's CRDs are applied whole, as patches (components/addons/lbc.ts).
+    "apiextensions.k8s.io/v1/CustomResourceDefinitionPatch": { kind: "CustomResourceDefinition", spec: {} },
     "apps/v1/DeploymentPatch": {
         kind: "Deployment",
         spec: {

@@ -31,6 +31,10 @@ describe("the consumer stack (examples/team-service)", () => {
         const result = await consumer();
         const deployment = only(result, "kubernetes:apps/v1:Deployment").inputs as any;
         assert.deepEqual(deployment.spec.template.spec.nodeSelector, { "karpenter.sh/nodepool": "workloads" });
+        // issue 22.8: the NodePool's nodes are tainted; a team's pods tolerate it to run there.
+        assert.deepEqual(deployment.spec.template.spec.tolerations, [
+            { key: "zero-downtime-eks.io/nodepool", operator: "Equal", value: "workloads", effect: "NoSchedule" },
+        ]);
         assert.equal(deployment.spec.template.spec.serviceAccountName, "orders");
         const vs = only(result, "kubernetes:networking.istio.io/v1:VirtualService").inputs as any;
         assert.deepEqual(vs.spec.gateways, ["istio-ingress/platform"]);

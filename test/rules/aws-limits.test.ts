@@ -1,6 +1,14 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { AlbHealthCheck, checkAlbHealthCheck, checkNameLength, checkNodeGroupScaling } from "../../rules/aws-limits";
+import {
+    ALB_METRIC_INTERVAL_SECONDS,
+    AlbHealthCheck,
+    checkAlarmWindow,
+    checkAlbHealthCheck,
+    checkNameLength,
+    checkNodeGroupScaling,
+    maxAlarmWindowSeconds,
+} from "../../rules/aws-limits";
 
 // The app's defaults: interval 5, timeout 3, 2/2 thresholds, 30 s deregistration delay.
 const OK: AlbHealthCheck = {
@@ -84,5 +92,27 @@ describe("AWS API limits: names", () => {
     it("a literal name is checked as it is", () => {
         assert.deepEqual(checkNameLength("iamRole", "r".repeat(64), false), []);
         assert.equal(checkNameLength("iamRole", "r".repeat(65), false).length, 1);
+    });
+});
+
+describe("AWS API limits: CloudWatch alarm windows", () => {
+    it("issue 22.12: one day for periods under an hour, seven days from an hour (PutMetricAlarm)", () => {
+        assert.equal(maxAlarmWindowSeconds(3599), 86_400);
+        assert.equal(maxAlarmWindowSeconds(3600), 604_800);
+    });
+
+    it("issue 22.12: a 10 s period is accepted on a 10 s metric and refused on the ALB's 60 s metrics", () => {
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 10, evaluationPeriods: 6 }, 10), []);
+        assert.deepEqual(
+            checkAlarmWindow({ periodSeconds: 10, evaluationPeriods: 6 }, ALB_METRIC_INTERVAL_SECONDS).map((v) => v.rule),
+            ["alarm-period-matches-metric"],
+        );
+    });
+
+    it("a period CloudWatch refuses and no evaluation period are both reported", () => {
+        assert.deepEqual(
+            checkAlarmWindow({ periodSeconds: 45, evaluationPeriods: 0 }, ALB_METRIC_INTERVAL_SECONDS).map((v) => v.rule),
+            ["alarm-period-accepted", "alarm-evaluation-periods"],
+        );
     });
 });

@@ -5,6 +5,7 @@ import {
     checkNodePoolLimit,
     cpuMillicores,
     checkDisruptionAllowed,
+    checkDisruptionRange,
     checkGraceWithinDrain,
     checkUnhealthyEviction,
     durationSeconds,
@@ -80,4 +81,22 @@ describe("drain rules", () => {
         assert.deepEqual(checkNodePoolLimit("p", 16000, 16000), []);
         assert.deepEqual(rules(checkNodePoolLimit("p", 15999, 16000)), ["node-pool-holds-peak"]);
     });
+});
+
+describe("a PDB over the HPA's range", () => {
+    const RANGE: { case: string; budget: { minAvailable?: number; maxUnavailable?: number }; rules: string[] }[] = [
+        {
+            case: "issue 22.9: minAvailable 1 from 2 to 6 replicas lets five go at once",
+            budget: { minAvailable: 1 },
+            rules: ["pdb-bounded-across-range"],
+        },
+        { case: "maxUnavailable 1 lets one go at any count", budget: { maxUnavailable: 1 }, rules: [] },
+        { case: "maxUnavailable 0 blocks every drain", budget: { maxUnavailable: 0 }, rules: ["pdb-allows-one-eviction"] },
+        { case: "minAvailable 5 is bounded at 6 but blocks at 2", budget: { minAvailable: 5 }, rules: ["pdb-allows-one-eviction"] },
+    ];
+    for (const c of RANGE) {
+        it(c.case, () => {
+            assert.deepEqual(rules(checkDisruptionRange({ workload: "w", replicas: 2, maxReplicas: 6, ...c.budget }, 1)), c.rules);
+        });
+    }
 });

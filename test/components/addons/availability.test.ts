@@ -3,6 +3,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { release, synth, valuesOf } from "../../harness";
+import { allowedDisruptions, checkDisruptionRange } from "../../../rules/drain";
 
 // Every PDB also lets a drain evict a pod that is not Ready (a crash-looping pod must not block it).
 const A = "AlwaysAllow";
@@ -41,14 +42,37 @@ describe("addon availability", () => {
         });
     }
 
-    it("the ingress gateway: 2 to 6 replicas at 60 % CPU, a PDB of 1, spread over zones", async () => {
+    it("the ingress gateway: 2 to 6 replicas at 60 % CPU, AlwaysAllow for unhealthy pods", async () => {
         const gateway = valuesOf(release(await synth("dev"), "istio-ingressgateway"));
         // Not the chart's 1–5 at 80 %: one gateway pod would leave the ALB without a target during a drain.
         assert.deepEqual(gateway.autoscaling, { enabled: true, minReplicas: 2, maxReplicas: 6, targetCPUUtilizationPercentage: 60 });
-        assert.deepEqual(gateway.podDisruptionBudget, { minAvailable: 1, unhealthyPodEvictionPolicy: A });
+        assert.equal(gateway.podDisruptionBudget.unhealthyPodEvictionPolicy, A);
+    });
+
+    it("issue 22.9: the gateway's PDB lets one pod go at a time from 2 to 6 replicas (the app's rule), and its pods spread over zones and nodes", async () => {
+        const gateway = valuesOf(release(await synth("dev"), "istio-ingressgateway"));
+        const { minReplicas, maxReplicas } = gateway.autoscaling;
+        const budget = gateway.podDisruptionBudget;
+        // The chart renders the PDB only with autoscaling above one replica (templates/poddisruptionbudget.yaml, 1.30.3).
+        assert.ok(minReplicas > 1);
         assert.deepEqual(
-            gateway.topologySpreadConstraints.map((t: { topologyKey: string }) => t.topologyKey),
-            ["topology.kubernetes.io/zone"],
+            checkDisruptionRange({ workload: "istio-ingressgateway", replicas: minReplicas, maxReplicas, ...budget }, 1),
+            [],
+            `${JSON.stringify(budget)} over ${minReplicas}–${maxReplicas} replicas`,
         );
+        for (let replicas = minReplicas; replicas <= maxReplicas; replicas++) {
+            assert.equal(allowedDisruptions({ workload: "istio-ingressgateway", replicas, ...budget }), 1, `at ${replicas} replicas`);
+        }
+        assert.deepEqual(
+            gateway.topologySpreadConstraints.map((t: { topologyKey: string; maxSkew: number }) => [t.topologyKey, t.maxSkew]),
+            [
+                ["topology.kubernetes.io/zone", 1],
+                ["kubernetes.io/hostname", 1],
+            ],
+        );
+        for (const t of gateway.topologySpreadConstraints) {
+            // The chart's selector labels (templates/_helpers.tpl gateway.selectorLabels): the name without `istio-`.
+            assert.deepEqual(t.labelSelector, { matchLabels: { istio: "ingressgateway" } });
+        }
     });
 });

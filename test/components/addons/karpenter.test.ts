@@ -1,11 +1,17 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { RELEASE, STACKS, gitBlob, only, release, synth, valuesOf, waitsFor } from "../../harness";
+import { isDeepStrictEqual } from "node:util";
+import { BLUE_GREEN, RELEASE, STACKS, gitBlob, only, release, synth, valuesOf, waitsFor } from "../../harness";
+import { parseSettings, todayUtc } from "../../../stacks";
+import { onNodePool, stackPods } from "../../../stacks/capacity";
+import { projectName, readStackConfig } from "../../../synth/engine";
 import { controllerPolicyNames, substitute, templateFile } from "../../../components/addons/karpenter-cloudformation";
+import { validateKarpenterArgs } from "../../../components/addons/karpenter";
 
 const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 const KARPENTER = "zero-downtime-eks:addons:Karpenter";
+const SPOT_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 
 describe("Karpenter", () => {
     it("the CloudFormation template is upstream's, byte for byte (release-v1.14.1, git blob 2c2ca723)", () => {
@@ -174,6 +180,67 @@ describe("Karpenter", () => {
         }
     });
 
+    it("issue 22.7: with spot in capacityTypes the account's EC2 Spot service-linked role is created before the NodePool, and kept on destroy", async () => {
+        const result = await synth("dev", { "zero-downtime-eks:addons": { karpenter: { capacityTypes: ["spot", "on-demand"] } } });
+        const role = only(result, SPOT_ROLE);
+        assert.equal(role.inputs.awsServiceName, "spot.amazonaws.com");
+        assert.equal(role.retainOnDelete, true, "one role per account: another stack's Spot launches use it too");
+        assert.ok(waitsFor(result, only(result, NODE_POOL).name, role.name));
+        assert.deepEqual((only(result, NODE_POOL).inputs as any).spec.template.spec.requirements[1].values, ["spot", "on-demand"]);
+    });
+
+    it("issue 22.7: an account that already has the role says so (createSpotServiceLinkedRole: false), and on-demand needs none", async () => {
+        const has = await synth("dev", {
+            "zero-downtime-eks:addons": { karpenter: { capacityTypes: ["spot"], createSpotServiceLinkedRole: false } },
+        });
+        assert.ok(!has.resources.some((r) => r.type === SPOT_ROLE));
+        assert.ok(!(await synth("dev")).resources.some((r) => r.type === SPOT_ROLE));
+        assert.deepEqual(validateKarpenterArgs({ capacityTypes: ["on-demand"], createSpotServiceLinkedRole: true }), [
+            { propertyPath: "createSpotServiceLinkedRole", reason: "true without spot in capacityTypes: nothing would use the Spot role" },
+        ]);
+    });
+
+    for (const variant of [
+        { name: "dev", overrides: {} },
+        { name: "blue/green", overrides: BLUE_GREEN },
+    ]) {
+        it(`issue 22.8 (${variant.name}): the NodePool is tainted, and exactly the pods the capacity model puts on it tolerate the taint`, async () => {
+            const result = await synth("dev", variant.overrides);
+            const taint = { key: "zero-downtime-eks.io/nodepool", value: "workloads", effect: "NoSchedule" };
+            assert.deepEqual((only(result, NODE_POOL).inputs as any).spec.template.spec.taints, [taint]);
+            const tolerates = (tolerations: unknown) =>
+                Array.isArray(tolerations) && tolerations.some((t) => isDeepStrictEqual(t, { ...taint, operator: "Equal" }));
+            const tolerating: string[] = [];
+            for (const d of result.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment")) {
+                const { metadata, spec } = d.inputs as any;
+                if (tolerates(spec.template.spec.tolerations)) {
+                    tolerating.push(`${metadata.namespace}/${metadata.name}`);
+                }
+            }
+            for (const r of result.resources.filter((x) => x.type === RELEASE)) {
+                // Every chart value the platform sets, searched for the toleration wherever a chart takes one.
+                const json = JSON.stringify(r.inputs.values ?? {});
+                if (json.includes(taint.key)) {
+                    assert.equal(r.inputs.name, "locust", `${String(r.inputs.name)} tolerates the NodePool's taint`);
+                    assert.ok(tolerates(valuesOf(r).worker.tolerations));
+                    assert.equal(valuesOf(r).master.tolerations, undefined, "the Locust master stays on the system pool");
+                    tolerating.push("locust/locust-worker");
+                }
+            }
+            const settings = parseSettings({
+                project: projectName(),
+                stack: "dev",
+                config: {
+                    ...readStackConfig("dev"),
+                    ...Object.fromEntries(Object.entries(variant.overrides).map(([k, v]) => [k, JSON.stringify(v)])),
+                },
+                today: todayUtc(),
+            });
+            const modelled = stackPods(settings.cluster, settings.addons, settings.app, settings.app.replicas).pods.filter(onNodePool);
+            assert.deepEqual(tolerating.sort(), modelled.map((g) => g.name).sort());
+        });
+    }
+
     it("the app and the Locust workers run on the NodePool's nodes, created after it and deleted before it", async () => {
         const result = await synth("dev");
         const pool = only(result, NODE_POOL).name;
@@ -196,6 +263,8 @@ describe("Karpenter", () => {
         );
         const deployment = only(result, "kubernetes:apps/v1:Deployment").inputs as any;
         assert.equal(deployment.spec.template.spec.nodeSelector, undefined);
+        assert.equal(deployment.spec.template.spec.tolerations, undefined);
         assert.equal(valuesOf(release(result, "locust")).worker.nodeSelector, undefined);
+        assert.equal(valuesOf(release(result, "locust")).worker.tolerations, undefined);
     });
 });

@@ -1,13 +1,16 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT, officialPolicyFile } from "../../../components/addons/lbc";
+import * as path from "node:path";
+import { LBC_NAMESPACE, LBC_SERVICE_ACCOUNT, controllerCrds, crdDirectory, officialPolicyFile } from "../../../components/addons/lbc";
 import { irsaTrustPolicy } from "../../../components/addons/irsa";
 import { VERSIONS } from "../../../components/versions";
-import { only, release, synth, valuesOf } from "../../harness";
+import { gitBlob, only, release, synth, valuesOf, waitsFor } from "../../harness";
 import { parseSettings, todayUtc } from "../../../stacks";
 import { stackPods } from "../../../stacks/capacity";
 import { projectName, readStackConfig } from "../../../synth/engine";
+
+const CRD_PATCH = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch";
 
 type Statement = {
     Effect: string;
@@ -56,6 +59,48 @@ describe("AWS Load Balancer Controller", () => {
             assert.notEqual(action, "*");
             assert.doesNotMatch(action, /^[a-z0-9-]+:\*$/, `${action} grants a whole service`);
         }
+    });
+
+    it("issue 22.10: the CRDs come from the pinned version's files (upstream's, byte for byte), created before the release, which skips crds/", async () => {
+        // kubernetes-sigs/aws-load-balancer-controller tag v3.5.0, helm/aws-load-balancer-controller/crds/ (git blobs).
+        const dir = crdDirectory();
+        assert.ok(dir.endsWith(VERSIONS.loadBalancerController.app), "the files follow the pinned controller version");
+        assert.deepEqual(
+            fs.readdirSync(dir).map((f) => [f, gitBlob(path.join(dir, f))]),
+            [
+                ["crds.yaml", "f41daf7ae70237996b8a43befd70988cdaaeec5c"],
+                ["gateway-crds.yaml", "10cf4f08c24fe2d046a642872f2b3644fc692ab4"],
+            ],
+        );
+        const result = await synth("dev");
+        const chart = release(result, "aws-load-balancer-controller");
+        assert.equal(chart.inputs.skipCrds, true, "Helm never upgrades crds/: the release must not own them");
+        const patches = result.resources.filter((r) => r.type === CRD_PATCH);
+        assert.deepEqual(patches.map((p) => (p.inputs as any).metadata.name).sort(), [
+            "albtargetcontrolconfigs.elbv2.k8s.aws",
+            "globalaccelerators.aga.k8s.aws",
+            "ingressclassparams.elbv2.k8s.aws",
+            "listenerruleconfigurations.gateway.k8s.aws",
+            "loadbalancerconfigurations.gateway.k8s.aws",
+            "targetgroupbindings.elbv2.k8s.aws",
+            "targetgroupconfigurations.gateway.k8s.aws",
+        ]);
+        const published = new Map(controllerCrds().map((c) => [c.metadata.name, c]));
+        for (const patch of patches) {
+            const { metadata, spec } = patch.inputs as any;
+            // The published spec as is; Helm's earlier copy is taken over (its field manager owns the fields).
+            assert.deepEqual(spec, published.get(metadata.name)?.spec, metadata.name);
+            assert.equal(metadata.annotations["pulumi.com/patchForce"], "true");
+            // The chart's IngressClassParams, and the controller's TargetGroupBindings, need the CRDs first.
+            assert.ok(waitsFor(result, chart.name, patch.name), `the release does not wait for ${metadata.name}`);
+        }
+    });
+
+    it("a controller version without its CRD files fails, naming where to put them", () => {
+        assert.throws(
+            () => controllerCrds("v0.0.0"),
+            /no CRDs for the load balancer controller v0\.0\.0: add .*helm\/aws-load-balancer-controller\/crds/,
+        );
     });
 
     it("chart gets clusterName, region, vpcId, 2 replicas and the role on its service account", async () => {
