@@ -5,8 +5,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCUST_NAMESPACE } from "../../components/addons/names";
+import { LOCUSTFILE } from "../../components/addons/locust";
 import {
+    DO_NOT_DISRUPT,
     FAILURES_FILE,
+    LOCUST_REQUEST_TIMEOUT_S,
     LOCUSTFILE_CONFIG_MAP,
     LOCUST_CONTAINER,
     STATS_FILE,
@@ -50,6 +53,21 @@ describe("the Locust Job", () => {
         assert.deepEqual([flag("-u"), flag("-r"), flag("-t"), flag("--host")], ["50", "10", "300s", LOAD.host]);
         assert.equal(`${flag("--csv")}_stats.csv`, STATS_FILE);
         assert.deepEqual(container?.command?.slice(-args.length), args);
+    });
+
+    it("issue 21.7: its pod carries karpenter.sh/do-not-disrupt, so Karpenter does not consolidate the node under the load", () => {
+        assert.deepEqual(job.spec?.template.metadata?.annotations, { "karpenter.sh/do-not-disrupt": "true" });
+        assert.deepEqual(DO_NOT_DISRUPT, { "karpenter.sh/do-not-disrupt": "true" });
+    });
+
+    it("issue 21.9: requests in flight when the run time ends are given time to finish (connect + read timeout), so they are counted", () => {
+        // The locustfile's own timeout: the number STOP_TIMEOUT_S stands on.
+        const timeouts = [...fs.readFileSync(LOCUSTFILE, "utf8").matchAll(/timeout=(\d+)/g)].map((m) => Number(m[1]));
+        assert.deepEqual(timeouts, [LOCUST_REQUEST_TIMEOUT_S]);
+        const args = locustArgs(LOAD);
+        const stop = Number(args[args.indexOf("--stop-timeout") + 1]);
+        assert.ok(args.includes("--stop-timeout"), "Locust's default (0) kills users mid-request, and their requests are never recorded");
+        assert.ok(stop >= 2 * LOCUST_REQUEST_TIMEOUT_S, `--stop-timeout ${stop}`);
     });
 });
 
