@@ -165,6 +165,9 @@ class Run implements PhaseRun {
         const { client, log } = this.deps;
         const jobRef = `${JOB_NAMESPACE}/${name}`;
         this.guard();
+        // Recorded before the call: a create whose answer is lost (the client gives up after 30 s) may
+        // still have made the Job, and the cleanup deletes it by name (a Job already gone is no error).
+        this.jobs.push(name);
         await client.createJob(
             locustJob({
                 name,
@@ -172,7 +175,6 @@ class Run implements PhaseRun {
                 activeDeadlineSeconds: seconds + JOB_START_TIMEOUT_S + JOB_END_GRACE_S,
             }),
         );
-        this.jobs.push(name);
         log(`${phase}: Locust Job ${jobRef}: ${users} users against ${this.plan.load.host} for ${seconds} s`);
         await this.poll(phase, `Locust Job ${jobRef} to start`, JOB_START_TIMEOUT_S, async () => {
             const job = await client.getJob(JOB_NAMESPACE, name);
@@ -233,6 +235,9 @@ class Run implements PhaseRun {
         this.loadSeconds = seconds;
 
         let disruption: DisruptionOutcome | undefined;
+        // A disruption that fails (an API error, a rollout that never ends) stops the run, but the load
+        // it ran under still counts: the app is restored, the Jobs finish and their counts are reported.
+        let failure: Error | undefined;
         if (disrupt !== undefined) {
             await this.hold(phase, warmupSeconds(this.plan.load), "ramping up");
             if (CALIBRATED.includes(phase)) {
@@ -249,36 +254,89 @@ class Run implements PhaseRun {
                 // The first sample, before anything changes: the pods it lists are the old ones.
                 await this.sampler.tick();
             }
-            const summary = await disrupt();
+            let summary: string;
+            try {
+                summary = await disrupt();
+            } catch (err) {
+                if (err instanceof InterruptedError) {
+                    throw err;
+                }
+                failure = err instanceof Error ? err : new Error(String(err));
+                summary = `failed: ${failure.message.split("\n")[0]}`;
+                log(`${phase}: ${summary}; restoring the app, then reading what the load saw`);
+                // Restored now, under the load; the run's own restore afterwards reports what could not be.
+                await this.restorer.restore();
+            }
             this.disrupted = true;
             const settledAtSeconds = this.seconds(this.loadStart);
-            const job = await this.deps.client.getJob(JOB_NAMESPACE, name);
+            const job = failure === undefined ? await this.deps.client.getJob(JOB_NAMESPACE, name) : undefined;
             disruption = {
                 summary,
                 settledAtSeconds,
-                outlasted: job.phase !== "running" || settledAtSeconds >= seconds,
+                outlasted: job !== undefined && (job.phase !== "running" || settledAtSeconds >= seconds),
                 unproven: this.unprovenReason,
+                failed: failure?.message.split("\n")[0],
             };
-            log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
+            if (failure === undefined) {
+                log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
+            }
         }
 
         try {
-            const result: PhaseResult = {
-                phase,
-                loadSeconds: seconds,
-                ...(await this.finishJob(phase, name, this.plan.load.users, this.remainingSeconds() + JOB_END_GRACE_S)),
-                disruption,
-            };
+            let own: LoadResult;
+            try {
+                own = await this.finishJob(phase, name, this.plan.load.users, this.remainingSeconds() + JOB_END_GRACE_S);
+            } catch (err) {
+                // Without its statistics the failure is all there is to report.
+                throw failure ?? err;
+            }
+            const result: PhaseResult = { phase, loadSeconds: seconds, ...own, disruption };
             // Set by the disruption (scale-out's load step), which TypeScript cannot see from here.
             const step = this.stepJob as { name: string; users: number } | undefined;
             if (step !== undefined) {
-                result.step = await this.finishJob(phase, step.name, step.users, this.remainingSeconds() + JOB_END_GRACE_S);
+                try {
+                    result.step = await this.finishJob(phase, step.name, step.users, this.remainingSeconds() + JOB_END_GRACE_S);
+                } catch (err) {
+                    if (failure === undefined) {
+                        throw err;
+                    }
+                    // The step never ran to the end (it may be why the disruption failed); the phase's own counts stay.
+                }
             }
             const t = totals(result);
             log(`${phase}: ${count(t.requests)} requests, ${count(t.failures)} failed (${formatRatio(t.failures, t.requests)})`);
             return result;
         } finally {
             this.sampler = undefined;
+        }
+    }
+
+    /**
+     * After a phase: replicas an HPA added under its load would otherwise stay for the HPA's scale-down
+     * stabilization window (300 s for the app) and leave during the next phase, a scale-in nobody
+     * measures. A maxReplicas at the count found takes them away at the HPA's next sync (replicas above
+     * maxReplicas go to maxReplicas at once: kubernetes pkg/controller/podautoscaler/horizontal.go
+     * reconcileAutoscaler); the bounds are put back once the Deployment is at rest again.
+     */
+    async backToFound(phase: PhaseName): Promise<void> {
+        const { client, log } = this.deps;
+        for (const w of [this.target, this.target.gateway]) {
+            if (w?.hpa === undefined) {
+                continue;
+            }
+            const now = (await client.getDeployment(w.namespace, w.deployment))?.replicas;
+            if (now === undefined || now <= w.replicas) {
+                continue;
+            }
+            const to = Math.max(w.replicas, w.hpa.minReplicas);
+            this.guard();
+            await client.patchHpa(w.namespace, w.deployment, { minReplicas: w.hpa.minReplicas, maxReplicas: to });
+            log(`${phase}: the HPA of ${w.namespace}/${w.deployment} added ${now - w.replicas} pod(s); taking it back to the ${to} found`);
+            await this.settle(phase, `${w.namespace}/${w.deployment} to be back at ${to} replicas`, (replicas) => replicas === to, w);
+            const problems = await this.restorer.restore();
+            if (problems.length > 0) {
+                throw new Error(problems[0]);
+            }
         }
     }
 
@@ -332,7 +390,12 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
     const run = new Run(plan, target, deps, restorer, watched, elb);
     const results: PhaseResult[] = [];
     let error: string | undefined;
+    let finishing = false;
     const unsubscribe = deps.onInterrupt(() => {
+        if (finishing) {
+            log("interrupted: still restoring the app and deleting verify's Jobs; Ctrl-C again to quit at once");
+            return;
+        }
         log("interrupted: stopping the load and restoring the app (Ctrl-C again to quit at once)");
         run.stop();
         // Restore now, not only once the current step returns; the finally below restores again, idempotently.
@@ -348,12 +411,17 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
                 }
                 continue;
             }
-            results.push(await run.phase(phase, plan.durationSeconds, () => DISRUPTIONS[phase](run, phase)));
+            const result = await run.phase(phase, plan.durationSeconds, () => DISRUPTIONS[phase](run, phase));
+            results.push(result);
+            if (result.disruption?.failed !== undefined) {
+                throw new Error(result.disruption.failed);
+            }
             // Every phase starts from the app as it was found: bounds back, pods back.
             const problems = await restorer.restore();
             if (problems.length > 0) {
                 throw new Error(problems[0]);
             }
+            await run.backToFound(phase);
             const floor = target.hpa?.minReplicas ?? target.replicas;
             await run.settle(phase, "the app to be back at rest", (replicas) => replicas >= floor);
         }
@@ -361,18 +429,24 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
         if (!(err instanceof InterruptedError)) {
             error = (err as Error).message.split("\n")[0];
         }
+    }
+    // Ctrl-C stays handled until the app is restored and the Jobs are deleted: a first one now only
+    // says so (quitting half-way would leave what it was meant to protect); a second one quits.
+    finishing = true;
+    const restoreProblems: string[] = [];
+    try {
+        restoreProblems.push(...(await restorer.restore()));
+        for (const job of run.jobs) {
+            try {
+                await client.deleteJob(JOB_NAMESPACE, job);
+            } catch (err) {
+                restoreProblems.push(
+                    `could not delete Job ${JOB_NAMESPACE}/${job}: ${(err as Error).message}; by hand: kubectl -n ${JOB_NAMESPACE} delete job ${job}`,
+                );
+            }
+        }
     } finally {
         unsubscribe();
-    }
-    const restoreProblems = await restorer.restore();
-    for (const job of run.jobs) {
-        try {
-            await client.deleteJob(JOB_NAMESPACE, job);
-        } catch (err) {
-            restoreProblems.push(
-                `could not delete Job ${JOB_NAMESPACE}/${job}: ${(err as Error).message}; by hand: kubectl -n ${JOB_NAMESPACE} delete job ${job}`,
-            );
-        }
     }
     return {
         planned: plan.phases,

@@ -126,6 +126,13 @@ export interface FakeOptions {
     /** Under the scale-out step's load, the HPA adds this many pods after `scaleOutAfterMs` (default 2 after 30 s). */
     scaleOutBy?: number;
     scaleOutAfterMs?: number;
+    /**
+     * How long an HPA keeps a higher recommendation before it scales down: the app's HPA's
+     * behavior.scaleDown.stabilizationWindowSeconds (components/app/zero-downtime-service.ts: 300 s).
+     */
+    scaleDownStabilizationMs?: number;
+    /** How long the scale-out step's Job pod waits for a node before it runs (Karpenter launching one); 0 by default. */
+    stepPendingMs?: number;
 }
 
 /** The app's nodes are Karpenter's; the gateway runs on the system node group. */
@@ -146,7 +153,8 @@ export class FakeCluster implements ClusterClient {
     readonly services = new Map<string, ServiceState>();
     /** The app's own Ingress and the Istio entrypoint, each with its ALB's hostname. */
     readonly ingresses = new Map<string, IngressState>();
-    readonly jobs = new Map<string, { created: number; seconds: number; phase: PhaseName; deleted: boolean }>();
+    /** Locust Jobs: created, and running from `startAt` (its pod scheduled and started) for `seconds`. */
+    readonly jobs = new Map<string, { created: number; startAt: number; seconds: number; phase: PhaseName; deleted: boolean }>();
     readonly pods: FakePod[] = [];
     readonly nodes = new Map<string, NodeState>();
     readonly nodeClaims = new Map<string, NodeClaimState & { deletedAt?: number }>();
@@ -156,10 +164,15 @@ export class FakeCluster implements ClusterClient {
     private nextIp = 10;
     /** The nodes the app's pods may run on (Karpenter's); node-d replaces one Karpenter removed. */
     private readonly appNodes = [...APP_NODES];
-    private scaledOut = false;
+    /** Each HPA's recommendations (ms, replicas) within its scale-down stabilization window. */
+    private readonly recommendations = new Map<string, { at: number; replicas: number }[]>();
+    /** The replicas each HPA'd Deployment had when the fake cluster was made: its recommendation without verify's step. */
+    private readonly baseReplicas = new Map<string, number>();
     readonly createdJobs: V1Job[] = [];
     /** Throw from a method: return an Error for the calls that should fail. */
     failWith: (method: string, args: unknown[]) => Error | undefined = () => undefined;
+    /** The call lands, but its answer never comes back: return an Error for the calls whose answer is lost. */
+    answerLost: (method: string, args: unknown[]) => Error | undefined = () => undefined;
     /** Runs after each recorded call (e.g. to press Ctrl-C at a chosen moment). */
     after: (method: string, args: unknown[]) => void = () => undefined;
 
@@ -395,26 +408,55 @@ export class FakeCluster implements ClusterClient {
         return this.calls.filter((c) => /^(patch|create|delete|evict|set)/.test(c.method));
     }
 
-    /** What each HPA controller does at its next sync: replicas within [min, max]; under the load step, more, until it ends. */
-    syncHpas(): void {
+    /** Whether the scale-out step's load is on the app now: its Job running, for long enough that the HPA has seen it. */
+    private stepLoadOn(now: number): boolean {
         const step = [...this.jobs.entries()].find(([name]) => name.startsWith("verify-step-"))?.[1];
-        const app = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
-        const by = this.options.scaleOutBy ?? 2;
-        if (step !== undefined && app !== undefined) {
-            const now = this.clock.now();
-            const stepped =
-                !step.deleted && now >= step.created + (this.options.scaleOutAfterMs ?? 30_000) && now < step.created + step.seconds * 1000;
-            if (stepped && !this.scaledOut) {
-                app.replicas += by;
-            } else if (!stepped && this.scaledOut) {
-                app.replicas -= by;
-            }
-            this.scaledOut = stepped;
-        }
+        return (
+            step !== undefined &&
+            !step.deleted &&
+            now >= step.startAt + (this.options.scaleOutAfterMs ?? 30_000) &&
+            now < step.startAt + step.seconds * 1000
+        );
+    }
+
+    /**
+     * What each HPA controller does at its next sync (kubernetes pkg/controller/podautoscaler/horizontal.go
+     * reconcileAutoscaler): replicas above maxReplicas go to maxReplicas and below minReplicas to
+     * minReplicas at once; otherwise the load's recommendation, scaling up at once (the app's scale-up
+     * window is 0) and down only to the highest recommendation of the stabilization window.
+     */
+    syncHpas(): void {
+        const now = this.clock.now();
+        const app = `${this.namespace}/${this.options.name ?? "web"}`;
+        const window = this.options.scaleDownStabilizationMs ?? 300_000;
         for (const [key, hpa] of this.hpas) {
             const d = this.deployments.get(key);
-            if (d) {
-                d.replicas = Math.min(Math.max(d.replicas, hpa.minReplicas), hpa.maxReplicas);
+            if (d === undefined) {
+                continue;
+            }
+            if (!this.baseReplicas.has(key)) {
+                this.baseReplicas.set(key, d.replicas);
+            }
+            if (d.replicas > hpa.maxReplicas) {
+                d.replicas = hpa.maxReplicas;
+                continue;
+            }
+            if (d.replicas < hpa.minReplicas) {
+                d.replicas = hpa.minReplicas;
+                continue;
+            }
+            const load =
+                (this.baseReplicas.get(key) ?? d.replicas) + (key === app && this.stepLoadOn(now) ? (this.options.scaleOutBy ?? 2) : 0);
+            const recommendation = Math.min(Math.max(load, hpa.minReplicas), hpa.maxReplicas);
+            const recent = [...(this.recommendations.get(key) ?? []), { at: now, replicas: recommendation }].filter(
+                (r) => now - r.at < window,
+            );
+            this.recommendations.set(key, recent);
+            const down = Math.max(...recent.map((r) => r.replicas));
+            if (d.replicas < recommendation) {
+                d.replicas = recommendation;
+            } else if (d.replicas > down) {
+                d.replicas = down;
             }
         }
     }
@@ -518,9 +560,11 @@ export class FakeCluster implements ClusterClient {
         const args = job.spec?.template.spec?.containers[0].command ?? [];
         const seconds = Number(/^(\d+)s$/.exec(args[args.indexOf("-t") + 1])?.[1]);
         const phase = /^verify-(.+)-[^-]+$/.exec(name)?.[1] as PhaseName;
-        this.jobs.set(name, { created: this.clock.now(), seconds, phase, deleted: false });
+        const pending = name.startsWith("verify-step-") ? (this.options.stepPendingMs ?? 0) : 0;
+        this.jobs.set(name, { created: this.clock.now(), startAt: this.clock.now() + pending, seconds, phase, deleted: false });
         this.createdJobs.push(job);
-        return Promise.resolve();
+        const lost = this.answerLost("createJob", [name]);
+        return lost === undefined ? Promise.resolve() : Promise.reject(lost);
     }
 
     getJob(namespace: string, name: string): Promise<JobState> {
@@ -529,7 +573,11 @@ export class FakeCluster implements ClusterClient {
         if (job === undefined || job.deleted) {
             return Promise.resolve({ phase: "failed", reason: "gone" });
         }
-        return Promise.resolve({ phase: this.clock.now() < job.created + job.seconds * 1000 ? "running" : "succeeded" });
+        const now = this.clock.now();
+        if (now < job.startAt) {
+            return Promise.resolve({ phase: "pending", reason: "Unschedulable" });
+        }
+        return Promise.resolve({ phase: now < job.startAt + job.seconds * 1000 ? "running" : "succeeded" });
     }
 
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string> {
@@ -556,13 +604,14 @@ export class FakeCluster implements ClusterClient {
                 name: `${name}-pod`,
                 ownerKind: "Job",
                 labels: { ...JOB_LABELS },
-                node: this.options.loadNode ?? "node-c",
+                // Unscheduled while it waits for a node.
+                node: this.clock.now() < j.startAt ? undefined : (this.options.loadNode ?? "node-c"),
                 ip: "10.0.99.1",
                 createdAt: j.created,
                 gated: false,
             }));
         const finished = new Set(
-            [...this.jobs.entries()].filter(([, j]) => this.clock.now() >= j.created + j.seconds * 1000).map(([name]) => `${name}-pod`),
+            [...this.jobs.entries()].filter(([, j]) => this.clock.now() >= j.startAt + j.seconds * 1000).map(([name]) => `${name}-pod`),
         );
         const all = [...this.pods, ...jobPods];
         const picked =

@@ -54,8 +54,11 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
 export interface Harness {
     cluster: FakeCluster;
     lines: string[];
-    /** Presses Ctrl-C: calls the handler runVerify registered, if any. */
-    interrupt: () => void;
+    /**
+     * Presses Ctrl-C: calls the handler runVerify registered, if any; false when there was none, where
+     * the CLI quits at once (verify/main.ts).
+     */
+    interrupt: () => boolean;
     /** The mocked ELBv2 client's DescribeTargetHealth calls. */
     describeCalls: () => number;
     run: (p?: Plan) => Promise<Outcome>;
@@ -80,7 +83,10 @@ export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness
     return {
         cluster,
         lines,
-        interrupt: () => handler?.(),
+        interrupt: () => {
+            handler?.();
+            return handler !== undefined;
+        },
         describeCalls: () => mock.commandCalls(DescribeTargetHealthCommand).length,
         run: (p = plan()) =>
             runVerify(p, {
@@ -97,8 +103,12 @@ export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness
     };
 }
 
-/** The app's HPA, replicas (once the HPA has acted), Service selector and nodes, to compare before and after. */
+/**
+ * The app's HPA, replicas (once the HPA has acted: its scale-down stabilization window passed), Service
+ * selector and nodes, to compare before and after.
+ */
 export function appState(cluster: FakeCluster) {
+    cluster.clock.t += cluster.options.scaleDownStabilizationMs ?? 300_000;
     cluster.syncHpas();
     return {
         hpas: JSON.stringify([...cluster.hpas]),
