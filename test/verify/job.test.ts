@@ -5,7 +5,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { LOCUST_NAMESPACE } from "../../components/addons/names";
-import { LOCUSTFILE } from "../../components/addons/locust";
 import {
     DO_NOT_DISRUPT,
     FAILURES_FILE,
@@ -62,7 +61,8 @@ describe("the Locust Job", () => {
 
     it("issue 21.9: requests in flight when the run time ends are given time to finish (connect + read timeout), so they are counted", () => {
         // The locustfile's own timeout: the number STOP_TIMEOUT_S stands on.
-        const timeouts = [...fs.readFileSync(LOCUSTFILE, "utf8").matchAll(/timeout=(\d+)/g)].map((m) => Number(m[1]));
+        const locustfile = path.join(__dirname, "..", "..", "components", "addons", "locustfile.py");
+        const timeouts = [...fs.readFileSync(locustfile, "utf8").matchAll(/timeout=(\d+)/g)].map((m) => Number(m[1]));
         assert.deepEqual(timeouts, [LOCUST_REQUEST_TIMEOUT_S]);
         const args = locustArgs(LOAD);
         const stop = Number(args[args.indexOf("--stop-timeout") + 1]);
