@@ -30,10 +30,15 @@ export interface PhaseRun {
     settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean, workload?: WorkloadState): Promise<void>;
     /** Records a disruption event (and logs it). */
     event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
-    /** Starts the load step: a second Locust Job with `users` for the rest of the phase; resolves with the time it started. */
+    /**
+     * Starts the load step: a second Locust Job with `users` for what is left of the phase now, counted
+     * from when its pod runs; resolves with that moment.
+     */
     startStep(phase: PhaseName, users: number): Promise<number>;
     /** Marks the current phase as having proved nothing, with the reason the verdict gives. */
     unproven(reason: string): void;
     /** Seconds of load left in the current phase. */
     remainingSeconds(): number;
+    /** Seconds of the load step left (0 before it runs). */
+    stepRemainingSeconds(): number;
 }

@@ -47,7 +47,8 @@ class Run implements PhaseRun {
     private loadSeconds = 0;
     private lastProgress = 0;
     private job = "";
-    private stepJob?: { name: string; users: number };
+    /** The scale-out step's Job, and when its load ends (ms, this clock): its run time counts from when its pod runs. */
+    private stepJob?: { name: string; users: number; endsAt?: number };
     /** The current phase's disruption has returned (the app is at rest again). */
     private disrupted = false;
     /** Why the current phase's disruption proved nothing, when it says so (unproven()). */
@@ -93,6 +94,11 @@ class Run implements PhaseRun {
 
     remainingSeconds(): number {
         return Math.max(0, this.loadSeconds - this.seconds(this.loadStart));
+    }
+
+    stepRemainingSeconds(): number {
+        const endsAt = this.stepJob?.endsAt;
+        return endsAt === undefined ? 0 : Math.max(0, Math.round((endsAt - this.deps.clock.now()) / 1000));
     }
 
     /** A progress line every PROGRESS_MS: phase, elapsed, Locust's running totals when its log has them. */
@@ -188,8 +194,13 @@ class Run implements PhaseRun {
     async startStep(phase: PhaseName, users: number): Promise<number> {
         const name = `verify-step-${this.deps.runId}`;
         this.stepJob = { name, users };
-        await this.startJob(phase, name, users, Math.max(1, this.remainingSeconds()));
-        return this.deps.clock.now();
+        // The rest of the phase, as planned now. Locust counts it from when it starts, which is when the
+        // pod runs: minutes later when Karpenter has to launch a node for it first.
+        const seconds = Math.max(1, this.remainingSeconds());
+        await this.startJob(phase, name, users, seconds);
+        const runningAt = this.deps.clock.now();
+        this.stepJob.endsAt = runningAt + seconds * 1000;
+        return runningAt;
     }
 
     /** Waits for the Job to end and reads its statistics from its log. */
@@ -217,6 +228,17 @@ class Run implements PhaseRun {
             failures: failuresText.trim() === "" ? [] : parseFailuresCsv(failuresText),
             history: historyText.trim() === "" ? [] : parseHistoryCsv(historyText),
         };
+    }
+
+    /** Whether some load of the phase still runs: its own Job, or the load step (which may have started late). */
+    private async loadStillOn(name: string, seconds: number, settledAtSeconds: number): Promise<boolean> {
+        const { client, clock } = this.deps;
+        const own = (await client.getJob(JOB_NAMESPACE, name)).phase === "running" && settledAtSeconds < seconds;
+        const step = this.stepJob as { name: string; endsAt?: number } | undefined;
+        if (own || step?.endsAt === undefined) {
+            return own;
+        }
+        return (await client.getJob(JOB_NAMESPACE, step.name)).phase === "running" && clock.now() < step.endsAt;
     }
 
     /** Runs one phase: its Locust Job, and `disrupt` once the load is steady. */
@@ -269,11 +291,10 @@ class Run implements PhaseRun {
             }
             this.disrupted = true;
             const settledAtSeconds = this.seconds(this.loadStart);
-            const job = failure === undefined ? await this.deps.client.getJob(JOB_NAMESPACE, name) : undefined;
             disruption = {
                 summary,
                 settledAtSeconds,
-                outlasted: job !== undefined && (job.phase !== "running" || settledAtSeconds >= seconds),
+                outlasted: failure === undefined && !(await this.loadStillOn(name, seconds, settledAtSeconds)),
                 unproven: this.unprovenReason,
                 failed: failure?.message.split("\n")[0],
             };
@@ -295,7 +316,7 @@ class Run implements PhaseRun {
             const step = this.stepJob as { name: string; users: number } | undefined;
             if (step !== undefined) {
                 try {
-                    result.step = await this.finishJob(phase, step.name, step.users, this.remainingSeconds() + JOB_END_GRACE_S);
+                    result.step = await this.finishJob(phase, step.name, step.users, this.stepRemainingSeconds() + JOB_END_GRACE_S);
                 } catch (err) {
                     if (failure === undefined) {
                         throw err;

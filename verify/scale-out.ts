@@ -83,8 +83,9 @@ export async function scaleOut(run: PhaseRun, phase: PhaseName): Promise<string>
     const own = run.watched.find((w) => w.workload === `${app.namespace}/${app.deployment}`);
     const servingBy = own?.binding !== undefined && run.elb !== undefined ? "alb-target-healthy" : "endpoint-ready";
     const m: ScaleOutMeasure = { stepAt, servingBy, modeledSeconds: run.plan.models.spike.total, judgement: "" };
-    const deadline = clock.now() + run.remainingSeconds() * 1000;
-    await run.poll(phase, "a new pod to serve the step", run.remainingSeconds() + 1, async () => {
+    // Watched for as long as the step's load runs, timed from when its pod runs, not from when it was asked for.
+    const deadline = clock.now() + run.stepRemainingSeconds() * 1000;
+    await run.poll(phase, "a new pod to serve the step", run.stepRemainingSeconds() + 1, async () => {
         if (m.scaledAt === undefined && ((await client.getDeployment(app.namespace, app.deployment))?.replicas ?? 0) > from) {
             m.scaledAt = clock.now();
         }

@@ -122,6 +122,22 @@ describe("[#14] scale-out against the fake cluster", () => {
         assert.equal(exitCode(outcome), 0, "a slow scale-out is reported, not failed: no request failed");
     });
 
+    it("issue 21.6: a step pod that waits minutes for a node (Karpenter launching one) gets its whole run time from when it runs", async () => {
+        const pendingMs = 150_000;
+        const h = harness({ hpa: HPA, stepPendingMs: pendingMs });
+        const outcome = await h.run(SCALE_OUT);
+        assert.equal(outcome.error, undefined);
+        assert.equal(exitCode(outcome), 0);
+        const step = h.cluster.jobs.get("verify-step-t1");
+        const so = outcome.scaleOut;
+        assert.ok(step !== undefined && so !== undefined);
+        // Timed from when its pod ran, not from when it was created: the wait for the node is not the app's.
+        assert.equal(so.stepAt, step.startAt);
+        assert.equal(so.measuredSeconds, 41);
+        assert.ok(outcome.results[0].step !== undefined, "the step's counts are read once it has run its course");
+        assert.equal(outcome.results[0].disruption?.outlasted, false);
+    });
+
     it("refuses an app already at its HPA's maximum", async () => {
         const h = harness({ hpa: { minReplicas: 4, maxReplicas: 4 } });
         const outcome = await h.run(SCALE_OUT);
