@@ -2,6 +2,7 @@
 // @kubernetes/client-node, the tests with a fake. Shapes are reduced to what verify reads, so the
 // fake never has to build full Kubernetes objects.
 import type { V1Job } from "@kubernetes/client-node";
+import type { ClockOffset } from "./clock";
 
 export interface DeploymentState {
     /** spec.replicas: what the Deployment (or its HPA) asks for. */
@@ -127,6 +128,8 @@ export type EvictionAnswer = "evicted" | "blocked" | "gone";
 export interface ClusterClient {
     /** The API server URL, for messages. */
     readonly server: string;
+    /** The API server's clock minus this machine's, measured from its answers so far (clock.ts); undefined before any. */
+    clockOffset(): ClockOffset | undefined;
     getDeployment(namespace: string, name: string): Promise<DeploymentState | undefined>;
     patchDeployment(namespace: string, name: string, patch: DeploymentPatch): Promise<void>;
     getHpa(namespace: string, name: string): Promise<HpaState | undefined>;

@@ -21,6 +21,7 @@ import {
     TargetGroupBindingState,
     labelSelector,
 } from "./cluster-client";
+import { ClockOffset, ServerClock } from "./clock";
 
 // The field manager recorded for verify's changes, next to Pulumi's in managedFields.
 const FIELD_MANAGER = "npm-run-verify";
@@ -128,6 +129,13 @@ export function podState(p: k8s.V1Pod): PodState {
     };
 }
 
+/**
+ * The Date header of the latest answer and when it arrived: `call` pairs it with the moment its request
+ * was sent to measure the API server's clock (clock.ts). Answers counted, so a call can tell whether the
+ * latest is its own.
+ */
+const answers = { count: 0, receivedAt: 0, serverDate: NaN };
+
 /** Options that bound every request in time and, for patches, name the patch format. */
 function requestOptions(contentType?: string): k8s.ConfigurationOptions {
     const timeout: k8s.ObservableMiddleware = {
@@ -135,7 +143,12 @@ function requestOptions(contentType?: string): k8s.ConfigurationOptions {
             context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
             return new k8s.Observable(Promise.resolve(context));
         },
-        post: (context) => new k8s.Observable(Promise.resolve(context)),
+        post: (context) => {
+            answers.count++;
+            answers.receivedAt = Date.now();
+            answers.serverDate = Date.parse(context.headers.date ?? "");
+            return new k8s.Observable(Promise.resolve(context));
+        },
     };
     const options: k8s.ConfigurationOptions = { middleware: [timeout], middlewareMergeStrategy: "append" };
     // 1.x picks the first content type the API lists for a patch (JSON Patch); ours are merge patches.
@@ -166,8 +179,19 @@ export class KubeClusterClient implements ClusterClient {
         this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
     }
 
+    /** The API server's clock, from the Date headers of the answers to calls made one at a time. */
+    private readonly serverClock = new ServerClock();
+    private inFlight = 0;
+
+    clockOffset(): ClockOffset | undefined {
+        return this.serverClock.offset();
+    }
+
     /** Runs one API call; `what` names it in errors ("read Deployment web/web"). */
     private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+        const sentAt = Date.now();
+        const before = answers.count;
+        const alone = this.inFlight++ === 0;
         try {
             return await request();
         } catch (err) {
@@ -185,6 +209,12 @@ export class KubeClusterClient implements ClusterClient {
             const error = err instanceof Error ? err : new Error(String(err));
             const reason = error.name === "AbortError" ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : connectReason(error);
             throw new ClusterAccessError(`cannot use the Kubernetes API at ${this.server} (${what}): ${reason}`);
+        } finally {
+            this.inFlight--;
+            // Only an answer that is surely this call's: no other call overlapped it.
+            if (alone && this.inFlight === 0 && answers.count === before + 1) {
+                this.serverClock.add({ sentAt, receivedAt: answers.receivedAt, serverDate: answers.serverDate });
+            }
         }
     }
 

@@ -28,6 +28,8 @@ export interface PhaseRun {
     hold(phase: PhaseName, seconds: number, status: string): Promise<void>;
     /** Waits (bounded) until the Deployment (the app's by default) is at rest and `enough(replicas)`. */
     settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean, workload?: WorkloadState): Promise<void>;
+    /** Now on the API server's clock (this machine's plus the measured offset): the clock of every moment a run records. */
+    serverNow(): number;
     /** Records a disruption event (and logs it). */
     event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
     /**

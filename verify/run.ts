@@ -29,6 +29,7 @@ import { Restorer } from "./restore";
 import { CALIBRATED, DISRUPTIONS } from "./disruptions";
 import type { PhaseRun } from "./phase-run";
 import { preflight } from "./preflight";
+import { describeOffset } from "./clock";
 
 export { COLOR_LABEL };
 export { InputError, InterruptedError, systemClock, warmupSeconds } from "./plan";
@@ -77,7 +78,11 @@ class Run implements PhaseRun {
         }
     }
 
-    event(phase: PhaseName, kind: RunEvent["kind"], text: string, at = this.deps.clock.now()): void {
+    serverNow(): number {
+        return this.deps.clock.now() + (this.deps.client.clockOffset()?.offsetMs ?? 0);
+    }
+
+    event(phase: PhaseName, kind: RunEvent["kind"], text: string, at = this.serverNow()): void {
         this.events.push({ phase, at, kind, text });
         if (kind !== "pod-deleted") {
             this.deps.log(`${phase}: ${text}`);
@@ -198,9 +203,8 @@ class Run implements PhaseRun {
         // pod runs: minutes later when Karpenter has to launch a node for it first.
         const seconds = Math.max(1, this.remainingSeconds());
         await this.startJob(phase, name, users, seconds);
-        const runningAt = this.deps.clock.now();
-        this.stepJob.endsAt = runningAt + seconds * 1000;
-        return runningAt;
+        this.stepJob.endsAt = this.deps.clock.now() + seconds * 1000;
+        return this.serverNow();
     }
 
     /** Waits for the Job to end and reads its statistics from its log. */
@@ -268,7 +272,8 @@ class Run implements PhaseRun {
                     this.elb,
                     this.watched,
                     phase,
-                    () => clock.now(),
+                    // One clock with the pods' own timestamps (deletion, conditions): the API server's.
+                    () => this.serverNow(),
                     log,
                     (t) => this.event(phase, "pod-deleted", `pod ${t.pod} deleted`, t.deletedAt),
                 );
@@ -381,6 +386,7 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
         : `replicas ${target.replicas}, no HPA`;
     const color = target.colors ? `, Service selects ${COLOR_LABEL}=${target.colors.active}` : "";
     log(`found Deployment ${namespace}/${target.deployment}: ${found}${color}`);
+    log(describeOffset(client.clockOffset(), client.server));
 
     // Before any disruption: the pods the ALB sends traffic to must wait for their targets (exit 2 otherwise).
     const fronted = [

@@ -87,7 +87,7 @@ export async function scaleOut(run: PhaseRun, phase: PhaseName): Promise<string>
     const deadline = clock.now() + run.stepRemainingSeconds() * 1000;
     await run.poll(phase, "a new pod to serve the step", run.stepRemainingSeconds() + 1, async () => {
         if (m.scaledAt === undefined && ((await client.getDeployment(app.namespace, app.deployment))?.replicas ?? 0) > from) {
-            m.scaledAt = clock.now();
+            m.scaledAt = run.serverNow();
         }
         const first = run.sampler?.newPods(`${app.namespace}/${app.deployment}`)[0];
         if (first !== undefined) {

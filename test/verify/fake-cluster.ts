@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { V1Job } from "@kubernetes/client-node";
+import type { ClockOffset } from "../../verify/clock";
 import {
     ClusterClient,
     DeploymentPatch,
@@ -133,6 +134,8 @@ export interface FakeOptions {
     scaleDownStabilizationMs?: number;
     /** How long the scale-out step's Job pod waits for a node before it runs (Karpenter launching one); 0 by default. */
     stepPendingMs?: number;
+    /** How far the cluster's clock (API server, kubelets) is ahead of the machine verify runs on; 0 by default. */
+    serverClockAheadMs?: number;
 }
 
 /** The app's nodes are Karpenter's; the gateway runs on the system node group. */
@@ -341,7 +344,25 @@ export class FakeCluster implements ClusterClient {
         return healthy - 1 >= (d?.replicas ?? 0) - (this.options.pdbMaxUnavailable ?? 1);
     }
 
+    /** What a perfect reading of the API server's Date headers would give. */
+    clockOffset(): ClockOffset {
+        return { offsetMs: this.options.serverClockAheadMs ?? 0, uncertaintyMs: 0 };
+    }
+
+    /** A pod as the API server reports it: its timestamps on the cluster's clock. */
     private podState(p: FakePod): PodState {
+        const state = this.podStateHere(p);
+        const ahead = this.options.serverClockAheadMs ?? 0;
+        const shift = (t: number | undefined) => (t === undefined ? undefined : t + ahead);
+        return {
+            ...state,
+            createdAt: state.createdAt + ahead,
+            deletionTimestamp: shift(state.deletionTimestamp),
+            conditions: Object.fromEntries(Object.entries(state.conditions).map(([k, c]) => [k, { ...c, since: shift(c.since) }])),
+        };
+    }
+
+    private podStateHere(p: FakePod): PodState {
         const now = this.clock.now();
         const ready = p.deletedAt === undefined && now >= this.readyAt(p);
         const binding = p.owner === undefined ? undefined : this.bindingOf(p.owner);

@@ -23,8 +23,11 @@ type Route = (req: Seen) => { status: number; body: unknown } | undefined;
 describe("KubeClusterClient", () => {
     const seen: Seen[] = [];
     let routes: Route[] = [];
+    /** How far the stand-in's clock (its Date header) is ahead of the test's. */
+    let dateAheadMs = 0;
     let server: http.Server;
     let client: KubeClusterClient;
+    let kubeconfigPath = "";
 
     before(async () => {
         server = http.createServer((req, res) => {
@@ -37,6 +40,7 @@ describe("KubeClusterClient", () => {
                     status: 404,
                     body: { kind: "Status", status: "Failure", message: "not found", reason: "NotFound", code: 404 },
                 };
+                res.setHeader("Date", new Date(Date.now() + dateAheadMs).toUTCString());
                 res.writeHead(answer.status, { "content-type": typeof answer.body === "string" ? "text/plain" : "application/json" });
                 res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
             });
@@ -57,6 +61,7 @@ describe("KubeClusterClient", () => {
                 "current-context": "local",
             }),
         );
+        kubeconfigPath = kubeconfig;
         client = new KubeClusterClient(loadKubeConfig({ kubeconfig }));
     });
     after(() => server.close());
@@ -97,6 +102,25 @@ describe("KubeClusterClient", () => {
         });
         assert.equal(await client.getService("web", "nope"), undefined);
         assert.equal(await client.getHpa("web", "nope"), undefined);
+    });
+
+    it("issue 21.9: measures the API server's clock from the Date headers of its answers", async () => {
+        const fresh = new KubeClusterClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
+        assert.equal(fresh.clockOffset(), undefined, "no answer yet");
+        reset(at("GET", "/api/v1/namespaces/web/services/web", 200, { spec: { selector: { app: "web" } } }));
+        dateAheadMs = 7_000;
+        try {
+            for (let i = 0; i < 3; i++) {
+                await fresh.getService("web", "web");
+            }
+        } finally {
+            dateAheadMs = 0;
+        }
+        const offset = fresh.clockOffset();
+        assert.ok(offset !== undefined);
+        // The Date header has whole seconds: one answer pins the offset to about a second.
+        assert.ok(offset.uncertaintyMs <= 1_000, `±${offset.uncertaintyMs} ms`);
+        assert.ok(Math.abs(offset.offsetMs - 7_000) <= offset.uncertaintyMs, `${offset.offsetMs} ms`);
     });
 
     it("reads the ALB hostname from an Ingress's status; none yet, and a missing Ingress, are undefined", async () => {
