@@ -37,6 +37,7 @@ export interface IngressState {
 export type JobPhase = "pending" | "running" | "succeeded" | "failed";
 
 export interface JobState {
+    /** `running` once every pod of the Job runs (or already finished): `parallelism` of them. */
     phase: JobPhase;
     /** Why it is pending or failed, when the cluster says (e.g. ImagePullBackOff, DeadlineExceeded). */
     reason?: string;
@@ -121,6 +122,18 @@ export interface NodeClaimState {
     deleting: boolean;
 }
 
+/** One pod's CPU, as the metrics API (metrics.k8s.io/v1beta1 PodMetrics, served by metrics-server) and its spec give it. */
+export interface PodCpu {
+    pod: string;
+    /** CPU used over the window, every container summed (millicores). */
+    usageMillicores: number;
+    /** CPU requested, every container summed, native sidecars included (millicores): what the HPA divides by. */
+    requestMillicores: number;
+    /** The end of the window the use was measured over (ms, the cluster's clock), and its length. */
+    windowEnd: number;
+    windowSeconds: number;
+}
+
 /** What the Eviction API answered: done, refused for now by a PodDisruptionBudget (HTTP 429), or the pod is gone. */
 export type EvictionAnswer = "evicted" | "blocked" | "gone";
 
@@ -144,8 +157,12 @@ export interface ClusterClient {
     getConfigMapKeys(namespace: string, name: string): Promise<string[] | undefined>;
     createJob(job: V1Job): Promise<void>;
     getJob(namespace: string, name: string): Promise<JobState>;
-    /** Log of one container of the Job's pod; `tailLines` limits it to the end. */
+    /** Log of one container of the Job's (first) pod; `tailLines` limits it to the end. */
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string>;
+    /** Logs of one container of every pod of the Job (a Job of several parallel pods has one each). */
+    readJobLogs(namespace: string, name: string, container: string): Promise<string[]>;
+    /** CPU use and requests of the pods matching the labels; undefined when the cluster serves no metrics API. */
+    podCpu(namespace: string, selector: Record<string, string>): Promise<PodCpu[] | undefined>;
     /** Deletes the Job and its pod; a Job already gone is not an error. */
     deleteJob(namespace: string, name: string): Promise<void>;
     /** Pods matching the labels in a namespace, or on a node in every namespace when `nodeName` is given. */

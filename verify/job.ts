@@ -98,7 +98,10 @@ export function jobScript(): string {
 
 export interface JobOptions {
     name: string;
+    /** What each pod runs: a Job of several pods runs one Locust each, with these users each. */
     load: LoadShape;
+    /** Locust pods, running at once (`parallelism` = `completions`); 1 by default. */
+    pods?: number;
     /** Hard stop for the pod, so a Job never outlives a verify run that died. */
     activeDeadlineSeconds: number;
 }
@@ -113,6 +116,9 @@ export function locustJob(options: JobOptions): V1Job {
         spec: {
             // A retried run would restart the load mid-phase and mix two runs' statistics.
             backoffLimit: 0,
+            // One Locust process sends only so many requests a second (step-size.ts): a bigger load is more pods.
+            parallelism: options.pods ?? 1,
+            completions: options.pods ?? 1,
             activeDeadlineSeconds: options.activeDeadlineSeconds,
             ttlSecondsAfterFinished: TTL_AFTER_FINISHED_SECONDS,
             template: {
@@ -155,4 +161,14 @@ const CONSOLE_TOTAL = /^\s*Aggregated\s+(\d+)\s+(\d+)\(\d+(?:\.\d+)?%\)/gm;
 export function requestsSoFar(log: string): { requests: number; failures: number } | undefined {
     const last = [...log.matchAll(CONSOLE_TOTAL)].pop();
     return last ? { requests: Number(last[1]), failures: Number(last[2]) } : undefined;
+}
+
+// The same row's `req/s` column, after the response times: Locust's current rate, the requests of the
+// last 10 complete seconds averaged (locust 2.32.2 stats.py StatsEntry.current_rps: seconds t-12 to t-2).
+const CONSOLE_RATE = /^\s*Aggregated\s+\d+\s+\d+\(\d+(?:\.\d+)?%\)\s*\|[^|\n]*\|\s*(\d+(?:\.\d+)?)/gm;
+
+/** Locust's current requests per second, from the last console table in a log (tail); undefined before the first. */
+export function currentRate(log: string): number | undefined {
+    const last = [...log.matchAll(CONSOLE_RATE)].pop();
+    return last ? Number(last[1]) : undefined;
 }

@@ -17,10 +17,12 @@ import {
     MIRROR_ANNOTATION,
     NodeClaimState,
     NodeState,
+    PodCpu,
     PodState,
     TargetGroupBindingState,
     labelSelector,
 } from "./cluster-client";
+import { cpuMillicores, goDurationSeconds } from "./step-size";
 import { ClockOffset, ServerClock } from "./clock";
 
 // The field manager recorded for verify's changes, next to Pulumi's in managedFields.
@@ -102,6 +104,8 @@ const TOO_MANY_REQUESTS = 429;
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 /** The load balancer controller's TargetGroupBinding CRD (apis/elbv2/v1beta1, the stored version in v3.5.0). */
 const TARGET_GROUP_BINDINGS = { group: "elbv2.k8s.aws", version: "v1beta1", plural: "targetgroupbindings" };
+/** metrics-server's PodMetrics (metrics.k8s.io/v1beta1), what the HPA reads for CPU utilization. */
+const POD_METRICS = { group: "metrics.k8s.io", version: "v1beta1", plural: "pods" };
 /** Karpenter's NodeClaim CRD (karpenter.sh/v1, cluster-scoped). */
 const NODE_CLAIMS = { group: "karpenter.sh", version: "v1", plural: "nodeclaims" };
 
@@ -341,7 +345,9 @@ export class KubeClusterClient implements ClusterClient {
         if (failed) {
             return { phase: "failed", reason: failed.reason ?? failed.message };
         }
-        if ((status.ready ?? 0) > 0) {
+        // Every pod of a Job of parallel pods runs (or has already run its course): the whole load is on.
+        const pods = job.spec?.parallelism ?? 1;
+        if ((status.ready ?? 0) > 0 && (status.ready ?? 0) + (status.succeeded ?? 0) >= pods) {
             return { phase: "running" };
         }
         return { phase: "pending", reason: await this.waitingReason(namespace, name) };
@@ -352,7 +358,8 @@ export class KubeClusterClient implements ClusterClient {
         const pods = await this.call(`list pods of Job ${namespace}/${job}`, () =>
             this.core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${job}` }, PLAIN),
         );
-        const pod = pods.items[0];
+        // The first pod still waiting: with parallel pods, some may run already.
+        const pod = pods.items.find((p) => p.status?.phase !== "Running") ?? pods.items[0];
         if (pod === undefined) {
             return "no pod yet";
         }
@@ -373,6 +380,64 @@ export class KubeClusterClient implements ClusterClient {
         return this.call(`read the log of pod ${namespace}/${pod}`, () =>
             this.core.readNamespacedPodLog({ namespace, name: pod, container, tailLines }, PLAIN),
         );
+    }
+
+    async readJobLogs(namespace: string, name: string, container: string): Promise<string[]> {
+        const pods = await this.call(`list pods of Job ${namespace}/${name}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` }, PLAIN),
+        );
+        const logs: string[] = [];
+        for (const pod of pods.items.flatMap((p) => (p.metadata?.name === undefined ? [] : [p.metadata.name]))) {
+            logs.push(
+                await this.call(`read the log of pod ${namespace}/${pod}`, () =>
+                    this.core.readNamespacedPodLog({ namespace, name: pod, container }, PLAIN),
+                ),
+            );
+        }
+        return logs;
+    }
+
+    async podCpu(namespace: string, selector: Record<string, string>): Promise<PodCpu[] | undefined> {
+        const what = `read the CPU of pods ${labelSelector(selector)} in ${namespace} (metrics.k8s.io)`;
+        // Read as "not found" when no metrics API is served: nothing to measure.
+        const metrics = (await this.read(what, () =>
+            this.custom.listNamespacedCustomObject({ ...POD_METRICS, namespace, labelSelector: labelSelector(selector) }, PLAIN),
+        )) as
+            | {
+                  items?: {
+                      metadata?: { name?: string };
+                      timestamp?: string;
+                      window?: string;
+                      containers?: { usage?: { cpu?: string } }[];
+                  }[];
+              }
+            | undefined;
+        if (metrics === undefined) {
+            return undefined;
+        }
+        const pods = await this.call(`list pods ${labelSelector(selector)} in ${namespace}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: labelSelector(selector) }, PLAIN),
+        );
+        const requested = new Map(
+            pods.items.map((p) => {
+                // Native sidecars (init containers that keep running) use CPU beside the app and count alike.
+                const sidecars = (p.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
+                const cpu = [...(p.spec?.containers ?? []), ...sidecars].map((c) => cpuMillicores(c.resources?.requests?.cpu) ?? 0);
+                return [p.metadata?.name ?? "", cpu.reduce((a, b) => a + b, 0)];
+            }),
+        );
+        return (metrics.items ?? []).flatMap((m) => {
+            const pod = m.metadata?.name ?? "";
+            const windowSeconds = goDurationSeconds(m.window);
+            const windowEnd = ms(m.timestamp);
+            const requestMillicores = requested.get(pod);
+            const usage = (m.containers ?? []).map((c) => cpuMillicores(c.usage?.cpu));
+            if (windowSeconds === undefined || windowEnd === undefined || requestMillicores === undefined || usage.includes(undefined)) {
+                return [];
+            }
+            const usageMillicores = usage.reduce((a: number, b) => a + (b ?? 0), 0);
+            return [{ pod, usageMillicores, requestMillicores, windowEnd, windowSeconds }];
+        });
     }
 
     async deleteJob(namespace: string, name: string): Promise<void> {

@@ -33,10 +33,12 @@ export interface PhaseRun {
     /** Records a disruption event (and logs it). */
     event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
     /**
-     * Starts the load step: a second Locust Job with `users` for what is left of the phase now, counted
-     * from when its pod runs; resolves with that moment.
+     * Starts the load step: a second Locust Job of `users` spread over `pods` pods, for what is left of
+     * the phase now, counted from when its pods run; resolves with that moment.
      */
-    startStep(phase: PhaseName, users: number): Promise<number>;
+    startStep(phase: PhaseName, users: number, pods: number): Promise<number>;
+    /** Locust's current requests per second of the phase's own load (its log's last console table). */
+    baseLoadRate(): Promise<number | undefined>;
     /** Marks the current phase as having proved nothing, with the reason the verdict gives. */
     unproven(reason: string): void;
     /** Seconds of load left in the current phase. */

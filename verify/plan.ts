@@ -7,6 +7,7 @@ import type { ClusterClient } from "./cluster-client";
 import type { LoadShape } from "./job";
 import type { PhaseName } from "./phases";
 import type { PhaseResult, Verdict } from "./verdict";
+import type { StepLimits } from "./step-size";
 
 /** Bad input found before anything was changed: unknown stack, app not deployed, no locustfile. */
 export class InputError extends Error {}
@@ -55,8 +56,10 @@ export interface Plan {
     durationSeconds: number;
     scaleInTo?: number;
     phases: PhaseName[];
-    /** Users during the scale-out phase's load step. */
-    stepUsers: number;
+    /** Users during the scale-out phase's load step (--step-users); undefined: sized from the app's measured CPU cost (step-size.ts). */
+    stepUsers?: number;
+    /** The HPA's CPU target and the Locust pods the stack leaves for the step; undefined without an HPA. */
+    stepLimits?: StepLimits;
     /** node-drain deletes the node's NodeClaim instead of cordoning and evicting (Karpenter stacks). */
     nodeReplace: boolean;
     /** The ingress gateway the ALB sends the load to; undefined without Istio. */

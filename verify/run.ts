@@ -5,9 +5,20 @@
 import { COLOR_LABEL } from "../components/app/labels";
 import { Sampler, TargetHealthSource, Watched, formatCalibration } from "./calibration";
 import { JobState, beforeAnyChange } from "./cluster-client";
-import { FAILURES_FILE, HISTORY_FILE, JOB_NAMESPACE, LOCUST_CONTAINER, STATS_FILE, extractFile, locustJob, requestsSoFar } from "./job";
+import {
+    FAILURES_FILE,
+    HISTORY_FILE,
+    JOB_NAMESPACE,
+    LOCUST_CONTAINER,
+    STATS_FILE,
+    currentRate,
+    extractFile,
+    locustJob,
+    requestsSoFar,
+} from "./job";
 import { DisruptionOutcome, LoadResult, PhaseName, PhaseResult, count, formatRatio, formatTable, totals, verdict } from "./verdict";
-import { parseFailuresCsv, parseHistoryCsv, parseStatsCsv } from "./stats";
+import { mergeFailures, mergeHistory, mergeStats, parseFailuresCsv, parseHistoryCsv, parseStatsCsv } from "./stats";
+import { usersPerPod } from "./step-size";
 import {
     InterruptedError,
     JOB_END_GRACE_S,
@@ -171,8 +182,8 @@ class Run implements PhaseRun {
         });
     }
 
-    /** Creates a Locust Job of `users` for `seconds` and waits until it runs. */
-    private async startJob(phase: PhaseName, name: string, users: number, seconds: number): Promise<void> {
+    /** Creates a Locust Job of `pods` pods of `users` each for `seconds` and waits until every pod runs. */
+    private async startJob(phase: PhaseName, name: string, users: number, seconds: number, pods = 1): Promise<void> {
         const { client, log } = this.deps;
         const jobRef = `${JOB_NAMESPACE}/${name}`;
         this.guard();
@@ -183,10 +194,12 @@ class Run implements PhaseRun {
             locustJob({
                 name,
                 load: { ...this.plan.load, users, seconds },
+                pods,
                 activeDeadlineSeconds: seconds + JOB_START_TIMEOUT_S + JOB_END_GRACE_S,
             }),
         );
-        log(`${phase}: Locust Job ${jobRef}: ${users} users against ${this.plan.load.host} for ${seconds} s`);
+        const who = pods === 1 ? `${users} users` : `${pods} pods × ${users} users`;
+        log(`${phase}: Locust Job ${jobRef}: ${who} against ${this.plan.load.host} for ${seconds} s`);
         await this.poll(phase, `Locust Job ${jobRef} to start`, JOB_START_TIMEOUT_S, async () => {
             const job = await client.getJob(JOB_NAMESPACE, name);
             if (job.phase === "failed") {
@@ -196,18 +209,19 @@ class Run implements PhaseRun {
         });
     }
 
-    async startStep(phase: PhaseName, users: number): Promise<number> {
+    async startStep(phase: PhaseName, users: number, pods: number): Promise<number> {
         const name = `verify-step-${this.deps.runId}`;
-        this.stepJob = { name, users };
+        const perPod = usersPerPod(users, pods);
+        this.stepJob = { name, users: perPod * pods };
         // The rest of the phase, as planned now. Locust counts it from when it starts, which is when the
         // pod runs: minutes later when Karpenter has to launch a node for it first.
         const seconds = Math.max(1, this.remainingSeconds());
-        await this.startJob(phase, name, users, seconds);
+        await this.startJob(phase, name, perPod, seconds, pods);
         this.stepJob.endsAt = this.deps.clock.now() + seconds * 1000;
         return this.serverNow();
     }
 
-    /** Waits for the Job to end and reads its statistics from its log. */
+    /** Waits for the Job to end and reads its statistics from the logs of its pods (one Locust each), as one. */
     private async finishJob(phase: PhaseName, name: string, users: number, timeoutSeconds: number): Promise<LoadResult> {
         const { client } = this.deps;
         const jobRef = `${JOB_NAMESPACE}/${name}`;
@@ -215,23 +229,38 @@ class Run implements PhaseRun {
             const job = await client.getJob(JOB_NAMESPACE, name);
             return job.phase === "succeeded" || job.phase === "failed" ? { done: job } : { status: "load running" };
         });
-        const jobLog = await client.readJobLog(JOB_NAMESPACE, name, LOCUST_CONTAINER);
-        const statsText = extractFile(jobLog, STATS_FILE);
-        if (end.phase === "failed" || statsText === undefined || statsText.trim() === "") {
-            const lastLine = jobLog.trimEnd().split("\n").pop() ?? "";
-            const why = end.phase === "failed" ? `failed (${end.reason ?? "no reason given"})` : "printed no statistics";
-            throw new Error(`${phase}: Locust Job ${jobRef} ${why}; last log line: ${lastLine.trim() || "(empty)"}`);
-        }
-        const failuresText = extractFile(jobLog, FAILURES_FILE) ?? "";
-        const historyText = extractFile(jobLog, HISTORY_FILE) ?? "";
+        const logs = await client.readJobLogs(JOB_NAMESPACE, name, LOCUST_CONTAINER);
+        const each = (logs.length === 0 ? [""] : logs).map((jobLog) => {
+            const statsText = extractFile(jobLog, STATS_FILE);
+            if (end.phase === "failed" || statsText === undefined || statsText.trim() === "") {
+                const lastLine = jobLog.trimEnd().split("\n").pop() ?? "";
+                const why = end.phase === "failed" ? `failed (${end.reason ?? "no reason given"})` : "printed no statistics";
+                throw new Error(`${phase}: Locust Job ${jobRef} ${why}; last log line: ${lastLine.trim() || "(empty)"}`);
+            }
+            const failuresText = extractFile(jobLog, FAILURES_FILE) ?? "";
+            const historyText = extractFile(jobLog, HISTORY_FILE) ?? "";
+            return {
+                stats: parseStatsCsv(statsText),
+                // The last console table in the log is the summary Locust prints as it shuts down.
+                finalTotals: requestsSoFar(jobLog),
+                failures: failuresText.trim() === "" ? [] : parseFailuresCsv(failuresText),
+                history: historyText.trim() === "" ? [] : parseHistoryCsv(historyText),
+            };
+        });
+        const finals = each.map((e) => e.finalTotals);
         return {
             users,
-            stats: parseStatsCsv(statsText),
-            // The last console table in the log is the summary Locust prints as it shuts down.
-            finalTotals: requestsSoFar(jobLog),
-            failures: failuresText.trim() === "" ? [] : parseFailuresCsv(failuresText),
-            history: historyText.trim() === "" ? [] : parseHistoryCsv(historyText),
+            stats: mergeStats(each.map((e) => e.stats)),
+            finalTotals: finals.every((f) => f !== undefined)
+                ? { requests: finals.reduce((n, f) => n + f.requests, 0), failures: finals.reduce((n, f) => n + f.failures, 0) }
+                : undefined,
+            failures: mergeFailures(each.map((e) => e.failures)),
+            history: mergeHistory(each.map((e) => e.history)),
         };
+    }
+
+    async baseLoadRate(): Promise<number | undefined> {
+        return currentRate(await this.deps.client.readJobLog(JOB_NAMESPACE, this.job, LOCUST_CONTAINER, 40));
     }
 
     /** Whether some load of the phase still runs: its own Job, or the load step (which may have started late). */

@@ -19,6 +19,7 @@ import {
     JobState,
     NodeClaimState,
     NodeState,
+    PodCpu,
     PodState,
     ServiceState,
     TargetGroupBindingState,
@@ -36,6 +37,7 @@ import {
 import { PhaseName } from "../../verify/verdict";
 import { Clock, InterruptedError } from "../../verify/run";
 import { TARGET_HEALTH_GATE_PREFIX } from "../../verify/preflight";
+import { LOCUST_PROCESS_RPS } from "../../verify/step-size";
 import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, NODE_POOL_LABEL } from "../../components/addons/names";
 
 export const FIXTURES = path.join(__dirname, "fixtures", "locust");
@@ -136,7 +138,23 @@ export interface FakeOptions {
     stepPendingMs?: number;
     /** How far the cluster's clock (API server, kubelets) is ahead of the machine verify runs on; 0 by default. */
     serverClockAheadMs?: number;
+    /**
+     * CPU the app spends per request a second (millicores per req/s), spread over its pods; 0.2 by
+     * default: the default app's 4 pods × 250 m at 60 % then take 3,000 req/s, far beyond one Locust process.
+     */
+    cpuPerRequestMillicores?: number;
+    /** The HPA's target CPU utilization (percent); 60, the app's default (components/app/defaults.ts). */
+    targetCpuUtilization?: number;
+    /** The cluster serves no metrics API (no metrics-server). */
+    noMetrics?: boolean;
 }
+
+/** Requests a second one user of the locustfile sends: the baseline fixture's 5,871 requests by 50 users in 60 s. */
+export const USER_RPS = 2;
+/** The app's pods' CPU requests (components/app/defaults.ts: 250 m; no sidecar in the fake). */
+export const POD_CPU_REQUEST_MILLICORES = 250;
+/** metrics-server's resolution (chart 3.13.1 `--metric-resolution=15s`): the window of each PodMetrics. */
+export const METRICS_WINDOW_MS = 15_000;
 
 /** The app's nodes are Karpenter's; the gateway runs on the system node group. */
 const APP_NODES = ["node-a", "node-b", "node-c"];
@@ -157,7 +175,10 @@ export class FakeCluster implements ClusterClient {
     /** The app's own Ingress and the Istio entrypoint, each with its ALB's hostname. */
     readonly ingresses = new Map<string, IngressState>();
     /** Locust Jobs: created, and running from `startAt` (its pod scheduled and started) for `seconds`. */
-    readonly jobs = new Map<string, { created: number; startAt: number; seconds: number; phase: PhaseName; deleted: boolean }>();
+    readonly jobs = new Map<
+        string,
+        { created: number; startAt: number; seconds: number; phase: PhaseName; deleted: boolean; users: number; pods: number }
+    >();
     readonly pods: FakePod[] = [];
     readonly nodes = new Map<string, NodeState>();
     readonly nodeClaims = new Map<string, NodeClaimState & { deletedAt?: number }>();
@@ -429,14 +450,19 @@ export class FakeCluster implements ClusterClient {
         return this.calls.filter((c) => /^(patch|create|delete|evict|set)/.test(c.method));
     }
 
-    /** Whether the scale-out step's load is on the app now: its Job running, for long enough that the HPA has seen it. */
+    /**
+     * Whether the scale-out step's load is on the app now, for long enough that the HPA has seen it, and
+     * heavy enough: the app's utilization past the HPA's target and its 10 % tolerance.
+     */
     private stepLoadOn(now: number): boolean {
         const step = [...this.jobs.entries()].find(([name]) => name.startsWith("verify-step-"))?.[1];
+        const seen = now - (this.options.scaleOutAfterMs ?? 30_000);
         return (
             step !== undefined &&
             !step.deleted &&
-            now >= step.startAt + (this.options.scaleOutAfterMs ?? 30_000) &&
-            now < step.startAt + step.seconds * 1000
+            seen >= step.startAt &&
+            now < step.startAt + step.seconds * 1000 &&
+            this.utilizationAt(seen) > (this.options.targetCpuUtilization ?? 60) * 1.1
         );
     }
 
@@ -581,8 +607,18 @@ export class FakeCluster implements ClusterClient {
         const args = job.spec?.template.spec?.containers[0].command ?? [];
         const seconds = Number(/^(\d+)s$/.exec(args[args.indexOf("-t") + 1])?.[1]);
         const phase = /^verify-(.+)-[^-]+$/.exec(name)?.[1] as PhaseName;
+        const users = Number(args[args.indexOf("-u") + 1]);
+        const pods = job.spec?.parallelism ?? 1;
         const pending = name.startsWith("verify-step-") ? (this.options.stepPendingMs ?? 0) : 0;
-        this.jobs.set(name, { created: this.clock.now(), startAt: this.clock.now() + pending, seconds, phase, deleted: false });
+        this.jobs.set(name, {
+            created: this.clock.now(),
+            startAt: this.clock.now() + pending,
+            seconds,
+            phase,
+            deleted: false,
+            users,
+            pods,
+        });
         this.createdJobs.push(job);
         const lost = this.answerLost("createJob", [name]);
         return lost === undefined ? Promise.resolve() : Promise.reject(lost);
@@ -603,8 +639,60 @@ export class FakeCluster implements ClusterClient {
 
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string> {
         this.record("readJobLog", namespace, name, container, tailLines);
-        const phase = this.jobs.get(name)?.phase ?? "baseline";
-        return Promise.resolve(this.options.logs?.[phase] ?? jobLog(fixture("baseline_stats.csv")));
+        const job = this.jobs.get(name);
+        const given = this.options.logs?.[job?.phase ?? "baseline"];
+        if (given === undefined && tailLines !== undefined && job !== undefined) {
+            // While it runs, the tail of a Locust log is its console table, the current rate in its req/s column.
+            const rate = this.jobRate(job, this.clock.now()) / job.pods;
+            return Promise.resolve(
+                `Type     Name  # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n` +
+                    `         Aggregated     ${Math.round(rate * 10)}     0(0.00%) |      5       1     121      4 |   ${rate.toFixed(2)}        0.00\n`,
+            );
+        }
+        return Promise.resolve(given ?? jobLog(fixture("baseline_stats.csv")));
+    }
+
+    readJobLogs(namespace: string, name: string, container: string): Promise<string[]> {
+        this.record("readJobLogs", namespace, name, container);
+        const job = this.jobs.get(name);
+        const log = this.options.logs?.[job?.phase ?? "baseline"] ?? jobLog(fixture("baseline_stats.csv"));
+        return Promise.resolve(Array.from({ length: job?.pods ?? 1 }, () => log));
+    }
+
+    /** Requests a second a Job sends at `at`: each pod its users' rate, up to what one Locust process can send. */
+    private jobRate(job: { startAt: number; seconds: number; deleted: boolean; users: number; pods: number }, at: number): number {
+        const on = !job.deleted && at >= job.startAt && at < job.startAt + job.seconds * 1000;
+        return on ? job.pods * Math.min(job.users * USER_RPS, LOCUST_PROCESS_RPS) : 0;
+    }
+
+    /** The app's CPU utilization (percent of its pods' requests) under every Job's load at `at`. */
+    utilizationAt(at: number): number {
+        const rate = [...this.jobs.values()].reduce((n, j) => n + this.jobRate(j, at), 0);
+        const app = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
+        const requests = (app?.replicas ?? 1) * POD_CPU_REQUEST_MILLICORES;
+        return (100 * rate * (this.options.cpuPerRequestMillicores ?? 0.2)) / requests;
+    }
+
+    podCpu(namespace: string, selector: Record<string, string>): Promise<PodCpu[] | undefined> {
+        this.record("podCpu", namespace, selector);
+        if (this.options.noMetrics) {
+            return Promise.resolve(undefined);
+        }
+        // metrics-server's latest sample: the last full window, its use averaged over it.
+        const end = Math.floor(this.clock.now() / METRICS_WINDOW_MS) * METRICS_WINDOW_MS;
+        const pods = this.pods.filter(
+            (p) => p.namespace === namespace && p.deletedAt === undefined && Object.entries(selector).every(([k, v]) => p.labels[k] === v),
+        );
+        const share = (this.utilizationAt(end - METRICS_WINDOW_MS / 2) / 100) * POD_CPU_REQUEST_MILLICORES;
+        return Promise.resolve(
+            pods.map((p) => ({
+                pod: p.name,
+                usageMillicores: share,
+                requestMillicores: POD_CPU_REQUEST_MILLICORES,
+                windowEnd: end + (this.options.serverClockAheadMs ?? 0),
+                windowSeconds: METRICS_WINDOW_MS / 1000,
+            })),
+        );
     }
 
     deleteJob(namespace: string, name: string): Promise<void> {

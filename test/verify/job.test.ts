@@ -54,6 +54,12 @@ describe("the Locust Job", () => {
         assert.deepEqual(container?.command?.slice(-args.length), args);
     });
 
+    it("issue 21.8: a bigger load is several pods of one Locust process each, all at once", () => {
+        const step = locustJob({ name: "verify-step-t1", load: LOAD, pods: 6, activeDeadlineSeconds: 720 });
+        assert.deepEqual([step.spec?.parallelism, step.spec?.completions], [6, 6]);
+        assert.deepEqual([job.spec?.parallelism, job.spec?.completions], [1, 1]);
+    });
+
     it("issue 21.7: its pod carries karpenter.sh/do-not-disrupt, so Karpenter does not consolidate the node under the load", () => {
         assert.deepEqual(job.spec?.template.metadata?.annotations, { "karpenter.sh/do-not-disrupt": "true" });
         assert.deepEqual(DO_NOT_DISRUPT, { "karpenter.sh/do-not-disrupt": "true" });

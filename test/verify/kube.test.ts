@@ -123,6 +123,69 @@ describe("KubeClusterClient", () => {
         assert.ok(Math.abs(offset.offsetMs - 7_000) <= offset.uncertaintyMs, `${offset.offsetMs} ms`);
     });
 
+    it("issue 21.8: reads the app's CPU from the metrics API and its pods' requests, native sidecars included; no metrics API is undefined", async () => {
+        reset(
+            at("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/web/pods?labelSelector=app.kubernetes.io%2Fname%3Dweb", 200, {
+                kind: "PodMetricsList",
+                items: [
+                    {
+                        metadata: { name: "web-1" },
+                        timestamp: "2026-12-01T10:00:15Z",
+                        window: "15.02s",
+                        containers: [
+                            { name: "web", usage: { cpu: "12345678n", memory: "10Mi" } },
+                            { name: "istio-proxy", usage: { cpu: "3m", memory: "40Mi" } },
+                        ],
+                    },
+                ],
+            }),
+            at("GET", "/api/v1/namespaces/web/pods?labelSelector=app.kubernetes.io%2Fname%3Dweb", 200, {
+                items: [
+                    {
+                        metadata: { name: "web-1" },
+                        spec: {
+                            containers: [{ name: "web", resources: { requests: { cpu: "250m" } } }],
+                            initContainers: [
+                                { name: "istio-init", resources: { requests: { cpu: "10m" } } },
+                                { name: "istio-proxy", restartPolicy: "Always", resources: { requests: { cpu: "100m" } } },
+                            ],
+                        },
+                    },
+                ],
+            }),
+        );
+        assert.deepEqual(await client.podCpu("web", { "app.kubernetes.io/name": "web" }), [
+            {
+                pod: "web-1",
+                usageMillicores: 12.345678 + 3,
+                requestMillicores: 350,
+                windowEnd: Date.parse("2026-12-01T10:00:15Z"),
+                windowSeconds: 15.02,
+            },
+        ]);
+        reset();
+        assert.equal(await client.podCpu("web", { "app.kubernetes.io/name": "web" }), undefined);
+    });
+
+    it("issue 21.8: a Job of parallel pods runs once every pod does; its statistics are the logs of all of them", async () => {
+        const job = (status: unknown) =>
+            at("GET", "/apis/batch/v1/namespaces/locust/jobs/j", 200, { metadata: { name: "j" }, spec: { parallelism: 3 }, status });
+        const pods = at("GET", "/api/v1/namespaces/locust/pods?", 200, {
+            items: ["j-a", "j-b", "j-c"].map((name, i) => ({ metadata: { name }, status: { phase: i < 2 ? "Running" : "Pending" } })),
+        });
+        reset(job({ ready: 2, active: 3 }), pods);
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "pending", reason: "Pending" });
+        reset(job({ ready: 3, active: 3 }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "running" });
+        reset(job({ ready: 2, active: 2, succeeded: 1 }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "running" }, "one pod done already, the others still loading");
+        reset(
+            pods,
+            ...["j-a", "j-b", "j-c"].map((name) => at("GET", `/api/v1/namespaces/locust/pods/${name}/log`, 200, `log of ${name}\n`)),
+        );
+        assert.deepEqual(await client.readJobLogs("locust", "j", "locust"), ["log of j-a\n", "log of j-b\n", "log of j-c\n"]);
+    });
+
     it("reads the ALB hostname from an Ingress's status; none yet, and a missing Ingress, are undefined", async () => {
         const path = "/apis/networking.k8s.io/v1/namespaces/istio-ingress/ingresses/platform-entrypoint";
         const hostname = "k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com";

@@ -44,7 +44,8 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
         baselineSeconds: 60,
         durationSeconds: 300,
         phases: ["baseline", "rollout-restart", "scale-in"],
-        stepUsers: 200,
+        // The dev stack's: a 60 % target, maxWorkers 10 less the chart's worker and the base Job (stacks/models.ts).
+        stepLimits: { targetCpuUtilization: 60, maxPods: 8 },
         nodeReplace: false,
         models: MODELS,
         ...overrides,
