@@ -3,6 +3,7 @@
 // fake never has to build full Kubernetes objects.
 import type { V1Job } from "@kubernetes/client-node";
 import type { ClockOffset } from "./clock";
+import type { ManagedFieldsEntry } from "./ownership";
 
 export interface DeploymentState {
     /** spec.replicas: what the Deployment (or its HPA) asks for. */
@@ -134,6 +135,23 @@ export interface PodCpu {
     windowSeconds: number;
 }
 
+/** The field manager verify's changes are recorded under, next to Pulumi's in managedFields. */
+export const VERIFY_FIELD_MANAGER = "npm-run-verify";
+
+/** An object whose fields verify changes, and so whose field ownership it gives back (ownership.ts). */
+export interface ObjectRef {
+    kind: "HorizontalPodAutoscaler" | "Deployment" | "Service";
+    namespace: string;
+    name: string;
+}
+
+/** An object as read for its field ownership: its JSON, its managedFields and the resourceVersion they go with. */
+export interface OwnedObject {
+    resourceVersion: string;
+    managedFields: ManagedFieldsEntry[];
+    object: unknown;
+}
+
 /** What the Eviction API answered: done, refused for now by a PodDisruptionBudget (HTTP 429), or the pod is gone. */
 export type EvictionAnswer = "evicted" | "blocked" | "gone";
 
@@ -174,6 +192,13 @@ export interface ClusterClient {
     setUnschedulable(name: string, unschedulable: boolean): Promise<void>;
     /** Asks the Eviction API (policy/v1) to evict the pod; PodDisruptionBudgets decide. */
     evictPod(namespace: string, name: string): Promise<EvictionAnswer>;
+    /** The object with its managedFields; undefined when it does not exist (or the client tracks no field ownership). */
+    readOwnership(ref: ObjectRef): Promise<OwnedObject | undefined>;
+    /**
+     * Replaces the object's managedFields with a patch that changes no value; false when the object is
+     * no longer at `resourceVersion` (HTTP 409), so nobody else's ownership change is overwritten.
+     */
+    writeManagedFields(ref: ObjectRef, managedFields: ManagedFieldsEntry[], resourceVersion: string): Promise<boolean>;
     listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]>;
     listNodeClaims(): Promise<NodeClaimState[]>;
     /** Deletes the NodeClaim: Karpenter drains its node and terminates the instance. */

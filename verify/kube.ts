@@ -17,16 +17,20 @@ import {
     MIRROR_ANNOTATION,
     NodeClaimState,
     NodeState,
+    ObjectRef,
+    OwnedObject,
     PodCpu,
     PodState,
     TargetGroupBindingState,
+    VERIFY_FIELD_MANAGER,
     labelSelector,
 } from "./cluster-client";
+import type { ManagedFieldsEntry } from "./ownership";
 import { cpuMillicores, goDurationSeconds } from "./step-size";
 import { ClockOffset, ServerClock } from "./clock";
 
 // The field manager recorded for verify's changes, next to Pulumi's in managedFields.
-const FIELD_MANAGER = "npm-run-verify";
+const FIELD_MANAGER = VERIFY_FIELD_MANAGER;
 const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 // Set by the Job controller on its pods (Kubernetes 1.27+).
 const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
@@ -96,6 +100,8 @@ function statusMessage(body: unknown): string | undefined {
 }
 
 const NOT_FOUND = 404;
+/** The API server's answer to a write whose resourceVersion precondition no longer holds. */
+const CONFLICT = 409;
 const DENIED = [401, 403];
 // The Eviction API's answer when a PodDisruptionBudget forbids the eviction for now (policy/v1: 429
 // "Cannot evict pod as it would violate the pod's disruption budget.").
@@ -505,6 +511,53 @@ export class KubeClusterClient implements ClusterClient {
             }
             if (err instanceof ApiError && err.code === NOT_FOUND) {
                 return "gone";
+            }
+            throw err;
+        }
+    }
+
+    async readOwnership(ref: ObjectRef): Promise<OwnedObject | undefined> {
+        const { namespace, name } = ref;
+        const what = `read ${ref.kind} ${namespace}/${name}`;
+        const object =
+            ref.kind === "HorizontalPodAutoscaler"
+                ? await this.read(what, () => this.autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace, name }, PLAIN))
+                : ref.kind === "Deployment"
+                  ? await this.read(what, () => this.apps.readNamespacedDeployment({ namespace, name }, PLAIN))
+                  : await this.read(what, () => this.core.readNamespacedService({ namespace, name }, PLAIN));
+        if (object === undefined) {
+            return undefined;
+        }
+        const managedFields: ManagedFieldsEntry[] = (object.metadata?.managedFields ?? []).map((e) => ({
+            manager: e.manager,
+            operation: e.operation,
+            apiVersion: e.apiVersion,
+            // Read as a Date by the client; written back as the RFC 3339 time the API server keeps.
+            time: e.time === undefined ? undefined : new Date(e.time).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            fieldsType: e.fieldsType,
+            fieldsV1: e.fieldsV1 as Record<string, unknown> | undefined,
+            subresource: e.subresource,
+        }));
+        return { resourceVersion: object.metadata?.resourceVersion ?? "", managedFields, object };
+    }
+
+    async writeManagedFields(ref: ObjectRef, managedFields: ManagedFieldsEntry[], resourceVersion: string): Promise<boolean> {
+        const { namespace, name } = ref;
+        // A merge patch replaces the list whole; the resourceVersion makes it fail (409) if anything changed since the read.
+        const body = { metadata: { managedFields, resourceVersion } };
+        const request = { namespace, name, body, fieldManager: FIELD_MANAGER };
+        try {
+            await this.call<unknown>(`give back field ownership on ${ref.kind} ${namespace}/${name}`, () =>
+                ref.kind === "HorizontalPodAutoscaler"
+                    ? this.autoscaling.patchNamespacedHorizontalPodAutoscaler(request, MERGE_PATCH)
+                    : ref.kind === "Deployment"
+                      ? this.apps.patchNamespacedDeployment(request, MERGE_PATCH)
+                      : this.core.patchNamespacedService(request, MERGE_PATCH),
+            );
+            return true;
+        } catch (err) {
+            if (err instanceof ApiError && err.code === CONFLICT) {
+                return false;
             }
             throw err;
         }

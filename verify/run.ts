@@ -443,6 +443,8 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
 
     const elb = watched.some((w) => w.binding?.targetGroupArn !== undefined) ? await deps.targetHealth?.() : undefined;
     const restorer = new Restorer(client, plan.app.name, target, log);
+    // Who owns what verify may change, read before it changes anything: given back once restored.
+    await beforeAnyChange(client.server, () => restorer.snapshot());
     const run = new Run(plan, target, deps, restorer, watched, elb);
     const results: PhaseResult[] = [];
     let error: string | undefined;

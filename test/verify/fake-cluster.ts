@@ -19,6 +19,8 @@ import {
     JobState,
     NodeClaimState,
     NodeState,
+    ObjectRef,
+    OwnedObject,
     PodCpu,
     PodState,
     ServiceState,
@@ -774,6 +776,17 @@ export class FakeCluster implements ClusterClient {
         }
         this.evictions.push({ pod: name, answer, at: now });
         return Promise.resolve(answer);
+    }
+
+    /** The fake tracks no field ownership (the stand-in API server of ownership.test.ts does). */
+    readOwnership(ref: ObjectRef): Promise<OwnedObject | undefined> {
+        this.record("readOwnership", ref);
+        return Promise.resolve(undefined);
+    }
+
+    writeManagedFields(ref: ObjectRef): Promise<boolean> {
+        this.record("writeManagedFields", ref);
+        return Promise.resolve(true);
     }
 
     listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]> {
