@@ -141,7 +141,8 @@ export const SAMPLE_MS = 1_000;
 export const PROGRESS_MS = 15_000;
 // Pulling the Locust image onto a fresh node, plus the Istio sidecar, takes a minute or two.
 export const JOB_START_TIMEOUT_S = 300;
-// After its run time Locust stops users, writes its CSV files and exits; the Job then completes.
+// After its run time Locust lets requests in flight finish (--stop-timeout, job.ts), writes its CSV
+// files and exits; the Job then completes.
 export const JOB_END_GRACE_S = 120;
 // A rollout gives up after progressDeadlineSeconds (600 s by default); old pods then still need their grace period.
 export const SETTLE_TIMEOUT_S = 900;
