@@ -3,6 +3,7 @@ import * as assert from "node:assert/strict";
 import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
 import { InputError, Plan, exitCode, summarize } from "../../verify/run";
 import { totals } from "../../verify/verdict";
+import { htmlReport } from "../../verify/report";
 import { FakeCluster, FakeOptions, fixture, jobLog } from "./fake-cluster";
 import { HPA, allJobsDeleted, appState, harness, plan } from "./run-harness";
 
@@ -345,6 +346,8 @@ describe("issue 21.9: what a run leaves behind", () => {
         assert.equal(scaleIn.disruption?.failed, "connection reset by peer");
         assert.ok(outcome.verdict.problems.includes("scale-in: the disruption failed, so it proved nothing: connection reset by peer"));
         assert.match(summarize(outcome).join("\n"), /^scale-in +[\d,]+ +0 .*failed: connection reset by peer$/m);
+        const html = htmlReport({ stack: "dev", host: "http://x", plan: plan(), outcome });
+        assert.match(html, /requests, 0 failed \(0\.000%\); failed: connection reset by peer<\/p>/);
         // Restored at once, under the load, not only once the load ended.
         const restoredAt = h.cluster.calls.findIndex((c) => c.method === "patchHpa" && (c.args[2] as typeof HPA).maxReplicas === 12);
         const logRead = h.cluster.calls.findIndex((c) => c.method === "readJobLogs" && c.args[1] === "verify-scale-in-t1");
