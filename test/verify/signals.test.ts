@@ -18,7 +18,7 @@ describe("issue 21.9: SIGHUP stops a run like Ctrl-C", () => {
             const stops = listenForStops((code) => void exits.push(code));
             // Delivered to the CLI's listener only: the test runner may listen too.
             const [listener] = process.listeners(signal).filter((l) => !others.includes(l));
-            const deliver = () => (listener)(signal);
+            const deliver = () => listener(signal);
             const saved = console.error;
             console.error = () => undefined;
             try {
@@ -82,7 +82,7 @@ describe("issue 21.9: SIGHUP stops a run like Ctrl-C", () => {
             // The terminal going away, delivered to the CLI's own listener (the test runner may listen too).
             const mine = process.listeners("SIGHUP").filter((l) => !others.includes(l));
             assert.equal(mine.length, 1, "the CLI listens for SIGHUP while it works");
-            (mine[0])("SIGHUP");
+            mine[0]("SIGHUP");
             // Bounded only so that a CLI deaf to SIGHUP fails here instead of hanging the suite.
             let guard: NodeJS.Timeout | undefined;
             await Promise.race([exited, new Promise((resolve) => (guard = setTimeout(resolve, 5_000)))]);

@@ -134,7 +134,7 @@ function encode(entries: Entry[]): ManagedFieldsEntry[] {
 
 /** Sets the value at `path` (creating maps), or deletes it when `value` is undefined. */
 function put(object: Json, path: string[], value: unknown): void {
-    const parent = path.slice(0, -1).reduce<Json>((node, k) => (isObject(node[k]) ? (node[k]) : (node[k] = {})), object);
+    const parent = path.slice(0, -1).reduce<Json>((node, k) => (isObject(node[k]) ? node[k] : (node[k] = {})), object);
     if (value === undefined) {
         delete parent[path[path.length - 1]];
     } else {
