@@ -3,7 +3,7 @@
 // (rules/spike.ts through stacks/models.ts). The model sums worst cases; the phase says whether the
 // measurement is within ±20 % of it, and otherwise which term was off.
 import type { SpikeStep } from "../rules/spike";
-import type { PodCpu } from "./cluster-client";
+import { ApiError, PodCpu } from "./cluster-client";
 import type { PhaseRun } from "./phase-run";
 import type { ScaleOutMeasure } from "./plan";
 import { BaseLoad, LOCUST_PROCESS_RPS, sizeStep, usersPerPod, utilizationOf } from "./step-size";
@@ -147,12 +147,23 @@ async function sizeTheStep(run: PhaseRun, phase: PhaseName): Promise<{ users: nu
     // The warm-up is over: from here the base load is steady, and a CPU sample must cover only that.
     const steadyAt = run.serverNow();
     const deadline = clock.now() + METRICS_WAIT_S * 1000;
-    const sample = await run.poll<PodCpu[] | "none" | "stale">(
+    let refused = "";
+    const sample = await run.poll<PodCpu[] | "none" | "stale" | "refused">(
         phase,
         "a CPU sample of the steady base load",
         METRICS_WAIT_S + 1,
         async () => {
-            const cpu = await client.podCpu(app.namespace, app.selector);
+            let cpu: PodCpu[] | undefined;
+            try {
+                cpu = await client.podCpu(app.namespace, app.selector);
+            } catch (err) {
+                // An API error answer (metrics-server registered but down: 503) is the metrics API's, not the run's.
+                if (!(err instanceof ApiError)) {
+                    throw err;
+                }
+                refused = err.message.split("\n")[0];
+                return { done: "refused" };
+            }
             if (cpu === undefined) {
                 return { done: "none" };
             }
@@ -164,6 +175,9 @@ async function sizeTheStep(run: PhaseRun, phase: PhaseName): Promise<{ users: nu
     );
     if (sample === "none") {
         return { cannot: "the cluster serves no metrics API (metrics.k8s.io), so neither verify nor the HPA can see the app's CPU" };
+    }
+    if (sample === "refused") {
+        return { cannot: `the metrics API (metrics.k8s.io) could not be read (${refused}), so the app's CPU is unknown` };
     }
     if (sample === "stale") {
         return { cannot: `the metrics API gave no CPU sample of the app's pods covering only the base load within ${METRICS_WAIT_S} s` };

@@ -2,6 +2,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import type { ScaleOutMeasure } from "../../verify/plan";
 import { exitCode, summarize } from "../../verify/run";
+import { ApiError } from "../../verify/cluster-client";
 import { judgeSpike } from "../../verify/scale-out";
 import { LOCUST_PROCESS_RPS, cpuMillicores, goDurationSeconds, sizeStep } from "../../verify/step-size";
 import { totals } from "../../verify/verdict";
@@ -250,5 +251,17 @@ describe("issue 21.8: a step the HPA cannot miss, or a word before starting that
         assert.equal(exitCode(outcome), 1);
         assert.ok(!h.cluster.jobs.has("verify-step-t1"));
         assert.match(outcome.verdict.problems[0], /the cluster serves no metrics API \(metrics\.k8s\.io\)/);
+        // Registered but not answering (metrics-server down): the same, with the API's answer.
+        const down = harness({ hpa: HPA });
+        down.cluster.failWith = (method) =>
+            method === "podCpu"
+                ? new ApiError(503, "read the CPU of pods: HTTP 503: the server is currently unable to handle the request")
+                : undefined;
+        const refused = await down.run(SCALE_OUT);
+        assert.equal(exitCode(refused), 1);
+        assert.match(
+            refused.verdict.problems[0],
+            /the metrics API \(metrics\.k8s\.io\) could not be read \(read the CPU of pods: HTTP 503/,
+        );
     });
 });
