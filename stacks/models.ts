@@ -3,6 +3,7 @@
 // from the resources it synthesized; test/stacks/models.test.ts holds the two equal for every stack.
 import { PLAIN_DEFAULTS, SpikeStep, spikeToServing } from "../rules/spike";
 import { DEREGISTRATION_PROPAGATION_SECONDS, requiredPreStopSeconds } from "../rules/timing";
+import { LOCUST } from "../components/footprints";
 import { firstScaleOutNeed } from "./capacity";
 import type { Settings } from "./settings";
 
@@ -54,5 +55,23 @@ export function stackModels(settings: Settings): StackModels {
             detectionSeconds: targets.healthCheckIntervalSeconds * targets.unhealthyThreshold,
             registrationSeconds: targets.healthCheckIntervalSeconds * targets.healthyThreshold,
         },
+    };
+}
+
+/**
+ * What `npm run verify`'s scale-out step must reach and may use: the app's HPA target, and the Locust
+ * pods the capacity model leaves it. The model budgets `addons.locust.maxWorkers` Locust workers at their
+ * peak (stacks/capacity.ts); verify's Jobs run the same pod (components/footprints.ts LOCUST.worker
+ * requests), beside the chart's own workers at their minimum and the phase's base-load Job. Undefined
+ * without an HPA or without Locust.
+ */
+export function scaleOutBudget(settings: Settings): { targetCpuUtilization: number; maxPods: number } | undefined {
+    const { app, addons } = settings;
+    if (!app.autoscaling.enabled || !addons.locust.enabled) {
+        return undefined;
+    }
+    return {
+        targetCpuUtilization: app.autoscaling.targetCpuUtilization,
+        maxPods: Math.max(0, addons.locust.maxWorkers - LOCUST.worker.minReplicas - 1),
     };
 }

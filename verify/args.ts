@@ -22,7 +22,7 @@ export interface VerifyArgs {
     baselineSeconds: number;
     /** Replicas the scale-in phase goes down to; defaults to half, rounded up. */
     scaleInTo?: number;
-    /** Users during the scale-out phase's load step (the step adds the difference); defaults to STEP_FACTOR × users. */
+    /** Users during the scale-out phase's load step (the step adds the difference); by default sized from the app's measured CPU cost. */
     stepUsers?: number;
     /** Phases to run (`--phases`); undefined: every phase that applies to the stack. */
     phases?: PhaseName[];
@@ -37,7 +37,7 @@ export interface VerifyArgs {
     help: boolean;
 }
 
-/** The largest --users and --step-users accepted; each Locust Job runs one Locust process. */
+/** The largest --users and --step-users accepted (the base load is one Locust process; a step is spread over several). */
 export const MAX_USERS = 5000;
 
 interface IntFlag {
@@ -63,7 +63,8 @@ const INT_FLAGS: Record<string, IntFlag> = {
         key: "stepUsers",
         min: 2,
         max: MAX_USERS,
-        meaning: "users during the scale-out phase's load step, more than --users (default: 4 × --users)",
+        meaning:
+            "users during the scale-out phase's load step, more than --users (default: sized from the CPU the app spends on the base load, to pass its HPA target)",
     },
 };
 const TEXT_FLAGS: Record<string, TextFlag> = {
@@ -93,9 +94,6 @@ const SWITCHES: Record<string, { key: "nodeReplace" | "force" | "help"; meaning:
     },
     "--help": { key: "help", meaning: "this text" },
 };
-
-/** The scale-out step's users when --step-users is not given: a step the HPA cannot miss at a 60 % CPU target. */
-export const STEP_FACTOR = 4;
 
 export const DEFAULTS = { users: 50, spawnRate: 10, durationSeconds: 300, baselineSeconds: 60 };
 

@@ -2,6 +2,8 @@
 // @kubernetes/client-node, the tests with a fake. Shapes are reduced to what verify reads, so the
 // fake never has to build full Kubernetes objects.
 import type { V1Job } from "@kubernetes/client-node";
+import type { ClockOffset } from "./clock";
+import type { ManagedFieldsEntry } from "./ownership";
 
 export interface DeploymentState {
     /** spec.replicas: what the Deployment (or its HPA) asks for. */
@@ -36,6 +38,7 @@ export interface IngressState {
 export type JobPhase = "pending" | "running" | "succeeded" | "failed";
 
 export interface JobState {
+    /** `running` once every pod of the Job runs (or already finished): `parallelism` of them. */
     phase: JobPhase;
     /** Why it is pending or failed, when the cluster says (e.g. ImagePullBackOff, DeadlineExceeded). */
     reason?: string;
@@ -120,6 +123,35 @@ export interface NodeClaimState {
     deleting: boolean;
 }
 
+/** One pod's CPU, as the metrics API (metrics.k8s.io/v1beta1 PodMetrics, served by metrics-server) and its spec give it. */
+export interface PodCpu {
+    pod: string;
+    /** CPU used over the window, every container summed (millicores). */
+    usageMillicores: number;
+    /** CPU requested, every container summed, native sidecars included (millicores): what the HPA divides by. */
+    requestMillicores: number;
+    /** The end of the window the use was measured over (ms, the cluster's clock), and its length. */
+    windowEnd: number;
+    windowSeconds: number;
+}
+
+/** The field manager verify's changes are recorded under, next to Pulumi's in managedFields. */
+export const VERIFY_FIELD_MANAGER = "npm-run-verify";
+
+/** An object whose fields verify changes, and so whose field ownership it gives back (ownership.ts). */
+export interface ObjectRef {
+    kind: "HorizontalPodAutoscaler" | "Deployment" | "Service";
+    namespace: string;
+    name: string;
+}
+
+/** An object as read for its field ownership: its JSON, its managedFields and the resourceVersion they go with. */
+export interface OwnedObject {
+    resourceVersion: string;
+    managedFields: ManagedFieldsEntry[];
+    object: unknown;
+}
+
 /** What the Eviction API answered: done, refused for now by a PodDisruptionBudget (HTTP 429), or the pod is gone. */
 export type EvictionAnswer = "evicted" | "blocked" | "gone";
 
@@ -127,6 +159,8 @@ export type EvictionAnswer = "evicted" | "blocked" | "gone";
 export interface ClusterClient {
     /** The API server URL, for messages. */
     readonly server: string;
+    /** The API server's clock minus this machine's, measured from its answers so far (clock.ts); undefined before any. */
+    clockOffset(): ClockOffset | undefined;
     getDeployment(namespace: string, name: string): Promise<DeploymentState | undefined>;
     patchDeployment(namespace: string, name: string, patch: DeploymentPatch): Promise<void>;
     getHpa(namespace: string, name: string): Promise<HpaState | undefined>;
@@ -141,8 +175,12 @@ export interface ClusterClient {
     getConfigMapKeys(namespace: string, name: string): Promise<string[] | undefined>;
     createJob(job: V1Job): Promise<void>;
     getJob(namespace: string, name: string): Promise<JobState>;
-    /** Log of one container of the Job's pod; `tailLines` limits it to the end. */
+    /** Log of one container of the Job's (first) pod; `tailLines` limits it to the end. */
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string>;
+    /** Logs of one container of every pod of the Job (a Job of several parallel pods has one each). */
+    readJobLogs(namespace: string, name: string, container: string): Promise<string[]>;
+    /** CPU use and requests of the pods matching the labels; undefined when the cluster serves no metrics API. */
+    podCpu(namespace: string, selector: Record<string, string>): Promise<PodCpu[] | undefined>;
     /** Deletes the Job and its pod; a Job already gone is not an error. */
     deleteJob(namespace: string, name: string): Promise<void>;
     /** Pods matching the labels in a namespace, or on a node in every namespace when `nodeName` is given. */
@@ -154,6 +192,13 @@ export interface ClusterClient {
     setUnschedulable(name: string, unschedulable: boolean): Promise<void>;
     /** Asks the Eviction API (policy/v1) to evict the pod; PodDisruptionBudgets decide. */
     evictPod(namespace: string, name: string): Promise<EvictionAnswer>;
+    /** The object with its managedFields; undefined when it does not exist (or the client tracks no field ownership). */
+    readOwnership(ref: ObjectRef): Promise<OwnedObject | undefined>;
+    /**
+     * Replaces the object's managedFields with a patch that changes no value; false when the object is
+     * no longer at `resourceVersion` (HTTP 409), so nobody else's ownership change is overwritten.
+     */
+    writeManagedFields(ref: ObjectRef, managedFields: ManagedFieldsEntry[], resourceVersion: string): Promise<boolean>;
     listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]>;
     listNodeClaims(): Promise<NodeClaimState[]>;
     /** Deletes the NodeClaim: Karpenter drains its node and terminates the instance. */

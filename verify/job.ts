@@ -23,6 +23,27 @@ export const HISTORY_FILE = `${CSV_PREFIX}_stats_history.csv`;
 export const JOB_LABELS = { "app.kubernetes.io/name": "zero-downtime-verify", "app.kubernetes.io/managed-by": "npm-run-verify" };
 // Completed Jobs clean themselves up even when verify dies before deleting them.
 const TTL_AFTER_FINISHED_SECONDS = 3600;
+/**
+ * Karpenter's pod annotation that keeps a node out of consolidation and drift while the pod runs, and
+ * keeps its Termination Controller from evicting the pod (aws/karpenter-provider-aws
+ * website/content/en/v1.14/concepts/disruption.md, "Pod-Level Controls", release v1.14.1). A Locust Job
+ * has `backoffLimit: 0`: a consolidated node would end the phase's load and throw away its counts.
+ */
+export const DO_NOT_DISRUPT = { "karpenter.sh/do-not-disrupt": "true" };
+/**
+ * The locustfile's request timeout (components/addons/locustfile.py: `self.client.get(..., timeout=10)`;
+ * test/verify/job.test.ts reads it there). python-requests applies one number to the connect and to
+ * the read each, so a request in flight may take twice that before it is answered or fails.
+ */
+export const LOCUST_REQUEST_TIMEOUT_S = 10;
+/**
+ * `--stop-timeout`: once the run time is up, Locust waits this long for every user to finish the task
+ * it is in (locust 2.32.2 argument_parser.py: "Number of seconds to wait for a simulated user to complete
+ * any executing task before exiting. Default is to terminate immediately."; runners.py stop_users kills
+ * the users at once when it is 0, and a killed request is never recorded). Long enough for the slowest
+ * request the locustfile allows, so every request sent is counted, answered or failed.
+ */
+export const STOP_TIMEOUT_S = 2 * LOCUST_REQUEST_TIMEOUT_S;
 
 export interface LoadShape {
     /** Concurrent Locust users. */
@@ -55,6 +76,8 @@ export function locustArgs(load: LoadShape): string[] {
         "--csv",
         CSV_PREFIX,
         "--csv-full-history",
+        "--stop-timeout",
+        String(STOP_TIMEOUT_S),
         // Failed requests are the verdict's business, read from the CSV; a failed Job then means Locust itself broke.
         "--exit-code-on-error",
         "0",
@@ -75,7 +98,10 @@ export function jobScript(): string {
 
 export interface JobOptions {
     name: string;
+    /** What each pod runs: a Job of several pods runs one Locust each, with these users each. */
     load: LoadShape;
+    /** Locust pods, running at once (`parallelism` = `completions`); 1 by default. */
+    pods?: number;
     /** Hard stop for the pod, so a Job never outlives a verify run that died. */
     activeDeadlineSeconds: number;
 }
@@ -90,10 +116,13 @@ export function locustJob(options: JobOptions): V1Job {
         spec: {
             // A retried run would restart the load mid-phase and mix two runs' statistics.
             backoffLimit: 0,
+            // One Locust process sends only so many requests a second (step-size.ts): a bigger load is more pods.
+            parallelism: options.pods ?? 1,
+            completions: options.pods ?? 1,
             activeDeadlineSeconds: options.activeDeadlineSeconds,
             ttlSecondsAfterFinished: TTL_AFTER_FINISHED_SECONDS,
             template: {
-                metadata: { labels: JOB_LABELS },
+                metadata: { labels: JOB_LABELS, annotations: DO_NOT_DISRUPT },
                 spec: {
                     restartPolicy: "Never",
                     containers: [
@@ -132,4 +161,14 @@ const CONSOLE_TOTAL = /^\s*Aggregated\s+(\d+)\s+(\d+)\(\d+(?:\.\d+)?%\)/gm;
 export function requestsSoFar(log: string): { requests: number; failures: number } | undefined {
     const last = [...log.matchAll(CONSOLE_TOTAL)].pop();
     return last ? { requests: Number(last[1]), failures: Number(last[2]) } : undefined;
+}
+
+// The same row's `req/s` column, after the response times: Locust's current rate, the requests of the
+// last 10 complete seconds averaged (locust 2.32.2 stats.py StatsEntry.current_rps: seconds t-12 to t-2).
+const CONSOLE_RATE = /^\s*Aggregated\s+\d+\s+\d+\(\d+(?:\.\d+)?%\)\s*\|[^|\n]*\|\s*(\d+(?:\.\d+)?)/gm;
+
+/** Locust's current requests per second, from the last console table in a log (tail); undefined before the first. */
+export function currentRate(log: string): number | undefined {
+    const last = [...log.matchAll(CONSOLE_RATE)].pop();
+    return last ? Number(last[1]) : undefined;
 }

@@ -17,13 +17,20 @@ import {
     MIRROR_ANNOTATION,
     NodeClaimState,
     NodeState,
+    ObjectRef,
+    OwnedObject,
+    PodCpu,
     PodState,
     TargetGroupBindingState,
+    VERIFY_FIELD_MANAGER,
     labelSelector,
 } from "./cluster-client";
+import type { ManagedFieldsEntry } from "./ownership";
+import { cpuMillicores, goDurationSeconds } from "./step-size";
+import { ClockOffset, ServerClock } from "./clock";
 
 // The field manager recorded for verify's changes, next to Pulumi's in managedFields.
-const FIELD_MANAGER = "npm-run-verify";
+const FIELD_MANAGER = VERIFY_FIELD_MANAGER;
 const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
 // Set by the Job controller on its pods (Kubernetes 1.27+).
 const JOB_NAME_LABEL = "batch.kubernetes.io/job-name";
@@ -93,6 +100,8 @@ function statusMessage(body: unknown): string | undefined {
 }
 
 const NOT_FOUND = 404;
+/** The API server's answer to a write whose resourceVersion precondition no longer holds. */
+const CONFLICT = 409;
 const DENIED = [401, 403];
 // The Eviction API's answer when a PodDisruptionBudget forbids the eviction for now (policy/v1: 429
 // "Cannot evict pod as it would violate the pod's disruption budget.").
@@ -101,6 +110,8 @@ const TOO_MANY_REQUESTS = 429;
 const SERVICE_NAME_LABEL = "kubernetes.io/service-name";
 /** The load balancer controller's TargetGroupBinding CRD (apis/elbv2/v1beta1, the stored version in v3.5.0). */
 const TARGET_GROUP_BINDINGS = { group: "elbv2.k8s.aws", version: "v1beta1", plural: "targetgroupbindings" };
+/** metrics-server's PodMetrics (metrics.k8s.io/v1beta1), what the HPA reads for CPU utilization. */
+const POD_METRICS = { group: "metrics.k8s.io", version: "v1beta1", plural: "pods" };
 /** Karpenter's NodeClaim CRD (karpenter.sh/v1, cluster-scoped). */
 const NODE_CLAIMS = { group: "karpenter.sh", version: "v1", plural: "nodeclaims" };
 
@@ -128,6 +139,13 @@ export function podState(p: k8s.V1Pod): PodState {
     };
 }
 
+/**
+ * The Date header of the latest answer and when it arrived: `call` pairs it with the moment its request
+ * was sent to measure the API server's clock (clock.ts). Answers counted, so a call can tell whether the
+ * latest is its own.
+ */
+const answers = { count: 0, receivedAt: 0, serverDate: NaN };
+
 /** Options that bound every request in time and, for patches, name the patch format. */
 function requestOptions(contentType?: string): k8s.ConfigurationOptions {
     const timeout: k8s.ObservableMiddleware = {
@@ -135,7 +153,12 @@ function requestOptions(contentType?: string): k8s.ConfigurationOptions {
             context.setSignal(AbortSignal.timeout(REQUEST_TIMEOUT_MS));
             return new k8s.Observable(Promise.resolve(context));
         },
-        post: (context) => new k8s.Observable(Promise.resolve(context)),
+        post: (context) => {
+            answers.count++;
+            answers.receivedAt = Date.now();
+            answers.serverDate = Date.parse(context.headers.date ?? "");
+            return new k8s.Observable(Promise.resolve(context));
+        },
     };
     const options: k8s.ConfigurationOptions = { middleware: [timeout], middlewareMergeStrategy: "append" };
     // 1.x picks the first content type the API lists for a patch (JSON Patch); ours are merge patches.
@@ -166,8 +189,19 @@ export class KubeClusterClient implements ClusterClient {
         this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
     }
 
+    /** The API server's clock, from the Date headers of the answers to calls made one at a time. */
+    private readonly serverClock = new ServerClock();
+    private inFlight = 0;
+
+    clockOffset(): ClockOffset | undefined {
+        return this.serverClock.offset();
+    }
+
     /** Runs one API call; `what` names it in errors ("read Deployment web/web"). */
     private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+        const sentAt = Date.now();
+        const before = answers.count;
+        const alone = this.inFlight++ === 0;
         try {
             return await request();
         } catch (err) {
@@ -185,6 +219,12 @@ export class KubeClusterClient implements ClusterClient {
             const error = err instanceof Error ? err : new Error(String(err));
             const reason = error.name === "AbortError" ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : connectReason(error);
             throw new ClusterAccessError(`cannot use the Kubernetes API at ${this.server} (${what}): ${reason}`);
+        } finally {
+            this.inFlight--;
+            // Only an answer that is surely this call's: no other call overlapped it.
+            if (alone && this.inFlight === 0 && answers.count === before + 1) {
+                this.serverClock.add({ sentAt, receivedAt: answers.receivedAt, serverDate: answers.serverDate });
+            }
         }
     }
 
@@ -311,7 +351,9 @@ export class KubeClusterClient implements ClusterClient {
         if (failed) {
             return { phase: "failed", reason: failed.reason ?? failed.message };
         }
-        if ((status.ready ?? 0) > 0) {
+        // Every pod of a Job of parallel pods runs (or has already run its course): the whole load is on.
+        const pods = job.spec?.parallelism ?? 1;
+        if ((status.ready ?? 0) > 0 && (status.ready ?? 0) + (status.succeeded ?? 0) >= pods) {
             return { phase: "running" };
         }
         return { phase: "pending", reason: await this.waitingReason(namespace, name) };
@@ -322,7 +364,8 @@ export class KubeClusterClient implements ClusterClient {
         const pods = await this.call(`list pods of Job ${namespace}/${job}`, () =>
             this.core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${job}` }, PLAIN),
         );
-        const pod = pods.items[0];
+        // The first pod still waiting: with parallel pods, some may run already.
+        const pod = pods.items.find((p) => p.status?.phase !== "Running") ?? pods.items[0];
         if (pod === undefined) {
             return "no pod yet";
         }
@@ -343,6 +386,64 @@ export class KubeClusterClient implements ClusterClient {
         return this.call(`read the log of pod ${namespace}/${pod}`, () =>
             this.core.readNamespacedPodLog({ namespace, name: pod, container, tailLines }, PLAIN),
         );
+    }
+
+    async readJobLogs(namespace: string, name: string, container: string): Promise<string[]> {
+        const pods = await this.call(`list pods of Job ${namespace}/${name}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: `${JOB_NAME_LABEL}=${name}` }, PLAIN),
+        );
+        const logs: string[] = [];
+        for (const pod of pods.items.flatMap((p) => (p.metadata?.name === undefined ? [] : [p.metadata.name]))) {
+            logs.push(
+                await this.call(`read the log of pod ${namespace}/${pod}`, () =>
+                    this.core.readNamespacedPodLog({ namespace, name: pod, container }, PLAIN),
+                ),
+            );
+        }
+        return logs;
+    }
+
+    async podCpu(namespace: string, selector: Record<string, string>): Promise<PodCpu[] | undefined> {
+        const what = `read the CPU of pods ${labelSelector(selector)} in ${namespace} (metrics.k8s.io)`;
+        // Read as "not found" when no metrics API is served: nothing to measure.
+        const metrics = (await this.read(what, () =>
+            this.custom.listNamespacedCustomObject({ ...POD_METRICS, namespace, labelSelector: labelSelector(selector) }, PLAIN),
+        )) as
+            | {
+                  items?: {
+                      metadata?: { name?: string };
+                      timestamp?: string;
+                      window?: string;
+                      containers?: { usage?: { cpu?: string } }[];
+                  }[];
+              }
+            | undefined;
+        if (metrics === undefined) {
+            return undefined;
+        }
+        const pods = await this.call(`list pods ${labelSelector(selector)} in ${namespace}`, () =>
+            this.core.listNamespacedPod({ namespace, labelSelector: labelSelector(selector) }, PLAIN),
+        );
+        const requested = new Map(
+            pods.items.map((p) => {
+                // Native sidecars (init containers that keep running) use CPU beside the app and count alike.
+                const sidecars = (p.spec?.initContainers ?? []).filter((c) => c.restartPolicy === "Always");
+                const cpu = [...(p.spec?.containers ?? []), ...sidecars].map((c) => cpuMillicores(c.resources?.requests?.cpu) ?? 0);
+                return [p.metadata?.name ?? "", cpu.reduce((a, b) => a + b, 0)];
+            }),
+        );
+        return (metrics.items ?? []).flatMap((m) => {
+            const pod = m.metadata?.name ?? "";
+            const windowSeconds = goDurationSeconds(m.window);
+            const windowEnd = ms(m.timestamp);
+            const requestMillicores = requested.get(pod);
+            const usage = (m.containers ?? []).map((c) => cpuMillicores(c.usage?.cpu));
+            if (windowSeconds === undefined || windowEnd === undefined || requestMillicores === undefined || usage.includes(undefined)) {
+                return [];
+            }
+            const usageMillicores = usage.reduce((a: number, b) => a + (b ?? 0), 0);
+            return [{ pod, usageMillicores, requestMillicores, windowEnd, windowSeconds }];
+        });
     }
 
     async deleteJob(namespace: string, name: string): Promise<void> {
@@ -410,6 +511,53 @@ export class KubeClusterClient implements ClusterClient {
             }
             if (err instanceof ApiError && err.code === NOT_FOUND) {
                 return "gone";
+            }
+            throw err;
+        }
+    }
+
+    async readOwnership(ref: ObjectRef): Promise<OwnedObject | undefined> {
+        const { namespace, name } = ref;
+        const what = `read ${ref.kind} ${namespace}/${name}`;
+        const object =
+            ref.kind === "HorizontalPodAutoscaler"
+                ? await this.read(what, () => this.autoscaling.readNamespacedHorizontalPodAutoscaler({ namespace, name }, PLAIN))
+                : ref.kind === "Deployment"
+                  ? await this.read(what, () => this.apps.readNamespacedDeployment({ namespace, name }, PLAIN))
+                  : await this.read(what, () => this.core.readNamespacedService({ namespace, name }, PLAIN));
+        if (object === undefined) {
+            return undefined;
+        }
+        const managedFields: ManagedFieldsEntry[] = (object.metadata?.managedFields ?? []).map((e) => ({
+            manager: e.manager,
+            operation: e.operation,
+            apiVersion: e.apiVersion,
+            // Read as a Date by the client; written back as the RFC 3339 time the API server keeps.
+            time: e.time === undefined ? undefined : new Date(e.time).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            fieldsType: e.fieldsType,
+            fieldsV1: e.fieldsV1 as Record<string, unknown> | undefined,
+            subresource: e.subresource,
+        }));
+        return { resourceVersion: object.metadata?.resourceVersion ?? "", managedFields, object };
+    }
+
+    async writeManagedFields(ref: ObjectRef, managedFields: ManagedFieldsEntry[], resourceVersion: string): Promise<boolean> {
+        const { namespace, name } = ref;
+        // A merge patch replaces the list whole; the resourceVersion makes it fail (409) if anything changed since the read.
+        const body = { metadata: { managedFields, resourceVersion } };
+        const request = { namespace, name, body, fieldManager: FIELD_MANAGER };
+        try {
+            await this.call<unknown>(`give back field ownership on ${ref.kind} ${namespace}/${name}`, () =>
+                ref.kind === "HorizontalPodAutoscaler"
+                    ? this.autoscaling.patchNamespacedHorizontalPodAutoscaler(request, MERGE_PATCH)
+                    : ref.kind === "Deployment"
+                      ? this.apps.patchNamespacedDeployment(request, MERGE_PATCH)
+                      : this.core.patchNamespacedService(request, MERGE_PATCH),
+            );
+            return true;
+        } catch (err) {
+            if (err instanceof ApiError && err.code === CONFLICT) {
+                return false;
             }
             throw err;
         }

@@ -16,23 +16,37 @@ function isBadInput(err: unknown): err is Error {
     return err instanceof UsageError || err instanceof InputError || err instanceof ClusterAccessError;
 }
 
-/** The CLI: returns the exit status (tests call it in-process; the process exits with it below). */
-export async function main(argv: string[]): Promise<number> {
-    let interruptHandler: (() => void) | undefined;
-    let running = false;
-    let interrupts = 0;
+/** What stops a run: Ctrl-C, a kill, and the terminal going away (a dropped SSH session sends SIGHUP). */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Listens for STOP_SIGNALS until `dispose`: the first one during a run goes to the run's handler, which
+ * stops the load and restores the app; a second one, or one before the run, quits with 130.
+ */
+export function listenForStops(exit: (code: number) => void = (code) => process.exit(code)) {
+    const run: { handler?: () => void; started: boolean } = { started: false };
+    let stops = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-        interrupts++;
-        if (interruptHandler !== undefined && interrupts === 1) {
-            interruptHandler();
+        if (signal === "SIGHUP") {
+            // The terminal is gone: a write to it fails (EIO), and that must not end the restore half-way.
+            [process.stdout, process.stderr].forEach((stream) => stream.on("error", () => undefined));
+        }
+        stops++;
+        if (run.handler !== undefined && stops === 1) {
+            run.handler();
             return;
         }
-        const unsafe = running ? "; the app may not be restored: compare it with the 'found' line above" : "";
+        const unsafe = run.started ? "; the app may not be restored: compare it with the 'found' line above" : "";
         console.error(`${PREFIX} ${signal}: quitting now${unsafe}`);
-        process.exit(130);
+        exit(130);
     };
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    STOP_SIGNALS.forEach((signal) => process.on(signal, onSignal));
+    return { run, dispose: () => STOP_SIGNALS.forEach((signal) => process.off(signal, onSignal)) };
+}
+
+/** The CLI: returns the exit status (tests call it in-process; the process exits with it below). */
+export async function main(argv: string[]): Promise<number> {
+    const stops = listenForStops();
 
     try {
         const args = parseArgs(argv);
@@ -54,9 +68,9 @@ export async function main(argv: string[]): Promise<number> {
             clock: systemClock,
             print: (line) => console.log(line),
             onInterrupt: (handler) => {
-                interruptHandler = handler;
-                running = true;
-                return () => (interruptHandler = undefined);
+                stops.run.handler = handler;
+                stops.run.started = true;
+                return () => (stops.run.handler = undefined);
             },
             runId: Date.now().toString(36),
             contextWarning: current.includes(settings.cluster.name)
@@ -71,5 +85,7 @@ export async function main(argv: string[]): Promise<number> {
             return 2;
         }
         throw err;
+    } finally {
+        stops.dispose();
     }
 }

@@ -28,12 +28,21 @@ export interface PhaseRun {
     hold(phase: PhaseName, seconds: number, status: string): Promise<void>;
     /** Waits (bounded) until the Deployment (the app's by default) is at rest and `enough(replicas)`. */
     settle(phase: PhaseName, what: string, enough: (replicas: number) => boolean, workload?: WorkloadState): Promise<void>;
+    /** Now on the API server's clock (this machine's plus the measured offset): the clock of every moment a run records. */
+    serverNow(): number;
     /** Records a disruption event (and logs it). */
     event(phase: PhaseName, kind: RunEvent["kind"], text: string): void;
-    /** Starts the load step: a second Locust Job with `users` for the rest of the phase; resolves with the time it started. */
-    startStep(phase: PhaseName, users: number): Promise<number>;
+    /**
+     * Starts the load step: a second Locust Job of `users` spread over `pods` pods, for what is left of
+     * the phase now, counted from when its pods run; resolves with that moment.
+     */
+    startStep(phase: PhaseName, users: number, pods: number): Promise<number>;
+    /** Locust's current requests per second of the phase's own load (its log's last console table). */
+    baseLoadRate(): Promise<number | undefined>;
     /** Marks the current phase as having proved nothing, with the reason the verdict gives. */
     unproven(reason: string): void;
     /** Seconds of load left in the current phase. */
     remainingSeconds(): number;
+    /** Seconds of the load step left (0 before it runs). */
+    stepRemainingSeconds(): number;
 }

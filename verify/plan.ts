@@ -7,6 +7,7 @@ import type { ClusterClient } from "./cluster-client";
 import type { LoadShape } from "./job";
 import type { PhaseName } from "./phases";
 import type { PhaseResult, Verdict } from "./verdict";
+import type { StepLimits } from "./step-size";
 
 /** Bad input found before anything was changed: unknown stack, app not deployed, no locustfile. */
 export class InputError extends Error {}
@@ -55,8 +56,10 @@ export interface Plan {
     durationSeconds: number;
     scaleInTo?: number;
     phases: PhaseName[];
-    /** Users during the scale-out phase's load step. */
-    stepUsers: number;
+    /** Users during the scale-out phase's load step (--step-users); undefined: sized from the app's measured CPU cost (step-size.ts). */
+    stepUsers?: number;
+    /** The HPA's CPU target and the Locust pods the stack leaves for the step; undefined without an HPA. */
+    stepLimits?: StepLimits;
     /** node-drain deletes the node's NodeClaim instead of cordoning and evicting (Karpenter stacks). */
     nodeReplace: boolean;
     /** node-drain also evicts pods that declare no controller (`--force`, as kubectl drain's); refused otherwise. */
@@ -140,7 +143,8 @@ export const SAMPLE_MS = 1_000;
 export const PROGRESS_MS = 15_000;
 // Pulling the Locust image onto a fresh node, plus the Istio sidecar, takes a minute or two.
 export const JOB_START_TIMEOUT_S = 300;
-// After its run time Locust stops users, writes its CSV files and exits; the Job then completes.
+// After its run time Locust lets requests in flight finish (--stop-timeout, job.ts), writes its CSV
+// files and exits; the Job then completes.
 export const JOB_END_GRACE_S = 120;
 // A rollout gives up after progressDeadlineSeconds (600 s by default); old pods then still need their grace period.
 export const SETTLE_TIMEOUT_S = 900;

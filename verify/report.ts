@@ -182,7 +182,7 @@ function phaseSection(result: PhaseResult, events: RunEvent[]): string {
     return [
         `<section id="phase-${esc(result.phase)}"><h2>${esc(result.phase)}</h2>`,
         `<p class="${t.failures > 0 ? "fail" : "pass"}">${count(t.requests)} requests, ${count(t.failures)} failed (${formatRatio(t.failures, t.requests)})` +
-            `${result.disruption ? `; ${esc(result.disruption.summary)}, at rest after ${result.disruption.settledAtSeconds} s` : ""}</p>`,
+            `${result.disruption ? `; ${esc(result.disruption.summary)}${result.disruption.failed === undefined ? `, at rest after ${result.disruption.settledAtSeconds} s` : ""}` : ""}</p>`,
         ...charts,
         events.length > 0 ? `<ol class="events">${events.map((e) => `<li>${seconds(e)}: ${esc(e.text)}</li>`).join("")}</ol>` : "",
         failures.length > 0

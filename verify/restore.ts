@@ -2,13 +2,26 @@
 // verify found it. HPA bounds (or replicas) of the app and of the ingress gateway, the Service's color
 // selector, and every node verify cordoned.
 import { COLOR_LABEL } from "../components/app/labels";
-import type { ClusterClient } from "./cluster-client";
+import { ClusterClient, ObjectRef, VERIFY_FIELD_MANAGER } from "./cluster-client";
 import type { Target, WorkloadState } from "./discover";
+import { FieldPath, ManagedFieldsEntry, giveBack, sameValue, valueAt } from "./ownership";
+
+/** The fields of an object verify may change, with their values and owners as found. */
+interface Owned {
+    ref: ObjectRef;
+    paths: FieldPath[];
+    values: unknown[];
+    found: ManagedFieldsEntry[];
+}
+
+/** Attempts at giving ownership back while others keep writing the object (an HPA's status every 15 s). */
+const OWNERSHIP_ATTEMPTS = 5;
 
 /** Puts back what verify changed; idempotent, and never stops at the first problem. */
 export class Restorer {
     /** Nodes verify cordoned and has not uncordoned yet; node-drain adds to it before cordoning. */
     readonly cordoned = new Set<string>();
+    private readonly owned: Owned[] = [];
 
     constructor(
         private readonly client: ClusterClient,
@@ -16,6 +29,42 @@ export class Restorer {
         private readonly target: Target,
         private readonly log: (line: string) => void,
     ) {}
+
+    /** The objects verify may change and the fields of each: HPA bounds (or replicas), the Service's selector. */
+    private changeable(): { ref: ObjectRef; paths: FieldPath[] }[] {
+        const workloads = [this.target, this.target.gateway].flatMap((w) => (w === undefined ? [] : [w]));
+        return [
+            ...workloads.map(({ namespace, deployment: name, hpa }) =>
+                hpa !== undefined
+                    ? {
+                          ref: { kind: "HorizontalPodAutoscaler" as const, namespace, name },
+                          paths: [
+                              ["spec", "minReplicas"],
+                              ["spec", "maxReplicas"],
+                          ],
+                      }
+                    : { ref: { kind: "Deployment" as const, namespace, name }, paths: [["spec", "replicas"]] },
+            ),
+            ...(this.target.colors === undefined
+                ? []
+                : [
+                      {
+                          ref: { kind: "Service" as const, namespace: this.target.namespace, name: this.service },
+                          paths: [["spec", "selector"]],
+                      },
+                  ]),
+        ];
+    }
+
+    /** Before any change: who owns each field verify may change, and its value. */
+    async snapshot(): Promise<void> {
+        for (const { ref, paths } of this.changeable()) {
+            const found = await this.client.readOwnership(ref);
+            if (found !== undefined) {
+                this.owned.push({ ref, paths, values: paths.map((p) => valueAt(found.object, p)), found: found.managedFields });
+            }
+        }
+    }
 
     async restore(): Promise<string[]> {
         const problems: string[] = [];
@@ -55,7 +104,38 @@ export class Restorer {
                 }
             });
         }
+        for (const owned of this.owned) {
+            const { kind, namespace, name } = owned.ref;
+            await attempt(
+                `the field ownership of ${kind} ${namespace}/${name} (${VERIFY_FIELD_MANAGER} took it by changing it)`,
+                `the next pulumi up that changes these fields reports a conflict with ${VERIFY_FIELD_MANAGER}; run it with PULUMI_K8S_ENABLE_PATCH_FORCE=true`,
+                () => this.giveBack(owned),
+            );
+        }
         return problems;
+    }
+
+    /** Gives back the fields whose value is as found (ownership.ts); retried while the object changes under it. */
+    private async giveBack(owned: Owned): Promise<void> {
+        const { kind, namespace, name } = owned.ref;
+        for (let i = 0; i < OWNERSHIP_ATTEMPTS; i++) {
+            const live = await this.client.readOwnership(owned.ref);
+            if (live === undefined) {
+                return;
+            }
+            const restored = owned.paths.filter((p, j) => sameValue(valueAt(live.object, p), owned.values[j]));
+            const next = giveBack(live.managedFields, owned.found, restored, VERIFY_FIELD_MANAGER);
+            if (next === undefined) {
+                return;
+            }
+            if (await this.client.writeManagedFields(owned.ref, next, live.resourceVersion)) {
+                this.log(
+                    `gave back ${restored.map((p) => p.join(".")).join(", ")} of ${kind} ${namespace}/${name} to the manager(s) that owned them`,
+                );
+                return;
+            }
+        }
+        throw new Error(`${kind} ${namespace}/${name} changed under each of ${OWNERSHIP_ATTEMPTS} attempts`);
     }
 
     private async restoreWorkload(

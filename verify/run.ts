@@ -5,9 +5,20 @@
 import { COLOR_LABEL } from "../components/app/labels";
 import { Sampler, TargetHealthSource, Watched, formatCalibration } from "./calibration";
 import { JobState, beforeAnyChange } from "./cluster-client";
-import { FAILURES_FILE, HISTORY_FILE, JOB_NAMESPACE, LOCUST_CONTAINER, STATS_FILE, extractFile, locustJob, requestsSoFar } from "./job";
+import {
+    FAILURES_FILE,
+    HISTORY_FILE,
+    JOB_NAMESPACE,
+    LOCUST_CONTAINER,
+    STATS_FILE,
+    currentRate,
+    extractFile,
+    locustJob,
+    requestsSoFar,
+} from "./job";
 import { DisruptionOutcome, LoadResult, PhaseName, PhaseResult, count, formatRatio, formatTable, totals, verdict } from "./verdict";
-import { parseFailuresCsv, parseHistoryCsv, parseStatsCsv } from "./stats";
+import { mergeFailures, mergeHistory, mergeStats, parseFailuresCsv, parseHistoryCsv, parseStatsCsv } from "./stats";
+import { usersPerPod } from "./step-size";
 import {
     InterruptedError,
     JOB_END_GRACE_S,
@@ -30,6 +41,7 @@ import { CALIBRATED, DISRUPTIONS } from "./disruptions";
 import { checkDrainable } from "./node-drain";
 import type { PhaseRun } from "./phase-run";
 import { preflight } from "./preflight";
+import { describeOffset } from "./clock";
 
 export { COLOR_LABEL };
 export { InputError, InterruptedError, systemClock, warmupSeconds } from "./plan";
@@ -48,7 +60,8 @@ class Run implements PhaseRun {
     private loadSeconds = 0;
     private lastProgress = 0;
     private job = "";
-    private stepJob?: { name: string; users: number };
+    /** The scale-out step's Job, and when its load ends (ms, this clock): its run time counts from when its pod runs. */
+    private stepJob?: { name: string; users: number; endsAt?: number };
     /** The current phase's disruption has returned (the app is at rest again). */
     private disrupted = false;
     /** Why the current phase's disruption proved nothing, when it says so (unproven()). */
@@ -77,7 +90,11 @@ class Run implements PhaseRun {
         }
     }
 
-    event(phase: PhaseName, kind: RunEvent["kind"], text: string, at = this.deps.clock.now()): void {
+    serverNow(): number {
+        return this.deps.clock.now() + (this.deps.client.clockOffset()?.offsetMs ?? 0);
+    }
+
+    event(phase: PhaseName, kind: RunEvent["kind"], text: string, at = this.serverNow()): void {
         this.events.push({ phase, at, kind, text });
         if (kind !== "pod-deleted") {
             this.deps.log(`${phase}: ${text}`);
@@ -94,6 +111,11 @@ class Run implements PhaseRun {
 
     remainingSeconds(): number {
         return Math.max(0, this.loadSeconds - this.seconds(this.loadStart));
+    }
+
+    stepRemainingSeconds(): number {
+        const endsAt = this.stepJob?.endsAt;
+        return endsAt === undefined ? 0 : Math.max(0, Math.round((endsAt - this.deps.clock.now()) / 1000));
     }
 
     /** A progress line every PROGRESS_MS: phase, elapsed, Locust's running totals when its log has them. */
@@ -161,20 +183,24 @@ class Run implements PhaseRun {
         });
     }
 
-    /** Creates a Locust Job of `users` for `seconds` and waits until it runs. */
-    private async startJob(phase: PhaseName, name: string, users: number, seconds: number): Promise<void> {
+    /** Creates a Locust Job of `pods` pods of `users` each for `seconds` and waits until every pod runs. */
+    private async startJob(phase: PhaseName, name: string, users: number, seconds: number, pods = 1): Promise<void> {
         const { client, log } = this.deps;
         const jobRef = `${JOB_NAMESPACE}/${name}`;
         this.guard();
+        // Recorded before the call: a create whose answer is lost (the client gives up after 30 s) may
+        // still have made the Job, and the cleanup deletes it by name (a Job already gone is no error).
+        this.jobs.push(name);
         await client.createJob(
             locustJob({
                 name,
                 load: { ...this.plan.load, users, seconds },
+                pods,
                 activeDeadlineSeconds: seconds + JOB_START_TIMEOUT_S + JOB_END_GRACE_S,
             }),
         );
-        this.jobs.push(name);
-        log(`${phase}: Locust Job ${jobRef}: ${users} users against ${this.plan.load.host} for ${seconds} s`);
+        const who = pods === 1 ? `${users} users` : `${pods} pods × ${users} users`;
+        log(`${phase}: Locust Job ${jobRef}: ${who} against ${this.plan.load.host} for ${seconds} s`);
         await this.poll(phase, `Locust Job ${jobRef} to start`, JOB_START_TIMEOUT_S, async () => {
             const job = await client.getJob(JOB_NAMESPACE, name);
             if (job.phase === "failed") {
@@ -184,14 +210,19 @@ class Run implements PhaseRun {
         });
     }
 
-    async startStep(phase: PhaseName, users: number): Promise<number> {
+    async startStep(phase: PhaseName, users: number, pods: number): Promise<number> {
         const name = `verify-step-${this.deps.runId}`;
-        this.stepJob = { name, users };
-        await this.startJob(phase, name, users, Math.max(1, this.remainingSeconds()));
-        return this.deps.clock.now();
+        const perPod = usersPerPod(users, pods);
+        this.stepJob = { name, users: perPod * pods };
+        // The rest of the phase, as planned now. Locust counts it from when it starts, which is when the
+        // pod runs: minutes later when Karpenter has to launch a node for it first.
+        const seconds = Math.max(1, this.remainingSeconds());
+        await this.startJob(phase, name, perPod, seconds, pods);
+        this.stepJob.endsAt = this.deps.clock.now() + seconds * 1000;
+        return this.serverNow();
     }
 
-    /** Waits for the Job to end and reads its statistics from its log. */
+    /** Waits for the Job to end and reads its statistics from the logs of its pods (one Locust each), as one. */
     private async finishJob(phase: PhaseName, name: string, users: number, timeoutSeconds: number): Promise<LoadResult> {
         const { client } = this.deps;
         const jobRef = `${JOB_NAMESPACE}/${name}`;
@@ -199,23 +230,49 @@ class Run implements PhaseRun {
             const job = await client.getJob(JOB_NAMESPACE, name);
             return job.phase === "succeeded" || job.phase === "failed" ? { done: job } : { status: "load running" };
         });
-        const jobLog = await client.readJobLog(JOB_NAMESPACE, name, LOCUST_CONTAINER);
-        const statsText = extractFile(jobLog, STATS_FILE);
-        if (end.phase === "failed" || statsText === undefined || statsText.trim() === "") {
-            const lastLine = jobLog.trimEnd().split("\n").pop() ?? "";
-            const why = end.phase === "failed" ? `failed (${end.reason ?? "no reason given"})` : "printed no statistics";
-            throw new Error(`${phase}: Locust Job ${jobRef} ${why}; last log line: ${lastLine.trim() || "(empty)"}`);
-        }
-        const failuresText = extractFile(jobLog, FAILURES_FILE) ?? "";
-        const historyText = extractFile(jobLog, HISTORY_FILE) ?? "";
+        const logs = await client.readJobLogs(JOB_NAMESPACE, name, LOCUST_CONTAINER);
+        const each = (logs.length === 0 ? [""] : logs).map((jobLog) => {
+            const statsText = extractFile(jobLog, STATS_FILE);
+            if (end.phase === "failed" || statsText === undefined || statsText.trim() === "") {
+                const lastLine = jobLog.trimEnd().split("\n").pop() ?? "";
+                const why = end.phase === "failed" ? `failed (${end.reason ?? "no reason given"})` : "printed no statistics";
+                throw new Error(`${phase}: Locust Job ${jobRef} ${why}; last log line: ${lastLine.trim() || "(empty)"}`);
+            }
+            const failuresText = extractFile(jobLog, FAILURES_FILE) ?? "";
+            const historyText = extractFile(jobLog, HISTORY_FILE) ?? "";
+            return {
+                stats: parseStatsCsv(statsText),
+                // The last console table in the log is the summary Locust prints as it shuts down.
+                finalTotals: requestsSoFar(jobLog),
+                failures: failuresText.trim() === "" ? [] : parseFailuresCsv(failuresText),
+                history: historyText.trim() === "" ? [] : parseHistoryCsv(historyText),
+            };
+        });
+        const finals = each.map((e) => e.finalTotals);
         return {
             users,
-            stats: parseStatsCsv(statsText),
-            // The last console table in the log is the summary Locust prints as it shuts down.
-            finalTotals: requestsSoFar(jobLog),
-            failures: failuresText.trim() === "" ? [] : parseFailuresCsv(failuresText),
-            history: historyText.trim() === "" ? [] : parseHistoryCsv(historyText),
+            stats: mergeStats(each.map((e) => e.stats)),
+            finalTotals: finals.every((f) => f !== undefined)
+                ? { requests: finals.reduce((n, f) => n + f.requests, 0), failures: finals.reduce((n, f) => n + f.failures, 0) }
+                : undefined,
+            failures: mergeFailures(each.map((e) => e.failures)),
+            history: mergeHistory(each.map((e) => e.history)),
         };
+    }
+
+    async baseLoadRate(): Promise<number | undefined> {
+        return currentRate(await this.deps.client.readJobLog(JOB_NAMESPACE, this.job, LOCUST_CONTAINER, 40));
+    }
+
+    /** Whether some load of the phase still runs: its own Job, or the load step (which may have started late). */
+    private async loadStillOn(name: string, seconds: number, settledAtSeconds: number): Promise<boolean> {
+        const { client, clock } = this.deps;
+        const own = (await client.getJob(JOB_NAMESPACE, name)).phase === "running" && settledAtSeconds < seconds;
+        const step = this.stepJob as { name: string; endsAt?: number } | undefined;
+        if (own || step?.endsAt === undefined) {
+            return own;
+        }
+        return (await client.getJob(JOB_NAMESPACE, step.name)).phase === "running" && clock.now() < step.endsAt;
     }
 
     /** Runs one phase: its Locust Job, and `disrupt` once the load is steady. */
@@ -234,6 +291,9 @@ class Run implements PhaseRun {
         this.loadSeconds = seconds;
 
         let disruption: DisruptionOutcome | undefined;
+        // A disruption that fails (an API error, a rollout that never ends) stops the run, but the load
+        // it ran under still counts: the app is restored, the Jobs finish and their counts are reported.
+        let failure: Error | undefined;
         if (disrupt !== undefined) {
             await this.hold(phase, warmupSeconds(this.plan.load), "ramping up");
             if (CALIBRATED.includes(phase)) {
@@ -242,7 +302,8 @@ class Run implements PhaseRun {
                     this.elb,
                     this.watched,
                     phase,
-                    () => clock.now(),
+                    // One clock with the pods' own timestamps (deletion, conditions): the API server's.
+                    () => this.serverNow(),
                     log,
                     (t) => this.event(phase, "pod-deleted", `pod ${t.pod} deleted`, t.deletedAt),
                 );
@@ -250,36 +311,88 @@ class Run implements PhaseRun {
                 // The first sample, before anything changes: the pods it lists are the old ones.
                 await this.sampler.tick();
             }
-            const summary = await disrupt();
+            let summary: string;
+            try {
+                summary = await disrupt();
+            } catch (err) {
+                if (err instanceof InterruptedError) {
+                    throw err;
+                }
+                failure = err instanceof Error ? err : new Error(String(err));
+                summary = `failed: ${failure.message.split("\n")[0]}`;
+                log(`${phase}: ${summary}; restoring the app, then reading what the load saw`);
+                // Restored now, under the load; the run's own restore afterwards reports what could not be.
+                await this.restorer.restore();
+            }
             this.disrupted = true;
             const settledAtSeconds = this.seconds(this.loadStart);
-            const job = await this.deps.client.getJob(JOB_NAMESPACE, name);
             disruption = {
                 summary,
                 settledAtSeconds,
-                outlasted: job.phase !== "running" || settledAtSeconds >= seconds,
+                outlasted: failure === undefined && !(await this.loadStillOn(name, seconds, settledAtSeconds)),
                 unproven: this.unprovenReason,
+                failed: failure?.message.split("\n")[0],
             };
-            log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
+            if (failure === undefined) {
+                log(`${phase}: ${summary}; at rest after ${settledAtSeconds} s of load`);
+            }
         }
 
         try {
-            const result: PhaseResult = {
-                phase,
-                loadSeconds: seconds,
-                ...(await this.finishJob(phase, name, this.plan.load.users, this.remainingSeconds() + JOB_END_GRACE_S)),
-                disruption,
-            };
+            let own: LoadResult;
+            try {
+                own = await this.finishJob(phase, name, this.plan.load.users, this.remainingSeconds() + JOB_END_GRACE_S);
+            } catch (err) {
+                // Without its statistics the failure is all there is to report.
+                throw failure ?? err;
+            }
+            const result: PhaseResult = { phase, loadSeconds: seconds, ...own, disruption };
             // Set by the disruption (scale-out's load step), which TypeScript cannot see from here.
             const step = this.stepJob as { name: string; users: number } | undefined;
             if (step !== undefined) {
-                result.step = await this.finishJob(phase, step.name, step.users, this.remainingSeconds() + JOB_END_GRACE_S);
+                try {
+                    result.step = await this.finishJob(phase, step.name, step.users, this.stepRemainingSeconds() + JOB_END_GRACE_S);
+                } catch (err) {
+                    if (failure === undefined) {
+                        throw err;
+                    }
+                    // The step never ran to the end (it may be why the disruption failed); the phase's own counts stay.
+                }
             }
             const t = totals(result);
             log(`${phase}: ${count(t.requests)} requests, ${count(t.failures)} failed (${formatRatio(t.failures, t.requests)})`);
             return result;
         } finally {
             this.sampler = undefined;
+        }
+    }
+
+    /**
+     * After a phase: replicas an HPA added under its load would otherwise stay for the HPA's scale-down
+     * stabilization window (300 s for the app) and leave during the next phase, a scale-in nobody
+     * measures. A maxReplicas at the count found takes them away at the HPA's next sync (replicas above
+     * maxReplicas go to maxReplicas at once: kubernetes pkg/controller/podautoscaler/horizontal.go
+     * reconcileAutoscaler); the bounds are put back once the Deployment is at rest again.
+     */
+    async backToFound(phase: PhaseName): Promise<void> {
+        const { client, log } = this.deps;
+        for (const w of [this.target, this.target.gateway]) {
+            if (w?.hpa === undefined) {
+                continue;
+            }
+            const now = (await client.getDeployment(w.namespace, w.deployment))?.replicas;
+            if (now === undefined || now <= w.replicas) {
+                continue;
+            }
+            const to = Math.max(w.replicas, w.hpa.minReplicas);
+            this.guard();
+            await client.patchHpa(w.namespace, w.deployment, { minReplicas: w.hpa.minReplicas, maxReplicas: to });
+            log(`${phase}: the HPA of ${w.namespace}/${w.deployment} added ${now - w.replicas} pod(s); taking it back to the ${to} found`);
+            await this.settle(phase, `${w.namespace}/${w.deployment} to be back at ${to} replicas`, (replicas) => replicas === to, w);
+            const problems = await this.restorer.restore();
+            if (problems.length > 0) {
+                throw new Error(problems[0]);
+            }
         }
     }
 
@@ -303,6 +416,7 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
         : `replicas ${target.replicas}, no HPA`;
     const color = target.colors ? `, Service selects ${COLOR_LABEL}=${target.colors.active}` : "";
     log(`found Deployment ${namespace}/${target.deployment}: ${found}${color}`);
+    log(describeOffset(client.clockOffset(), client.server));
 
     // Before any disruption: the pods the ALB sends traffic to must wait for their targets (exit 2 otherwise).
     const fronted = [
@@ -334,10 +448,17 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
 
     const elb = watched.some((w) => w.binding?.targetGroupArn !== undefined) ? await deps.targetHealth?.() : undefined;
     const restorer = new Restorer(client, plan.app.name, target, log);
+    // Who owns what verify may change, read before it changes anything: given back once restored.
+    await beforeAnyChange(client.server, () => restorer.snapshot());
     const run = new Run(plan, target, deps, restorer, watched, elb);
     const results: PhaseResult[] = [];
     let error: string | undefined;
+    let finishing = false;
     const unsubscribe = deps.onInterrupt(() => {
+        if (finishing) {
+            log("interrupted: still restoring the app and deleting verify's Jobs; Ctrl-C again to quit at once");
+            return;
+        }
         log("interrupted: stopping the load and restoring the app (Ctrl-C again to quit at once)");
         run.stop();
         // Restore now, not only once the current step returns; the finally below restores again, idempotently.
@@ -353,12 +474,17 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
                 }
                 continue;
             }
-            results.push(await run.phase(phase, plan.durationSeconds, () => DISRUPTIONS[phase](run, phase)));
+            const result = await run.phase(phase, plan.durationSeconds, () => DISRUPTIONS[phase](run, phase));
+            results.push(result);
+            if (result.disruption?.failed !== undefined) {
+                throw new Error(result.disruption.failed);
+            }
             // Every phase starts from the app as it was found: bounds back, pods back.
             const problems = await restorer.restore();
             if (problems.length > 0) {
                 throw new Error(problems[0]);
             }
+            await run.backToFound(phase);
             const floor = target.hpa?.minReplicas ?? target.replicas;
             await run.settle(phase, "the app to be back at rest", (replicas) => replicas >= floor);
         }
@@ -366,18 +492,24 @@ export async function runVerify(plan: Plan, deps: RunDeps): Promise<Outcome> {
         if (!(err instanceof InterruptedError)) {
             error = (err as Error).message.split("\n")[0];
         }
+    }
+    // Ctrl-C stays handled until the app is restored and the Jobs are deleted: a first one now only
+    // says so (quitting half-way would leave what it was meant to protect); a second one quits.
+    finishing = true;
+    const restoreProblems: string[] = [];
+    try {
+        restoreProblems.push(...(await restorer.restore()));
+        for (const job of run.jobs) {
+            try {
+                await client.deleteJob(JOB_NAMESPACE, job);
+            } catch (err) {
+                restoreProblems.push(
+                    `could not delete Job ${JOB_NAMESPACE}/${job}: ${(err as Error).message}; by hand: kubectl -n ${JOB_NAMESPACE} delete job ${job}`,
+                );
+            }
+        }
     } finally {
         unsubscribe();
-    }
-    const restoreProblems = await restorer.restore();
-    for (const job of run.jobs) {
-        try {
-            await client.deleteJob(JOB_NAMESPACE, job);
-        } catch (err) {
-            restoreProblems.push(
-                `could not delete Job ${JOB_NAMESPACE}/${job}: ${(err as Error).message}; by hand: kubectl -n ${JOB_NAMESPACE} delete job ${job}`,
-            );
-        }
     }
     return {
         planned: plan.phases,

@@ -5,8 +5,8 @@ import { PROJECT_DIR, StackFileError, projectName, readStackConfig } from "../st
 import { Settings, parseSettings, todayUtc } from "../stacks/settings";
 import { SettingsError } from "../stacks/validate";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE } from "../components/addons/names";
-import { stackModels } from "../stacks/models";
-import { MAX_USERS, STEP_FACTOR, VerifyArgs } from "./args";
+import { scaleOutBudget, stackModels } from "../stacks/models";
+import { VerifyArgs } from "./args";
 import { StackFacts, selectPhases, whyNot } from "./phases";
 import { InputError, Plan, warmupSeconds } from "./run";
 import { TargetSource, targetSource } from "./target";
@@ -89,10 +89,12 @@ export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
         );
     }
     const phases = selectPhases(facts, args.phases);
-    const stepUsers = args.stepUsers ?? Math.min(args.users * STEP_FACTOR, MAX_USERS);
-    if (phases.includes("scale-out") && stepUsers <= args.users) {
+    const stepLimits = scaleOutBudget(settings);
+    if (phases.includes("scale-out") && stepLimits !== undefined && stepLimits.maxPods < 1) {
+        const taken = addons.locust.maxWorkers - stepLimits.maxPods;
         throw new InputError(
-            `--users ${args.users} leaves no room for the scale-out step (at most ${MAX_USERS} users); lower --users or leave scale-out out of --phases`,
+            `stack ${settings.stack}: scale-out needs a Locust pod for its load step, and ${key("addons.locust.maxWorkers")} ${addons.locust.maxWorkers} leaves none ` +
+                `(the chart's own worker and the base load's Job take ${taken}); raise it or leave scale-out out of --phases`,
         );
     }
     return {
@@ -103,7 +105,8 @@ export function planFor(settings: Settings, args: VerifyArgs): StackPlan {
         durationSeconds: args.durationSeconds,
         scaleInTo: args.scaleInTo,
         phases,
-        stepUsers,
+        stepUsers: args.stepUsers,
+        stepLimits,
         nodeReplace: args.nodeReplace,
         force: args.force,
         gateway: addons.istio.enabled ? { namespace: GATEWAY_NAMESPACE, name: GATEWAY_NAME } : undefined,

@@ -220,3 +220,72 @@ export function parseHistoryCsv(text: string): HistoryRow[] {
         })
         .sort((a, b) => a.timestamp - b.timestamp);
 }
+
+/**
+ * The statistics of several Locust processes that ran the same locustfile at the same time, as one:
+ * counts and rates add up; the average is weighted by requests; the maximum and the percentiles are
+ * the worst process's (the percentile of the union is at most that: an upper bound, not the exact value).
+ */
+export function mergeStats(all: LocustStats[]): LocustStats {
+    const merge = (rows: StatsRow[]): StatsRow => {
+        const requests = rows.reduce((n, r) => n + r.requests, 0);
+        const worst = (pick: (r: StatsRow) => number | undefined) => {
+            const values = rows.map(pick).filter((v): v is number => v !== undefined);
+            return values.length === 0 ? undefined : Math.max(...values);
+        };
+        return {
+            type: rows[0].type,
+            name: rows[0].name,
+            requests,
+            failures: rows.reduce((n, r) => n + r.failures, 0),
+            medianMs: worst((r) => r.medianMs) ?? 0,
+            averageMs: requests === 0 ? 0 : rows.reduce((n, r) => n + r.averageMs * r.requests, 0) / requests,
+            maxMs: worst((r) => r.maxMs) ?? 0,
+            requestsPerSecond: rows.reduce((n, r) => n + r.requestsPerSecond, 0),
+            p50Ms: worst((r) => r.p50Ms),
+            p95Ms: worst((r) => r.p95Ms),
+            p99Ms: worst((r) => r.p99Ms),
+        };
+    };
+    const byName = new Map<string, StatsRow[]>();
+    for (const row of all.flatMap((s) => s.rows)) {
+        const key = JSON.stringify([row.type, row.name]);
+        byName.set(key, [...(byName.get(key) ?? []), row]);
+    }
+    return { rows: [...byName.values()].map(merge), aggregated: merge(all.map((s) => s.aggregated)) };
+}
+
+/** Failures of several processes: occurrences of the same error on the same request add up; most frequent first. */
+export function mergeFailures(all: FailureRow[][]): FailureRow[] {
+    const byError = new Map<string, FailureRow>();
+    for (const f of all.flat()) {
+        const key = JSON.stringify([f.method, f.name, f.error]);
+        const seen = byError.get(key);
+        byError.set(key, seen === undefined ? { ...f } : { ...seen, occurrences: seen.occurrences + f.occurrences });
+    }
+    return [...byError.values()].sort((a, b) => b.occurrences - a.occurrences);
+}
+
+/** Histories of several processes, second by second (Locust's Unix seconds): users and rates add up, the p95 is the worst. */
+export function mergeHistory(all: HistoryRow[][]): HistoryRow[] {
+    const bySecond = new Map<number, HistoryRow>();
+    for (const h of all.flat()) {
+        const seen = bySecond.get(h.timestamp);
+        const p95 = [seen?.p95Ms, h.p95Ms].filter((v): v is number => v !== undefined);
+        bySecond.set(
+            h.timestamp,
+            seen === undefined
+                ? { ...h }
+                : {
+                      timestamp: h.timestamp,
+                      users: seen.users + h.users,
+                      requestsPerSecond: seen.requestsPerSecond + h.requestsPerSecond,
+                      failuresPerSecond: seen.failuresPerSecond + h.failuresPerSecond,
+                      p95Ms: p95.length === 0 ? undefined : Math.max(...p95),
+                      totalRequests: seen.totalRequests + h.totalRequests,
+                      totalFailures: seen.totalFailures + h.totalFailures,
+                  },
+        );
+    }
+    return [...bySecond.values()].sort((a, b) => a.timestamp - b.timestamp);
+}

@@ -14,6 +14,8 @@ export interface DisruptionOutcome {
     outlasted: boolean;
     /** Set when the disruption ran but did not do what the phase needs to prove anything (no scale-out happened). */
     unproven?: string;
+    /** Why the disruption failed (it stopped the run); the phase's load counts are kept all the same. */
+    failed?: string;
 }
 
 /** What one Locust Job of a phase reported. */
@@ -92,6 +94,9 @@ export function verdict(planned: readonly PhaseName[], results: PhaseResult[]): 
         } else if (requests === 0) {
             problems.push(`${phase}: Locust sent no requests, so nothing was proven`);
         }
+        if (result.disruption?.failed !== undefined) {
+            problems.push(`${phase}: the disruption failed, so it proved nothing: ${result.disruption.failed}`);
+        }
         if (result.disruption?.unproven !== undefined) {
             problems.push(`${phase}: ${result.disruption.unproven}`);
         }
@@ -125,7 +130,12 @@ const COLUMNS: { title: string; cell: (r: PhaseResult) => string }[] = [
     { title: "p99", cell: (r) => ms(r.stats.aggregated.p99Ms) },
     {
         title: "disruption",
-        cell: (r) => (r.disruption ? `${r.disruption.summary}, at rest after ${r.disruption.settledAtSeconds} s` : "-"),
+        cell: (r) =>
+            r.disruption === undefined
+                ? "-"
+                : r.disruption.failed !== undefined
+                  ? r.disruption.summary
+                  : `${r.disruption.summary}, at rest after ${r.disruption.settledAtSeconds} s`,
     },
 ];
 

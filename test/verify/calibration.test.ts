@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { Timings, calibrationRows, formatCalibration, impliedPreStop, spread } from "../../verify/calibration";
+import { ClockOffset, DateSample, ServerClock } from "../../verify/clock";
 import { deletionRequestedAt } from "../../verify/cluster-client";
 import { exitCode } from "../../verify/run";
 import { LAGS } from "./fake-cluster";
@@ -134,5 +135,73 @@ describe("[#14] sampling ends with the disruption's last measurement", () => {
         await h.run(plan({ phases: ["rollout-restart"] }));
         const samples = h.cluster.calls.filter((c) => c.method === "listEndpoints").length;
         assert.ok(samples >= 30 && samples <= 60, `${samples} samples`);
+    });
+});
+
+describe("issue 21.9: the calibration is on one clock, the API server's", () => {
+    const cases: { name: string; samples: DateSample[]; offset: ClockOffset | undefined }[] = [
+        { name: "no answer yet", samples: [], offset: undefined },
+        {
+            // Sent at 0.2 s, back at 0.4 s, Date says 10 s: the server stamped 10.0-11.0 s somewhere in 0.2-0.4 s.
+            name: "one answer bounds it to the Date's second widened by the round trip",
+            samples: [{ sentAt: 200, receivedAt: 400, serverDate: 10_000 }],
+            offset: { offsetMs: 10_200, uncertaintyMs: 600 },
+        },
+        {
+            // The server 10 s ahead: answers just before and just after its second turns pin the turn down.
+            name: "answers either side of a second's turn narrow it",
+            samples: [
+                { sentAt: 200, receivedAt: 400, serverDate: 10_000 },
+                { sentAt: 900, receivedAt: 1_000, serverDate: 10_000 },
+                { sentAt: 1_000, receivedAt: 1_100, serverDate: 11_000 },
+            ],
+            offset: { offsetMs: 10_000, uncertaintyMs: 100 },
+        },
+        {
+            name: "a clock that jumped: bounds that cannot both hold give way to the newest answer",
+            samples: [
+                { sentAt: 200, receivedAt: 400, serverDate: 10_000 },
+                { sentAt: 5_000, receivedAt: 5_100, serverDate: 4_000 },
+            ],
+            offset: { offsetMs: -550, uncertaintyMs: 550 },
+        },
+        {
+            name: "an answer without a Date header is no sample",
+            samples: [{ sentAt: 0, receivedAt: 10, serverDate: NaN }],
+            offset: undefined,
+        },
+    ];
+    for (const c of cases) {
+        it(c.name, () => {
+            const clock = new ServerClock();
+            c.samples.forEach((s) => clock.add(s));
+            assert.deepEqual(clock.offset(), c.offset);
+        });
+    }
+
+    it("issue 21.9: a cluster clock 7 s ahead of this machine's changes no measured gap", async () => {
+        const measured = async (serverClockAheadMs: number) => {
+            const h = harness({ hpa: HPA, serverClockAheadMs });
+            const outcome = await h.run(plan({ phases: ["rollout-restart", "scale-out"] }));
+            assert.equal(exitCode(outcome), 0, outcome.error);
+            const so = outcome.scaleOut;
+            return {
+                rows: calibrationRows(outcome.timings, MODELS).map((r) => [r.phase, r.measure, r.spread]),
+                scaleOut: so && [so.measuredSeconds, (so.scaledAt ?? 0) - so.stepAt, (so.containersReadyAt ?? 0) - so.stepAt],
+                lines: h.lines,
+            };
+        };
+        const same = await measured(0);
+        const ahead = await measured(7_000);
+        assert.deepEqual(ahead.rows, same.rows);
+        assert.deepEqual(ahead.scaleOut, same.scaleOut);
+        // The fake's own lags, as the cluster's clock and verify's samples see them.
+        const deletion = same.rows.find((r) => r[0] === "rollout-restart" && r[1] === "deletion → endpoint not ready");
+        assert.equal((deletion?.[2] as { max: number }).max, LAGS.endpointOut / 1000);
+        assert.ok(
+            ahead.lines.includes(
+                "clock: the API server's clock is 7.0 s ahead of this machine's (±0.0 s); verify's times are on the API server's clock",
+            ),
+        );
     });
 });

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { V1Job } from "@kubernetes/client-node";
+import type { ClockOffset } from "../../verify/clock";
 import {
     ClusterClient,
     DeploymentPatch,
@@ -18,6 +19,9 @@ import {
     JobState,
     NodeClaimState,
     NodeState,
+    ObjectRef,
+    OwnedObject,
+    PodCpu,
     PodState,
     ServiceState,
     TargetGroupBindingState,
@@ -35,6 +39,7 @@ import {
 import { PhaseName } from "../../verify/verdict";
 import { Clock, InterruptedError } from "../../verify/run";
 import { TARGET_HEALTH_GATE_PREFIX } from "../../verify/preflight";
+import { LOCUST_PROCESS_RPS } from "../../verify/step-size";
 import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, NODE_POOL_LABEL } from "../../components/addons/names";
 
 export const FIXTURES = path.join(__dirname, "fixtures", "locust");
@@ -131,6 +136,26 @@ export interface FakeOptions {
     server?: string;
     /** The log of each Job at `now` (ms), from what it was asked to run (instead of `logs`): the simulated run's Locust. */
     jobLog?: (job: FakeJob, now: number) => string;
+    /**
+     * How long an HPA keeps a higher recommendation before it scales down: the app's HPA's
+     * behavior.scaleDown.stabilizationWindowSeconds (components/app/zero-downtime-service.ts: 300 s).
+     */
+    scaleDownStabilizationMs?: number;
+    /** How long the scale-out step's Job pod waits for a node before it runs (Karpenter launching one); 0 by default. */
+    stepPendingMs?: number;
+    /** How far the cluster's clock (API server, kubelets) is ahead of the machine verify runs on; 0 by default. */
+    serverClockAheadMs?: number;
+    /**
+     * CPU the app spends per request a second (millicores per req/s), spread over its pods; 0.2 by
+     * default: the default app's 4 pods × 250 m at 60 % then take 3,000 req/s, far beyond one Locust process.
+     */
+    cpuPerRequestMillicores?: number;
+    /** The HPA's target CPU utilization (percent); 60, the app's default (components/app/defaults.ts). */
+    targetCpuUtilization?: number;
+    /** The cluster serves no metrics API (no metrics-server). */
+    noMetrics?: boolean;
+    /** Requests a second one Locust user sends, for the app's CPU; {@link USER_RPS} by default (the simulated run passes its own). */
+    userRps?: number;
 }
 
 /** A Locust Job as the fake cluster keeps it: when it was created and what its command line asked for. */
@@ -145,7 +170,18 @@ export interface FakeJob {
     users: number;
     spawnRate: number;
     deleted: boolean;
+    /** ms since the epoch: when its pods run (scheduled and started; later than `created` while they wait for a node). */
+    startAt: number;
+    /** Locust pods the Job runs (its parallelism). */
+    pods: number;
 }
+
+/** Requests a second one user of the locustfile sends: the baseline fixture's 5,871 requests by 50 users in 60 s. */
+export const USER_RPS = 2;
+/** The app's pods' CPU requests (components/app/defaults.ts: 250 m; no sidecar in the fake). */
+export const POD_CPU_REQUEST_MILLICORES = 250;
+/** metrics-server's resolution (chart 3.13.1 `--metric-resolution=15s`): the window of each PodMetrics. */
+export const METRICS_WINDOW_MS = 15_000;
 
 /** The app's nodes are Karpenter's; the gateway runs on the system node group. */
 const APP_NODES = ["node-a", "node-b", "node-c"];
@@ -175,10 +211,15 @@ export class FakeCluster implements ClusterClient {
     private nextIp = 10;
     /** The nodes the app's pods may run on (Karpenter's); node-d replaces one Karpenter removed. */
     private readonly appNodes = [...APP_NODES];
-    private scaledOut = false;
+    /** Each HPA's recommendations (ms, replicas) within its scale-down stabilization window. */
+    private readonly recommendations = new Map<string, { at: number; replicas: number }[]>();
+    /** The replicas each HPA'd Deployment had when the fake cluster was made: its recommendation without verify's step. */
+    private readonly baseReplicas = new Map<string, number>();
     readonly createdJobs: V1Job[] = [];
     /** Throw from a method: return an Error for the calls that should fail. */
     failWith: (method: string, args: unknown[]) => Error | undefined = () => undefined;
+    /** The call lands, but its answer never comes back: return an Error for the calls whose answer is lost. */
+    answerLost: (method: string, args: unknown[]) => Error | undefined = () => undefined;
     /** Runs after each recorded call (e.g. to press Ctrl-C at a chosen moment). */
     after: (method: string, args: unknown[]) => void = () => undefined;
 
@@ -348,7 +389,25 @@ export class FakeCluster implements ClusterClient {
         return healthy - 1 >= (d?.replicas ?? 0) - (this.options.pdbMaxUnavailable ?? 1);
     }
 
+    /** What a perfect reading of the API server's Date headers would give. */
+    clockOffset(): ClockOffset {
+        return { offsetMs: this.options.serverClockAheadMs ?? 0, uncertaintyMs: 0 };
+    }
+
+    /** A pod as the API server reports it: its timestamps on the cluster's clock. */
     private podState(p: FakePod): PodState {
+        const state = this.podStateHere(p);
+        const ahead = this.options.serverClockAheadMs ?? 0;
+        const shift = (t: number | undefined) => (t === undefined ? undefined : t + ahead);
+        return {
+            ...state,
+            createdAt: state.createdAt + ahead,
+            deletionTimestamp: shift(state.deletionTimestamp),
+            conditions: Object.fromEntries(Object.entries(state.conditions).map(([k, c]) => [k, { ...c, since: shift(c.since) }])),
+        };
+    }
+
+    private podStateHere(p: FakePod): PodState {
         const now = this.clock.now();
         const ready = p.deletedAt === undefined && now >= this.readyAt(p);
         const binding = p.owner === undefined ? undefined : this.bindingOf(p.owner);
@@ -420,26 +479,60 @@ export class FakeCluster implements ClusterClient {
         return this.calls.filter((c) => /^(patch|create|delete|evict|set)/.test(c.method));
     }
 
-    /** What each HPA controller does at its next sync: replicas within [min, max]; under the load step, more, until it ends. */
-    syncHpas(): void {
+    /**
+     * Whether the scale-out step's load is on the app now, for long enough that the HPA has seen it, and
+     * heavy enough: the app's utilization past the HPA's target and its 10 % tolerance.
+     */
+    private stepLoadOn(now: number): boolean {
         const step = [...this.jobs.entries()].find(([name]) => name.startsWith("verify-step-"))?.[1];
-        const app = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
-        const by = this.options.scaleOutBy ?? 2;
-        if (step !== undefined && app !== undefined) {
-            const now = this.clock.now();
-            const stepped =
-                !step.deleted && now >= step.created + (this.options.scaleOutAfterMs ?? 30_000) && now < step.created + step.seconds * 1000;
-            if (stepped && !this.scaledOut) {
-                app.replicas += by;
-            } else if (!stepped && this.scaledOut) {
-                app.replicas -= by;
-            }
-            this.scaledOut = stepped;
-        }
+        const seen = now - (this.options.scaleOutAfterMs ?? 30_000);
+        return (
+            step !== undefined &&
+            !step.deleted &&
+            seen >= step.startAt &&
+            now < step.startAt + step.seconds * 1000 &&
+            this.utilizationAt(seen) > (this.options.targetCpuUtilization ?? 60) * 1.1
+        );
+    }
+
+    /**
+     * What each HPA controller does at its next sync (kubernetes pkg/controller/podautoscaler/horizontal.go
+     * reconcileAutoscaler): replicas above maxReplicas go to maxReplicas and below minReplicas to
+     * minReplicas at once; otherwise the load's recommendation, scaling up at once (the app's scale-up
+     * window is 0) and down only to the highest recommendation of the stabilization window.
+     */
+    syncHpas(): void {
+        const now = this.clock.now();
+        const app = `${this.namespace}/${this.options.name ?? "web"}`;
+        const window = this.options.scaleDownStabilizationMs ?? 300_000;
         for (const [key, hpa] of this.hpas) {
             const d = this.deployments.get(key);
-            if (d) {
-                d.replicas = Math.min(Math.max(d.replicas, hpa.minReplicas), hpa.maxReplicas);
+            if (d === undefined) {
+                continue;
+            }
+            if (!this.baseReplicas.has(key)) {
+                this.baseReplicas.set(key, d.replicas);
+            }
+            if (d.replicas > hpa.maxReplicas) {
+                d.replicas = hpa.maxReplicas;
+                continue;
+            }
+            if (d.replicas < hpa.minReplicas) {
+                d.replicas = hpa.minReplicas;
+                continue;
+            }
+            const load =
+                (this.baseReplicas.get(key) ?? d.replicas) + (key === app && this.stepLoadOn(now) ? (this.options.scaleOutBy ?? 2) : 0);
+            const recommendation = Math.min(Math.max(load, hpa.minReplicas), hpa.maxReplicas);
+            const recent = [...(this.recommendations.get(key) ?? []), { at: now, replicas: recommendation }].filter(
+                (r) => now - r.at < window,
+            );
+            this.recommendations.set(key, recent);
+            const down = Math.max(...recent.map((r) => r.replicas));
+            if (d.replicas < recommendation) {
+                d.replicas = recommendation;
+            } else if (d.replicas > down) {
+                d.replicas = down;
             }
         }
     }
@@ -544,9 +637,13 @@ export class FakeCluster implements ClusterClient {
         const seconds = Number(/^(\d+)s$/.exec(args[args.indexOf("-t") + 1])?.[1]);
         const phase = /^verify-(.+)-[^-]+$/.exec(name)?.[1] as PhaseName;
         const [users, spawnRate] = ["-u", "-r"].map((flag) => Number(args[args.indexOf(flag) + 1]));
-        this.jobs.set(name, { name, created: this.clock.now(), seconds, users, spawnRate, phase, deleted: false });
+        const pods = job.spec?.parallelism ?? 1;
+        const pending = name.startsWith("verify-step-") ? (this.options.stepPendingMs ?? 0) : 0;
+        const created = this.clock.now();
+        this.jobs.set(name, { name, created, startAt: created + pending, seconds, users, spawnRate, phase, deleted: false, pods });
         this.createdJobs.push(job);
-        return Promise.resolve();
+        const lost = this.answerLost("createJob", [name]);
+        return lost === undefined ? Promise.resolve() : Promise.reject(lost);
     }
 
     getJob(namespace: string, name: string): Promise<JobState> {
@@ -555,7 +652,11 @@ export class FakeCluster implements ClusterClient {
         if (job === undefined || job.deleted) {
             return Promise.resolve({ phase: "failed", reason: "gone" });
         }
-        return Promise.resolve({ phase: this.clock.now() < job.created + job.seconds * 1000 ? "running" : "succeeded" });
+        const now = this.clock.now();
+        if (now < job.startAt) {
+            return Promise.resolve({ phase: "pending", reason: "Unschedulable" });
+        }
+        return Promise.resolve({ phase: now < job.startAt + job.seconds * 1000 ? "running" : "succeeded" });
     }
 
     readJobLog(namespace: string, name: string, container: string, tailLines?: number): Promise<string> {
@@ -564,7 +665,62 @@ export class FakeCluster implements ClusterClient {
         if (job !== undefined && this.options.jobLog !== undefined) {
             return Promise.resolve(this.options.jobLog(job, this.clock.now()));
         }
-        return Promise.resolve(this.options.logs?.[job?.phase ?? "baseline"] ?? jobLog(fixture("baseline_stats.csv")));
+        const given = this.options.logs?.[job?.phase ?? "baseline"];
+        if (given === undefined && tailLines !== undefined && job !== undefined) {
+            // While it runs, the tail of a Locust log is its console table, the current rate in its req/s column.
+            const rate = this.jobRate(job, this.clock.now()) / job.pods;
+            return Promise.resolve(
+                `Type     Name  # reqs      # fails |    Avg     Min     Max    Med |   req/s  failures/s\n` +
+                    `         Aggregated     ${Math.round(rate * 10)}     0(0.00%) |      5       1     121      4 |   ${rate.toFixed(2)}        0.00\n`,
+            );
+        }
+        return Promise.resolve(given ?? jobLog(fixture("baseline_stats.csv")));
+    }
+
+    readJobLogs(namespace: string, name: string, container: string): Promise<string[]> {
+        this.record("readJobLogs", namespace, name, container);
+        const job = this.jobs.get(name);
+        const log =
+            job !== undefined && this.options.jobLog !== undefined
+                ? this.options.jobLog(job, this.clock.now())
+                : (this.options.logs?.[job?.phase ?? "baseline"] ?? jobLog(fixture("baseline_stats.csv")));
+        return Promise.resolve(Array.from({ length: job?.pods ?? 1 }, () => log));
+    }
+
+    /** Requests a second a Job sends at `at`: each pod its users' rate, up to what one Locust process can send. */
+    private jobRate(job: FakeJob, at: number): number {
+        const on = !job.deleted && at >= job.startAt && at < job.startAt + job.seconds * 1000;
+        return on ? job.pods * Math.min(job.users * (this.options.userRps ?? USER_RPS), LOCUST_PROCESS_RPS) : 0;
+    }
+
+    /** The app's CPU utilization (percent of its pods' requests) under every Job's load at `at`. */
+    utilizationAt(at: number): number {
+        const rate = [...this.jobs.values()].reduce((n, j) => n + this.jobRate(j, at), 0);
+        const app = this.deployments.get(`${this.namespace}/${this.options.name ?? "web"}`);
+        const requests = (app?.replicas ?? 1) * POD_CPU_REQUEST_MILLICORES;
+        return (100 * rate * (this.options.cpuPerRequestMillicores ?? 0.2)) / requests;
+    }
+
+    podCpu(namespace: string, selector: Record<string, string>): Promise<PodCpu[] | undefined> {
+        this.record("podCpu", namespace, selector);
+        if (this.options.noMetrics) {
+            return Promise.resolve(undefined);
+        }
+        // metrics-server's latest sample: the last full window, its use averaged over it.
+        const end = Math.floor(this.clock.now() / METRICS_WINDOW_MS) * METRICS_WINDOW_MS;
+        const pods = this.pods.filter(
+            (p) => p.namespace === namespace && p.deletedAt === undefined && Object.entries(selector).every(([k, v]) => p.labels[k] === v),
+        );
+        const share = (this.utilizationAt(end - METRICS_WINDOW_MS / 2) / 100) * POD_CPU_REQUEST_MILLICORES;
+        return Promise.resolve(
+            pods.map((p) => ({
+                pod: p.name,
+                usageMillicores: share,
+                requestMillicores: POD_CPU_REQUEST_MILLICORES,
+                windowEnd: end + (this.options.serverClockAheadMs ?? 0),
+                windowSeconds: METRICS_WINDOW_MS / 1000,
+            })),
+        );
     }
 
     deleteJob(namespace: string, name: string): Promise<void> {
@@ -585,13 +741,14 @@ export class FakeCluster implements ClusterClient {
                 name: `${name}-pod`,
                 ownerKind: "Job",
                 labels: { ...JOB_LABELS },
-                node: this.options.loadNode ?? "node-c",
+                // Unscheduled while it waits for a node.
+                node: this.clock.now() < j.startAt ? undefined : (this.options.loadNode ?? "node-c"),
                 ip: "10.0.99.1",
                 createdAt: j.created,
                 gated: false,
             }));
         const finished = new Set(
-            [...this.jobs.entries()].filter(([, j]) => this.clock.now() >= j.created + j.seconds * 1000).map(([name]) => `${name}-pod`),
+            [...this.jobs.entries()].filter(([, j]) => this.clock.now() >= j.startAt + j.seconds * 1000).map(([name]) => `${name}-pod`),
         );
         const all = [...this.pods, ...jobPods];
         const picked =
@@ -645,6 +802,17 @@ export class FakeCluster implements ClusterClient {
         }
         this.evictions.push({ pod: name, answer, at: now });
         return Promise.resolve(answer);
+    }
+
+    /** The fake tracks no field ownership (the stand-in API server of ownership.test.ts does). */
+    readOwnership(ref: ObjectRef): Promise<OwnedObject | undefined> {
+        this.record("readOwnership", ref);
+        return Promise.resolve(undefined);
+    }
+
+    writeManagedFields(ref: ObjectRef): Promise<boolean> {
+        this.record("writeManagedFields", ref);
+        return Promise.resolve(true);
     }
 
     listTargetGroupBindings(namespace: string): Promise<TargetGroupBindingState[]> {

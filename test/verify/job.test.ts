@@ -6,7 +6,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { LOCUST_NAMESPACE } from "../../components/addons/names";
 import {
+    DO_NOT_DISRUPT,
     FAILURES_FILE,
+    LOCUST_REQUEST_TIMEOUT_S,
     LOCUSTFILE_CONFIG_MAP,
     LOCUST_CONTAINER,
     STATS_FILE,
@@ -50,6 +52,28 @@ describe("the Locust Job", () => {
         assert.deepEqual([flag("-u"), flag("-r"), flag("-t"), flag("--host")], ["50", "10", "300s", LOAD.host]);
         assert.equal(`${flag("--csv")}_stats.csv`, STATS_FILE);
         assert.deepEqual(container?.command?.slice(-args.length), args);
+    });
+
+    it("issue 21.8: a bigger load is several pods of one Locust process each, all at once", () => {
+        const step = locustJob({ name: "verify-step-t1", load: LOAD, pods: 6, activeDeadlineSeconds: 720 });
+        assert.deepEqual([step.spec?.parallelism, step.spec?.completions], [6, 6]);
+        assert.deepEqual([job.spec?.parallelism, job.spec?.completions], [1, 1]);
+    });
+
+    it("issue 21.7: its pod carries karpenter.sh/do-not-disrupt, so Karpenter does not consolidate the node under the load", () => {
+        assert.deepEqual(job.spec?.template.metadata?.annotations, { "karpenter.sh/do-not-disrupt": "true" });
+        assert.deepEqual(DO_NOT_DISRUPT, { "karpenter.sh/do-not-disrupt": "true" });
+    });
+
+    it("issue 21.9: requests in flight when the run time ends are given time to finish (connect + read timeout), so they are counted", () => {
+        // The locustfile's own timeout: the number STOP_TIMEOUT_S stands on.
+        const locustfile = path.join(__dirname, "..", "..", "components", "addons", "locustfile.py");
+        const timeouts = [...fs.readFileSync(locustfile, "utf8").matchAll(/timeout=(\d+)/g)].map((m) => Number(m[1]));
+        assert.deepEqual(timeouts, [LOCUST_REQUEST_TIMEOUT_S]);
+        const args = locustArgs(LOAD);
+        const stop = Number(args[args.indexOf("--stop-timeout") + 1]);
+        assert.ok(args.includes("--stop-timeout"), "Locust's default (0) kills users mid-request, and their requests are never recorded");
+        assert.ok(stop >= 2 * LOCUST_REQUEST_TIMEOUT_S, `--stop-timeout ${stop}`);
     });
 });
 

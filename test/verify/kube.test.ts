@@ -23,8 +23,11 @@ type Route = (req: Seen) => { status: number; body: unknown } | undefined;
 describe("KubeClusterClient", () => {
     const seen: Seen[] = [];
     let routes: Route[] = [];
+    /** How far the stand-in's clock (its Date header) is ahead of the test's. */
+    let dateAheadMs = 0;
     let server: http.Server;
     let client: KubeClusterClient;
+    let kubeconfigPath = "";
 
     before(async () => {
         server = http.createServer((req, res) => {
@@ -37,6 +40,7 @@ describe("KubeClusterClient", () => {
                     status: 404,
                     body: { kind: "Status", status: "Failure", message: "not found", reason: "NotFound", code: 404 },
                 };
+                res.setHeader("Date", new Date(Date.now() + dateAheadMs).toUTCString());
                 res.writeHead(answer.status, { "content-type": typeof answer.body === "string" ? "text/plain" : "application/json" });
                 res.end(typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body));
             });
@@ -57,6 +61,7 @@ describe("KubeClusterClient", () => {
                 "current-context": "local",
             }),
         );
+        kubeconfigPath = kubeconfig;
         client = new KubeClusterClient(loadKubeConfig({ kubeconfig }));
     });
     after(() => server.close());
@@ -97,6 +102,88 @@ describe("KubeClusterClient", () => {
         });
         assert.equal(await client.getService("web", "nope"), undefined);
         assert.equal(await client.getHpa("web", "nope"), undefined);
+    });
+
+    it("issue 21.9: measures the API server's clock from the Date headers of its answers", async () => {
+        const fresh = new KubeClusterClient(loadKubeConfig({ kubeconfig: kubeconfigPath }));
+        assert.equal(fresh.clockOffset(), undefined, "no answer yet");
+        reset(at("GET", "/api/v1/namespaces/web/services/web", 200, { spec: { selector: { app: "web" } } }));
+        dateAheadMs = 7_000;
+        try {
+            for (let i = 0; i < 3; i++) {
+                await fresh.getService("web", "web");
+            }
+        } finally {
+            dateAheadMs = 0;
+        }
+        const offset = fresh.clockOffset();
+        assert.ok(offset !== undefined);
+        // The Date header has whole seconds: one answer pins the offset to about a second.
+        assert.ok(offset.uncertaintyMs <= 1_000, `±${offset.uncertaintyMs} ms`);
+        assert.ok(Math.abs(offset.offsetMs - 7_000) <= offset.uncertaintyMs, `${offset.offsetMs} ms`);
+    });
+
+    it("issue 21.8: reads the app's CPU from the metrics API and its pods' requests, native sidecars included; no metrics API is undefined", async () => {
+        reset(
+            at("GET", "/apis/metrics.k8s.io/v1beta1/namespaces/web/pods?labelSelector=app.kubernetes.io%2Fname%3Dweb", 200, {
+                kind: "PodMetricsList",
+                items: [
+                    {
+                        metadata: { name: "web-1" },
+                        timestamp: "2026-12-01T10:00:15Z",
+                        window: "15.02s",
+                        containers: [
+                            { name: "web", usage: { cpu: "12345678n", memory: "10Mi" } },
+                            { name: "istio-proxy", usage: { cpu: "3m", memory: "40Mi" } },
+                        ],
+                    },
+                ],
+            }),
+            at("GET", "/api/v1/namespaces/web/pods?labelSelector=app.kubernetes.io%2Fname%3Dweb", 200, {
+                items: [
+                    {
+                        metadata: { name: "web-1" },
+                        spec: {
+                            containers: [{ name: "web", resources: { requests: { cpu: "250m" } } }],
+                            initContainers: [
+                                { name: "istio-init", resources: { requests: { cpu: "10m" } } },
+                                { name: "istio-proxy", restartPolicy: "Always", resources: { requests: { cpu: "100m" } } },
+                            ],
+                        },
+                    },
+                ],
+            }),
+        );
+        assert.deepEqual(await client.podCpu("web", { "app.kubernetes.io/name": "web" }), [
+            {
+                pod: "web-1",
+                usageMillicores: 12.345678 + 3,
+                requestMillicores: 350,
+                windowEnd: Date.parse("2026-12-01T10:00:15Z"),
+                windowSeconds: 15.02,
+            },
+        ]);
+        reset();
+        assert.equal(await client.podCpu("web", { "app.kubernetes.io/name": "web" }), undefined);
+    });
+
+    it("issue 21.8: a Job of parallel pods runs once every pod does; its statistics are the logs of all of them", async () => {
+        const job = (status: unknown) =>
+            at("GET", "/apis/batch/v1/namespaces/locust/jobs/j", 200, { metadata: { name: "j" }, spec: { parallelism: 3 }, status });
+        const pods = at("GET", "/api/v1/namespaces/locust/pods?", 200, {
+            items: ["j-a", "j-b", "j-c"].map((name, i) => ({ metadata: { name }, status: { phase: i < 2 ? "Running" : "Pending" } })),
+        });
+        reset(job({ ready: 2, active: 3 }), pods);
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "pending", reason: "Pending" });
+        reset(job({ ready: 3, active: 3 }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "running" });
+        reset(job({ ready: 2, active: 2, succeeded: 1 }));
+        assert.deepEqual(await client.getJob("locust", "j"), { phase: "running" }, "one pod done already, the others still loading");
+        reset(
+            pods,
+            ...["j-a", "j-b", "j-c"].map((name) => at("GET", `/api/v1/namespaces/locust/pods/${name}/log`, 200, `log of ${name}\n`)),
+        );
+        assert.deepEqual(await client.readJobLogs("locust", "j", "locust"), ["log of j-a\n", "log of j-b\n", "log of j-c\n"]);
     });
 
     it("reads the ALB hostname from an Ingress's status; none yet, and a missing Ingress, are undefined", async () => {

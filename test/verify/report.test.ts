@@ -49,7 +49,7 @@ describe("[#14] the HTML report", () => {
         for (const text of [
             "cordoned node node-a (2 app pods on it)",
             "restarted Deployment web/web",
-            "load step: 50 → 200 users",
+            "load step: 50 → 2,252 users (6 Locust pods added)",
             "HPA web/web minReplicas = maxReplicas = 2 (was 4 pods)",
         ]) {
             assert.ok(html.includes(`<title>${escaped(text)}</title>`), `event "${text}" marked on a chart`);

@@ -44,7 +44,8 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
         baselineSeconds: 60,
         durationSeconds: 300,
         phases: ["baseline", "rollout-restart", "scale-in"],
-        stepUsers: 200,
+        // The dev stack's: a 60 % target, maxWorkers 10 less the chart's worker and the base Job (stacks/models.ts).
+        stepLimits: { targetCpuUtilization: 60, maxPods: 8 },
         nodeReplace: false,
         force: false,
         models: MODELS,
@@ -55,8 +56,11 @@ export function plan(overrides: Partial<Plan> = {}): Plan {
 export interface Harness {
     cluster: FakeCluster;
     lines: string[];
-    /** Presses Ctrl-C: calls the handler runVerify registered, if any. */
-    interrupt: () => void;
+    /**
+     * Presses Ctrl-C: calls the handler runVerify registered, if any; false when there was none, where
+     * the CLI quits at once (verify/main.ts).
+     */
+    interrupt: () => boolean;
     /** The mocked ELBv2 client's DescribeTargetHealth calls. */
     describeCalls: () => number;
     run: (p?: Plan) => Promise<Outcome>;
@@ -87,7 +91,10 @@ export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness
     return {
         cluster,
         lines,
-        interrupt: () => handler?.(),
+        interrupt: () => {
+            handler?.();
+            return handler !== undefined;
+        },
         describeCalls: targets.describeCalls,
         run: (p = plan()) =>
             runVerify(p, {
@@ -104,8 +111,12 @@ export function harness(options: FakeOptions = {}, { elb = true } = {}): Harness
     };
 }
 
-/** The app's HPA, replicas (once the HPA has acted), Service selector and nodes, to compare before and after. */
+/**
+ * The app's HPA, replicas (once the HPA has acted: its scale-down stabilization window passed), Service
+ * selector and nodes, to compare before and after.
+ */
 export function appState(cluster: FakeCluster) {
+    cluster.clock.t += cluster.options.scaleDownStabilizationMs ?? 300_000;
     cluster.syncHpas();
     return {
         hpas: JSON.stringify([...cluster.hpas]),

@@ -2,6 +2,8 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
 import { InputError, Plan, exitCode, summarize } from "../../verify/run";
+import { totals } from "../../verify/verdict";
+import { htmlReport } from "../../verify/report";
 import { FakeCluster, FakeOptions, fixture, jobLog } from "./fake-cluster";
 import { HPA, allJobsDeleted, appState, harness, plan } from "./run-harness";
 
@@ -292,5 +294,81 @@ describe("[#14] verify restores the cluster when any change it makes fails", () 
             assert.deepEqual(appState(h.cluster), before, what);
             assert.ok(allJobsDeleted(h.cluster), what);
         }
+    });
+});
+
+describe("issue 21.9: what a run leaves behind", () => {
+    it("issue 21.9: a first Ctrl-C during the final restore lets the restore and the Job cleanup finish; only a second one quits", async () => {
+        const h = harness({ hpa: HPA });
+        const presses: boolean[] = [];
+        h.cluster.after = (method) => {
+            if (method === "deleteJob" && presses.length === 0) {
+                // The CLI quits at once when no handler takes the signal (verify/main.ts).
+                presses.push(h.interrupt());
+            }
+        };
+        const outcome = await h.run(plan({ phases: ["baseline", "scale-in"] }));
+        assert.deepEqual(presses, [true], "the first Ctrl-C during the cleanup is handled, not a quit");
+        assert.ok(allJobsDeleted(h.cluster));
+        assert.ok(h.lines.includes("interrupted: still restoring the app and deleting verify's Jobs; Ctrl-C again to quit at once"));
+        assert.equal(exitCode(outcome), 0, "every phase had finished: the verdict stands");
+        assert.equal(h.interrupt(), false, "once the run has returned, Ctrl-C is the CLI's to handle");
+    });
+
+    it("issue 21.9: a Job created although its create call timed out is deleted by name", async () => {
+        const h = harness({ hpa: HPA });
+        h.cluster.answerLost = (method, args) =>
+            method === "createJob" && String(args[0]).startsWith("verify-scale-in-")
+                ? new ClusterAccessError("cannot use the Kubernetes API at https://fake.example (create Job): no answer within 30 s")
+                : undefined;
+        const outcome = await h.run(plan({ phases: ["baseline", "scale-in"] }));
+        assert.equal(exitCode(outcome), 1);
+        assert.match(outcome.error ?? "", /no answer within 30 s/);
+        assert.ok(h.cluster.jobs.has("verify-scale-in-t1"), "the API server made it");
+        assert.ok(allJobsDeleted(h.cluster));
+        assert.deepEqual(outcome.restoreProblems, []);
+    });
+
+    it("issue 21.9: a failed disruption keeps the phase's Locust counts, restores the app and reports both", async () => {
+        const h = harness({ hpa: HPA, logs: { "scale-in": jobLog(fixture("scale-in_stats.csv")) } });
+        const before = appState(h.cluster);
+        let lowered = false;
+        h.cluster.after = (method, args) => {
+            lowered ||= method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2;
+        };
+        h.cluster.failWith = (method) => (lowered && method === "countPods" ? new Error("connection reset by peer") : undefined);
+        const outcome = await h.run();
+        assert.equal(exitCode(outcome), 1);
+        assert.equal(outcome.error, "connection reset by peer");
+        const scaleIn = outcome.results.find((r) => r.phase === "scale-in");
+        assert.ok(scaleIn, "the phase's result is kept");
+        assert.ok(totals(scaleIn).requests > 0);
+        assert.equal(scaleIn.disruption?.failed, "connection reset by peer");
+        assert.ok(outcome.verdict.problems.includes("scale-in: the disruption failed, so it proved nothing: connection reset by peer"));
+        assert.match(summarize(outcome).join("\n"), /^scale-in +[\d,]+ +0 .*failed: connection reset by peer$/m);
+        const html = htmlReport({ stack: "dev", target: { host: "http://x", route: "in-cluster" }, plan: plan(), outcome });
+        assert.match(html, /requests, 0 failed \(0\.000%\); failed: connection reset by peer<\/p>/);
+        // Restored at once, under the load, not only once the load ended.
+        const restoredAt = h.cluster.calls.findIndex((c) => c.method === "patchHpa" && (c.args[2] as typeof HPA).maxReplicas === 12);
+        const logRead = h.cluster.calls.findIndex((c) => c.method === "readJobLogs" && c.args[1] === "verify-scale-in-t1");
+        assert.ok(restoredAt >= 0 && restoredAt < logRead, "the HPA's bounds go back before the load's statistics are read");
+        assert.deepEqual(appState(h.cluster), before);
+    });
+
+    it("issue 21.9: the replicas the HPA added under the scale-out step are gone before the next phase starts", async () => {
+        const h = harness({ hpa: HPA });
+        const replicasAtStart: Record<string, number> = {};
+        h.cluster.after = (method, args) => {
+            const phase = /^verify-(.+)-t1$/.exec(String(args[0]))?.[1];
+            if (method === "createJob" && phase !== undefined) {
+                replicasAtStart[phase] = h.cluster.deployments.get("web/web")?.replicas ?? -1;
+            }
+        };
+        const outcome = await h.run(plan({ phases: ["scale-out", "node-drain"] }));
+        assert.equal(exitCode(outcome), 0, outcome.error);
+        assert.equal(outcome.scaleOut?.measuredSeconds, 41, "the step did scale the app out");
+        assert.deepEqual(replicasAtStart, { "scale-out": 4, step: 4, "node-drain": 4 });
+        assert.deepEqual(h.cluster.hpas.get("web/web"), HPA, "the bounds are back");
+        assert.ok(h.lines.includes("scale-out: the HPA of web/web added 2 pod(s); taking it back to the 4 found"));
     });
 });

@@ -14,7 +14,7 @@ import { verifyPlan } from "../../verify/command";
 import { loadStack, planFor } from "../../verify/stack";
 import { FakeCluster, FakeClock } from "./fake-cluster";
 import { mockedElb } from "./run-harness";
-import { simulatedLocustLog } from "./simulated-locust";
+import { PER_USER_PER_S, simulatedLocustLog } from "./simulated-locust";
 
 export const SAMPLE_DIR = path.join(PROJECT_DIR, "docs", "samples");
 export const SAMPLE_FILES = { html: "verify-report.html", output: "verify-output.txt" } as const;
@@ -42,6 +42,7 @@ export async function simulatedRun(): Promise<{ html: string; output: string }> 
         replicas: settings.app.replicas,
         gateway: true,
         jobLog: simulatedLocustLog,
+        userRps: PER_USER_PER_S,
         // The shape of an EKS endpoint (https://<id>.gr7.<region>.eks.amazonaws.com).
         server: `https://0123456789ABCDEF0123456789ABCDEF.gr7.${settings.region}.eks.amazonaws.com`,
     });

@@ -13,7 +13,8 @@ import type { FakeJob } from "./fake-cluster";
 const MEAN_WAIT_S = 0.3;
 /** Constant stand-in latencies, ms: median, 95th and 99th percentile, maximum. */
 export const LATENCY_MS = { p50: 4, p95: 11, p99: 24, max: 120 };
-const PER_USER_PER_S = 1 / (MEAN_WAIT_S + LATENCY_MS.p50 / 1000);
+/** Requests a second one user sends: the fake cluster charges the app's CPU at this rate too. */
+export const PER_USER_PER_S = 1 / (MEAN_WAIT_S + LATENCY_MS.p50 / 1000);
 /** Locust prints its console table every 2 s while headless (locust stats.py CONSOLE_STATS_INTERVAL_SEC = 2). */
 const CONSOLE_EVERY_S = 2;
 
@@ -51,8 +52,8 @@ function consoleTable(requests: number, rps: number): string {
 
 /** The Job's log as the API returns it at `now` (ms). */
 export function simulatedLocustLog(job: FakeJob, now: number): string {
-    const start = Math.floor(job.created / 1000);
-    const elapsed = Math.min(job.seconds, Math.floor((now - job.created) / 1000));
+    const start = Math.floor(job.startAt / 1000);
+    const elapsed = Math.min(job.seconds, Math.floor((now - job.startAt) / 1000));
     const lines: string[] = [];
     for (let t = 0; t <= elapsed; t += CONSOLE_EVERY_S) {
         lines.push(consoleTable(requestsBy(job, t - 1), usersAt(job, t) * PER_USER_PER_S));

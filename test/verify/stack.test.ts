@@ -23,7 +23,10 @@ describe("verify reads the stack", () => {
         const plan = planFor(loadStack("dev"), args());
         assert.deepEqual(plan.phases, ["baseline", "rollout-restart", "scale-in", "scale-out", "node-drain", "gateway-restart"]);
         assert.deepEqual(plan.gateway, { namespace: "istio-ingress", name: "istio-ingressgateway" });
-        assert.equal(plan.stepUsers, 200, "4 × the 50 default users");
+        assert.equal(plan.stepUsers, undefined, "sized from the app's measured cost");
+        // issue 21.8: the step aims past dev's 60 % HPA target, on at most maxWorkers 10 less the chart's worker and the base Job.
+        assert.deepEqual(plan.stepLimits, { targetCpuUtilization: 60, maxPods: 8 });
+        assert.equal(planFor(loadStack("dev"), args("--step-users", "400")).stepUsers, 400);
         assert.equal(plan.nodeReplace, false);
         // --phases picks, in the run's own order.
         assert.deepEqual(planFor(loadStack("dev"), args("--phases", "node-drain,baseline", "--node-replace")).phases, [
@@ -52,11 +55,15 @@ describe("verify reads the stack", () => {
                 /^stack dev: scale-out needs zero-downtime-eks:app\.autoscaling\.enabled; gateway-restart needs zero-downtime-eks:addons\.istio\.enabled; blue-green needs zero-downtime-eks:app\.blueGreen\.enabled; --node-replace needs zero-downtime-eks:addons\.karpenter\.enabled: without Karpenter nothing replaces the node$/,
             ),
         );
+        // issue 21.8: said before anything starts: a stack whose Locust budget leaves no pod for the step.
+        const oneWorker = { ...dev, addons: { ...dev.addons, locust: { ...dev.addons.locust, maxWorkers: 2 } } };
         assert.throws(
-            () => planFor(dev, args("--users", "5000", "--spawn-rate", "1000")),
-            inputError(/--users 5000 leaves no room for the scale-out step/),
+            () => planFor(oneWorker, args()),
+            inputError(
+                /^stack dev: scale-out needs a Locust pod for its load step, and zero-downtime-eks:addons\.locust\.maxWorkers 2 leaves none \(the chart's own worker and the base load's Job take 2\); raise it or leave scale-out out of --phases$/,
+            ),
         );
-        assert.deepEqual(planFor(dev, args("--users", "5000", "--spawn-rate", "1000", "--phases", "baseline")).phases, ["baseline"]);
+        assert.deepEqual(planFor(oneWorker, args("--phases", "baseline")).phases, ["baseline"]);
     });
 
     it("loads the app through the ALB by default, not addons.locust.targetHost: the Istio entrypoint's Ingress, or the app's own; --host overrides", () => {

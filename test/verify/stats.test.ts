@@ -1,7 +1,17 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { FAILURES_FILE, STATS_FILE, extractFile, requestsSoFar } from "../../verify/job";
-import { AGGREGATED, LocustCsvError, parseCsv, parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
+import {
+    AGGREGATED,
+    LocustCsvError,
+    mergeFailures,
+    mergeHistory,
+    mergeStats,
+    parseCsv,
+    parseFailuresCsv,
+    parseHistoryCsv,
+    parseStatsCsv,
+} from "../../verify/stats";
 import { fixture } from "./fake-cluster";
 
 describe("Locust stats CSV", () => {
@@ -79,5 +89,38 @@ describe("the Locust Job's log", () => {
         const midRun = log.slice(0, log.indexOf("All users spawned"));
         assert.deepEqual(requestsSoFar(midRun), { requests: 1532, failures: 0 });
         assert.equal(requestsSoFar("[2025-01-14] pod/INFO/locust.main: Starting Locust 2.32.2"), undefined);
+    });
+});
+
+describe("issue 21.8: the statistics of a step's several Locust pods, as one", () => {
+    const stats = parseStatsCsv(fixture("rollout-restart_stats.csv"));
+    const failures = parseFailuresCsv(fixture("rollout-restart_failures.csv"));
+    const history = parseHistoryCsv(fixture("rollout-restart_stats_history.csv"));
+
+    it("counts and rates add up; the average is weighted; the worst pod's maximum and percentiles bound the union's", () => {
+        const cheap = { ...stats.aggregated, requests: 100, failures: 0, averageMs: 1, maxMs: 2, p95Ms: 3, requestsPerSecond: 10 };
+        const merged = mergeStats([stats, { rows: [], aggregated: cheap }]);
+        const a = stats.aggregated;
+        assert.equal(merged.aggregated.requests, a.requests + 100);
+        assert.equal(merged.aggregated.failures, a.failures);
+        assert.equal(merged.aggregated.requestsPerSecond, a.requestsPerSecond + 10);
+        assert.equal(merged.aggregated.averageMs, (a.averageMs * a.requests + 100) / (a.requests + 100));
+        assert.equal(merged.aggregated.maxMs, a.maxMs);
+        assert.equal(merged.aggregated.p95Ms, a.p95Ms);
+        assert.deepEqual(mergeStats([stats]), stats);
+    });
+
+    it("the same error on the same request adds up; seconds add up by timestamp", () => {
+        const merged = mergeFailures([failures, failures]);
+        assert.deepEqual(
+            merged.map((f) => f.occurrences),
+            failures.map((f) => 2 * f.occurrences),
+        );
+        const twice = mergeHistory([history, history]);
+        assert.equal(twice.length, history.length);
+        assert.deepEqual(
+            twice.map((h) => [h.timestamp, h.users, h.totalRequests]),
+            history.map((h) => [h.timestamp, 2 * h.users, 2 * h.totalRequests]),
+        );
     });
 });
