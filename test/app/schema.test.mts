@@ -7,6 +7,7 @@ import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
+import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { DestinationRule, Gateway, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
 import * as fs from "node:fs";
@@ -26,6 +27,8 @@ const MODELS: Record<string, Model> = {
     "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
     "networking.k8s.io/v1/Ingress": Ingress,
+    "rbac.authorization.k8s.io/v1/Role": Role,
+    "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
     "networking.istio.io/v1/DestinationRule": DestinationRule,
     "networking.istio.io/v1/Gateway": Gateway,
     "networking.istio.io/v1/VirtualService": VirtualService,
