@@ -3,10 +3,10 @@
 // be sent to the engine (type, name, parent, dependencies, inputs). Tests and `npm run synth` both
 // call `synthesize`.
 import * as crypto from "crypto";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
 import { withLeanStackTraces } from "./stack-traces";
+import { resolvePulumiEntry } from "./entry";
 
 export { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig };
 
@@ -26,6 +26,8 @@ export interface RecordedResource {
     protect?: true;
     /** Name of the explicit provider the resource (or, for a remote component, its AWS children) uses. */
     provider?: string;
+    /** URNs the resource was known by before (its `aliases` given as URNs); absent when none. */
+    aliases?: string[];
 }
 
 export interface SynthResult {
@@ -49,6 +51,12 @@ export interface SynthOptions {
      * `outputs.json` of their own synth writes them; `[secret]` marks a secret output).
      */
     references?: Record<string, Record<string, unknown>>;
+    /**
+     * Loads the program's entry file (resolved with Pulumi's own rule, synth/entry.ts). Default: this
+     * module's `require`. A caller that must load it as plain Node does (no TypeScript hooks: a team's
+     * compiled program, test/packages) passes its own.
+     */
+    load?: (entry: string) => unknown;
 }
 
 /** A StackReference to a stack whose outputs the synth was not given. */
@@ -389,6 +397,16 @@ interface RegisterRequest {
     getProtect(): boolean | undefined;
     getProvider(): string;
     getProvidersMap(): { get(key: string): string | undefined };
+    getAliasesList(): { getUrn(): string }[];
+}
+
+/** The aliases a registration gives as URNs (an alias given as a spec has no URN and is not recorded). */
+function aliasesOf(req: RegisterRequest): { aliases?: string[] } {
+    const urns = req
+        .getAliasesList()
+        .map((a) => a.getUrn())
+        .filter((u) => u !== "");
+    return urns.length > 0 ? { aliases: urns } : {};
 }
 
 function withProvider(name: string | undefined): { provider?: string } {
@@ -470,12 +488,16 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             dependsOn: [...new Set(req.getDependenciesList().map(urnName))].sort(),
             inputs: inputsByUrnName.get(`${req.getType()}::${req.getName()}`) ?? {},
             ...(req.getProtect() === true ? { protect: true as const } : {}),
+            ...aliasesOf(req),
             ...withProvider(providerName(req.getProvider()) ?? providerName(req.getProvidersMap().get("aws"))),
         });
     };
 
-    const entry = path.join(projectDir, "index.ts");
+    // The file `pulumi up` would run in this project, by Pulumi's rule (not an assumed index.ts).
+    const entry = resolvePulumiEntry(projectDir).file;
     delete require.cache[require.resolve(entry)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = options.load ?? ((file: string) => require(file) as unknown);
     // Like Pulumi's Node language host, treat a rejection nobody handled as the program failing.
     const programErrors: unknown[] = [];
     const onUnhandled = (err: unknown) => programErrors.push(err);
@@ -487,8 +509,7 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             // A program that throws while loading (bad settings) fails the run; catching it here
             // keeps the Stack's own promises from rejecting a second time, unhandled.
             try {
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
-                const loaded = require(entry) as Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+                const loaded = load(entry) as Record<string, unknown> | (() => Promise<Record<string, unknown>>);
                 // A program may export an async function (Pulumi's language host awaits it for the outputs).
                 // Its rejection is the program's error; handed to the Stack it would reject every
                 // promise of the Stack's outputs, unhandled, after the run.
