@@ -41,12 +41,3 @@ export function principalSlug(principalArn: string): string {
     const hash = crypto.createHash("sha256").update(principalArn).digest("hex").slice(0, 8);
     return `${readable}-${hash}`;
 }
-
-/**
- * The Kubernetes group a team's principal is put in (its access entry's `kubernetesGroups`), which the
- * RoleBinding in the team's namespace names (EKS API Reference, CreateAccessEntry `kubernetesGroups`:
- * the name a binding gives as `kind: Group`). Not `system:`-prefixed: Kubernetes reserves that prefix.
- */
-export function teamKubernetesGroup(team: string): string {
-    return `zero-downtime-eks:team:${team}`;
-}

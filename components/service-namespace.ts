@@ -1,10 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { accessPolicyArn, teamKubernetesGroup } from "./cluster-access";
+import { accessPolicyArn } from "./cluster-access";
 import { READINESS_GATE_LABEL } from "./lifecycle";
 import { MESH_ROUTING_RULES } from "../rules/access";
 import { DNS_LABEL, PRINCIPAL_ARN } from "../rules/formats";
+
+/**
+ * The Kubernetes group a team's principal is put in (its access entry's `kubernetesGroups`), which the
+ * RoleBinding in the team's namespace names (EKS API Reference, CreateAccessEntry `kubernetesGroups`:
+ * the name a binding gives as `kind: Group`). Not `system:`-prefixed: Kubernetes reserves that prefix.
+ */
+export function teamKubernetesGroup(team: string): string {
+    return `zero-downtime-eks:team:${team}`;
+}
 
 /** The principal that deploys into the namespace: a team's role, given edit rights there and no more. */
 export interface NamespaceDeployer {
