@@ -21,6 +21,7 @@
 // 4. Run the compiled bin/index.js with plain Node under the synth engine's mocks against the
 //    platform's synthesized outputs (run-compiled.cjs).
 // Prints one JSON line (the Journey below); exit 0 even when a step fails, which the test reports.
+// The temporary project is removed after a successful run.
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -280,6 +281,10 @@ async function journey(): Promise<Journey> {
 
 export async function main(): Promise<number> {
     const result = await journey();
+    // The project is left behind only when a step failed, to look into; the test reads this line alone.
+    if (result.failed === undefined && !("error" in result.ran)) {
+        fs.rmSync(path.dirname(result.projectDir), { recursive: true, force: true });
+    }
     process.stdout.write(JSON.stringify(result) + "\n");
     return 0;
 }
