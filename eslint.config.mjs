@@ -5,7 +5,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "out/", "bin/", "eslint.config.mjs"] },
+    { ignores: ["node_modules/", "out/", "bin/", "packages/*/dist/", "eslint.config.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

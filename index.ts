@@ -17,6 +17,8 @@ import { EntrypointCertificate, EntrypointRecord } from "./components/https";
 import { trafficListenerPort } from "./components/entrypoint";
 import { VERSIONS } from "./components/versions";
 import { ZeroDowntimeService } from "./components/app/zero-downtime-service";
+import { ANY_HOST, gatewayServerHosts } from "./components/app/routes";
+import { ServiceNamespace } from "./components/service-namespace";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 
@@ -139,6 +141,11 @@ const istio =
                   nodesReady,
                   loadBalancerController: lbc.release,
                   tags: settings.tags,
+                  // The app on every host; each team on the hosts it was given (stacks/sections/teams.ts).
+                  gatewayHosts: gatewayServerHosts([
+                      ...(settings.app.enabled ? [{ namespace: settings.app.namespace, hosts: [ANY_HOST] }] : []),
+                      ...settings.teams.map((t) => ({ namespace: t.name, hosts: t.hosts })),
+                  ]),
               },
               inCluster,
           )
@@ -164,9 +171,49 @@ const locust = addons.locust.enabled
       )
     : undefined;
 
-// Settings guarantee the controller is on whenever the app is.
-const app =
+// Pods in the platform's namespaces wait for the controller's webhook and istiod's injector.
+const podWebhooks = lbc ? [lbc.release, ...(istio ? [istio.istiod] : [])] : [];
+
+// The namespaces the platform owns: the app's, and one per team with its deployer's access (settings
+// guarantee the controller is on whenever the app or a team is).
+const appSpace =
     settings.app.enabled && lbc
+        ? new ServiceNamespace(
+              `${stack}-app-namespace`,
+              {
+                  name: settings.app.namespace,
+                  mesh: istio !== undefined,
+                  albTargets: istio === undefined,
+                  // Up to 0.1.0 ZeroDowntimeService created the namespace as its child `<stack>-app-ns`.
+                  formerUrn: pulumi.createUrn(
+                      `${stack}-app-ns`,
+                      "kubernetes:core/v1:Namespace",
+                      pulumi.createUrn(`${stack}-app`, "zero-downtime-eks:app:ZeroDowntimeService"),
+                  ),
+                  dependsOn: podWebhooks,
+              },
+              inCluster,
+          )
+        : undefined;
+const teamNamespaces = lbc
+    ? settings.teams.map(
+          (team) =>
+              new ServiceNamespace(
+                  `${stack}-team-${team.name}`,
+                  {
+                      name: team.name,
+                      mesh: istio !== undefined,
+                      albTargets: istio === undefined,
+                      deployer: { principalArn: team.principalArn, clusterName: cluster.clusterName, tags: settings.tags },
+                      dependsOn: podWebhooks,
+                  },
+                  inCluster,
+              ),
+      )
+    : [];
+
+const app =
+    appSpace && lbc
         ? new ZeroDowntimeService(
               `${stack}-app`,
               {
@@ -174,10 +221,11 @@ const app =
                   kubernetesVersion: settings.cluster.version,
                   mesh: istio !== undefined,
                   sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds,
+                  // The platform's app is the catch-all: every host, every path no team claims (rules/routes.ts).
                   exposure: istio
-                      ? { kind: "istio-gateway", gateway: SHARED_GATEWAY }
+                      ? { kind: "istio-gateway", gateway: SHARED_GATEWAY, hosts: [ANY_HOST], pathPrefix: "/" }
                       : { kind: "alb", scheme: settings.app.ingress.scheme, loadBalancerName: entrypointName, ...tls },
-                  dependsOn: [lbc.release, ...(istio ? [istio.istiod] : []), ...afterNodePool],
+                  dependsOn: [appSpace.namespace, ...podWebhooks, ...afterNodePool],
                   ...onNodePool,
                   tags: settings.tags,
               },
@@ -254,3 +302,11 @@ export const entrypointDashboard = alarms?.dashboardName;
 // Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
 export const nodePoolName = karpenter?.nodePoolName;
 export const karpenterNodeRoleArn = karpenter?.nodeRoleArn;
+// Each team's namespace and, behind the mesh, the hosts and path prefix the shared Gateway gives it
+// (README "For application teams"); absent without teams.
+export const teams =
+    teamNamespaces.length > 0
+        ? Object.fromEntries(
+              settings.teams.map((t) => [t.name, { namespace: t.name, ...(istio ? { hosts: t.hosts, pathPrefix: t.pathPrefix } : {}) }]),
+          )
+        : undefined;

@@ -67,7 +67,7 @@ export interface ClusterArgs {
 export class Cluster extends pulumi.ComponentResource {
     /** Physical cluster name. */
     readonly clusterName: pulumi.Output<string>;
-    /** Kubeconfig (JSON) that authenticates with the caller's AWS credentials; secret. */
+    /** Kubeconfig (JSON) that authenticates with the caller's AWS credentials; embeds no credentials, so not secret. */
     readonly kubeconfig: pulumi.Output<string>;
     /** ARN of the IAM OIDC provider, the federated principal for IRSA roles. */
     readonly oidcProviderArn: pulumi.Output<string>;
@@ -247,9 +247,11 @@ export class Cluster extends pulumi.ComponentResource {
             );
         }
 
-        // The kubeconfig embeds no credentials (it runs `aws eks get-token`), but it names the
-        // endpoint; keep it secret so it never lands in logs or plain state.
-        this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+        // Not secret: it embeds no credentials (it runs `aws eks get-token` with the reader's own), only
+        // the endpoint and the cluster's CA certificate. As a secret, a team's StackReference could read it
+        // only with the platform's secrets provider (a shared passphrase decrypts every platform secret);
+        // otherwise Pulumi elides it (pulumi/pulumi#19533) and the team's program finds no `kubeconfig`.
+        this.kubeconfig = cluster.kubeconfigJson;
         this.provider = new k8s.Provider(
             `${name}-k8s`,
             {

@@ -36,8 +36,9 @@ export interface DisruptionBudgetAt {
     workload: string;
     /** Replicas at the bottom of the HPA's range. */
     replicas: number;
-    minAvailable?: number;
-    maxUnavailable?: number;
+    // `| undefined`: callers pass the field they read, set or not (exactOptionalPropertyTypes, the package's build).
+    minAvailable?: number | undefined;
+    maxUnavailable?: number | undefined;
 }
 
 /** Evictions the PDB allows when the workload runs `replicas` ready pods. */

@@ -1,4 +1,4 @@
-// The rules as a library (package.json `exports["./rules"]`): the same checks the platform's config,
+// The rules as a library (`zero-downtime-eks-service/rules`, packages/zero-downtime-eks-service): the same checks the platform's config,
 // its components and its policy pack apply, for a team's own tests or tools. Pure: no Pulumi import.
 export * from "./timing";
 export * from "./rollout";
@@ -7,3 +7,5 @@ export * from "./aws-limits";
 export * from "./spike";
 export * from "./aws-names";
 export * from "./order";
+export * from "./access";
+export * from "./routes";

@@ -68,7 +68,8 @@ export type NodeNeed = "room" | "launch" | "never";
 export interface SpikeStep {
     step: string;
     seconds: number | undefined;
-    note?: string;
+    // `| undefined`: a step says "no note" explicitly (exactOptionalPropertyTypes, the package's build).
+    note?: string | undefined;
 }
 
 /** From a load step to a new pod receiving traffic, step by step; `undefined` seconds: it never happens. */

@@ -11,6 +11,8 @@ import type { EntrypointAlarmsArgs } from "../components/alarms";
 import type { DomainArgs } from "../components/https";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
 import type { LoadBalancerScheme } from "../components/choices";
+import type { NamespaceDeployer, ServiceNamespaceArgs } from "../components/service-namespace";
+import type { MeshRoute } from "../components/app/routes";
 import { StackCapacity } from "./capacity";
 import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross-section";
 import { ENVIRONMENTS, Environment } from "./defaults";
@@ -21,6 +23,7 @@ import { checkPublicAccess, readCluster } from "./sections/cluster";
 import { readNetwork } from "./sections/network";
 import { readAlarms } from "./sections/alarms";
 import { readDomain } from "./sections/domain";
+import { readTeams } from "./sections/teams";
 import { Problem, Section, SettingsError, show } from "./validate";
 
 export const PROJECT = "zero-downtime-eks";
@@ -82,6 +85,12 @@ export type AppSettings = Omit<
     ingress: { scheme: LoadBalancerScheme };
 };
 
+/**
+ * `zero-downtime-eks:teams.<name>`: a team's namespace (its name), the principal it deploys with, and
+ * the hosts and path prefix the shared Gateway gives it (defaults: every host, under `/<name>/`).
+ */
+export type TeamSettings = Pick<ServiceNamespaceArgs, "name"> & Pick<NamespaceDeployer, "principalArn"> & MeshRoute;
+
 export interface Settings {
     project: string;
     stack: string;
@@ -94,6 +103,8 @@ export interface Settings {
     /** Absent: the entrypoint serves HTTP only. */
     domain: DomainSettings | undefined;
     app: AppSettings;
+    /** Application teams, each with a namespace of its own (empty: none). */
+    teams: TeamSettings[];
     /** Advisories that do not stop a deployment (e.g. capacity at the HPA maximum); printed as warnings. */
     warnings: string[];
     /** Every pod of the stack placed on its nodes (the synth report prints it). */
@@ -120,7 +131,7 @@ export interface ConfigInput {
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
-const SECTIONS = ["environment", "network", "cluster", "addons", "app", "alarms", "domain"] as const;
+const SECTIONS = ["environment", "network", "cluster", "addons", "app", "alarms", "domain", "teams"] as const;
 
 /** Today in UTC, `YYYY-MM-DD`, the form the EKS calendar uses. */
 export function todayUtc(): string {
@@ -209,6 +220,7 @@ export function parseSettings(input: ConfigInput): Settings {
     const alarms = read("alarms", readAlarms);
     const domain = read("domain", readDomain);
     const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`, environment));
+    const teams = read("teams", (s) => readTeams(s, { app, addons, cluster, domain }));
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
             key: `${prefix}app.enabled`,
@@ -239,6 +251,7 @@ export function parseSettings(input: ConfigInput): Settings {
         alarms,
         domain,
         app,
+        teams,
         warnings,
         capacity,
         tags: { project: input.project, stack: input.stack, environment, "managed-by": "pulumi" },

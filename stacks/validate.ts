@@ -101,6 +101,11 @@ export class Section {
         this.problems.push(problem);
     }
 
+    /** The keys the stack set in this section, for a map whose keys are names (e.g. `teams.<team>`). */
+    keys(): string[] {
+        return Object.keys(this.raw);
+    }
+
     /** Reads a key and marks it known. */
     take(name: string): unknown {
         this.seen.add(name);

@@ -3,12 +3,12 @@
 // be sent to the engine (type, name, parent, dependencies, inputs). Tests and `npm run synth` both
 // call `synthesize`.
 import * as crypto from "crypto";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig } from "../stacks/stack-file";
 import { withLeanStackTraces } from "./stack-traces";
 import { checkOrder } from "./order";
 import { checkNames } from "./names";
+import { resolvePulumiEntry } from "./entry";
 
 export { PROJECT_DIR, SECRET, StackFileError, projectName, readStackConfig };
 
@@ -32,6 +32,8 @@ export interface RecordedResource {
     retainOnDelete?: true;
     /** Name of the explicit provider the resource (or, for a remote component, its AWS children) uses. */
     provider?: string;
+    /** URNs the resource was known by before (its `aliases` given as URNs); absent when none. */
+    aliases?: string[];
 }
 
 export interface SynthResult {
@@ -55,6 +57,12 @@ export interface SynthOptions {
      * `outputs.json` of their own synth writes them; `[secret]` marks a secret output).
      */
     references?: Record<string, Record<string, unknown>>;
+    /**
+     * Loads the program's entry file (resolved with Pulumi's own rule, synth/entry.ts). Default: this
+     * module's `require`. A caller that must load it as plain Node does (no TypeScript hooks: a team's
+     * compiled program, test/packages) passes its own.
+     */
+    load?: (entry: string) => unknown;
     /**
      * What the referenced stacks created, by stack name (their synth's `resources.json`): their
      * namespaces and CRDs exist before this program runs, so the order model counts them as there.
@@ -578,6 +586,16 @@ interface RegisterRequest {
     getRetainondelete(): boolean | undefined;
     getProvider(): string;
     getProvidersMap(): { get(key: string): string | undefined };
+    getAliasesList(): { getUrn(): string }[];
+}
+
+/** The aliases a registration gives as URNs (an alias given as a spec has no URN and is not recorded). */
+function aliasesOf(req: RegisterRequest): { aliases?: string[] } {
+    const urns = req
+        .getAliasesList()
+        .map((a) => a.getUrn())
+        .filter((u) => u !== "");
+    return urns.length > 0 ? { aliases: urns } : {};
 }
 
 function withProvider(name: string | undefined): { provider?: string } {
@@ -661,14 +679,18 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             ...(req.getProtect() === true ? { protect: true as const } : {}),
             ...(req.getDeletebeforereplace() ? { deleteBeforeReplace: true as const } : {}),
             ...(req.getRetainondelete() === true ? { retainOnDelete: true as const } : {}),
+            ...aliasesOf(req),
             ...withProvider(providerName(req.getProvider()) ?? providerName(req.getProvidersMap().get("aws"))),
         };
         recorded.push(record);
         options.registrations?.push(record);
     };
 
-    const entry = path.join(projectDir, "index.ts");
+    // The file `pulumi up` would run in this project, by Pulumi's rule (not an assumed index.ts).
+    const entry = resolvePulumiEntry(projectDir).file;
     delete require.cache[require.resolve(entry)];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = options.load ?? ((file: string) => require(file) as unknown);
     // Like Pulumi's Node language host, treat a rejection nobody handled as the program failing, and
     // be its only listener while the program runs: a refused deployment (stacks/preflight.ts) rejects
     // every resource that waits for the stack's provider, and another listener (a test runner's)
@@ -685,8 +707,7 @@ async function evaluate(options: SynthOptions): Promise<SynthResult> {
             // A program that throws while loading (bad settings) fails the run; catching it here
             // keeps the Stack's own promises from rejecting a second time, unhandled.
             try {
-                // eslint-disable-next-line @typescript-eslint/no-require-imports
-                const loaded = require(entry) as Record<string, unknown> | (() => Promise<Record<string, unknown>>);
+                const loaded = load(entry) as Record<string, unknown> | (() => Promise<Record<string, unknown>>);
                 // A program may export an async function (Pulumi's language host awaits it for the outputs).
                 // Its rejection is the program's error; handed to the Stack it would reject every
                 // promise of the Stack's outputs, unhandled, after the run.

@@ -142,6 +142,8 @@ export const VARIANTS: { name: string; stack: string; overrides: Record<string, 
         overrides: {
             "zero-downtime-eks:addons": { loadBalancerController: { enabled: false }, istio: { enabled: false } },
             "zero-downtime-eks:app": { enabled: false },
+            // Teams reach their services through the controller's ALBs: none without it.
+            "zero-downtime-eks:teams": {},
         },
     },
     { name: "blue/green", stack: "dev", overrides: BLUE_GREEN },

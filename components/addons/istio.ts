@@ -29,13 +29,13 @@ interface GatewayValues {
     topologySpreadConstraints: Record<string, unknown>[];
 }
 
-import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE } from "./names";
+import { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE, SHARED_GATEWAY_NAME } from "./names";
 
 export { ENTRYPOINT_INGRESS, GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE };
 /** Pod-template annotation whose change rolls the gateway once its ALB target group exists. */
 export const GATES_ANNOTATION = "zero-downtime-eks.io/target-group-binding-of";
 /** The shared Istio `Gateway` that apps bind their VirtualServices to, as `<namespace>/<name>`. */
-export const SHARED_GATEWAY = `${GATEWAY_NAMESPACE}/platform`;
+export const SHARED_GATEWAY = `${GATEWAY_NAMESPACE}/${SHARED_GATEWAY_NAME}`;
 // The gateway's readiness endpoint, the one istiod's gateway injection template probes
 // (istio/istio manifests/charts/istio-control/istio-discovery/files/gateway-injection-template.yaml).
 const GATEWAY_STATUS_PORT = 15021;
@@ -87,6 +87,12 @@ export interface IstioArgs {
     loadBalancerController: pulumi.Resource;
     /** Tags for the ALB. */
     tags: Record<string, string>;
+    /**
+     * Hosts the shared Gateway admits, as `<namespace>/<host>`: a VirtualService binds only the hosts
+     * listed for its own namespace (Istio Gateway `servers[].hosts`, the namespace/dnsName form), so
+     * each namespace is reached only at what the platform gave it (stacks/sections/teams.ts).
+     */
+    gatewayHosts: string[];
     /** The entrypoint ALB's name (fixed, so the alarms find it: components/alarms.ts). Default: the controller's generated name. */
     loadBalancerName?: string;
     /** An issued ACM certificate: the entrypoint then serves HTTPS on 443 and redirects 80 to it. Default: HTTP only. */
@@ -242,10 +248,10 @@ export class Istio extends pulumi.ComponentResource {
             {
                 apiVersion: "networking.istio.io/v1",
                 kind: "Gateway",
-                metadata: { name: SHARED_GATEWAY.split("/")[1], namespace: GATEWAY_NAMESPACE },
+                metadata: { name: SHARED_GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
                 spec: {
                     selector: { istio: "ingressgateway" },
-                    servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["*"] }],
+                    servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: args.gatewayHosts }],
                 },
             },
             // The CRD comes from base; the gateway pods it configures come from the gateway release.

@@ -9,6 +9,8 @@ export const ISTIO_NAMESPACE = "istio-system";
 export const GATEWAY_NAMESPACE = "istio-ingress";
 /** Gateway name: the chart names the Deployment and Service after it and labels pods `istio: ingressgateway`. */
 export const GATEWAY_NAME = "istio-ingressgateway";
+/** The shared Istio Gateway (in GATEWAY_NAMESPACE) that apps and teams bind their VirtualServices to. */
+export const SHARED_GATEWAY_NAME = "platform";
 /** The ALB Ingress in front of the ingress gateway, the platform's entrypoint. */
 export const ENTRYPOINT_INGRESS = "platform-entrypoint";
 

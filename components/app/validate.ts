@@ -7,6 +7,7 @@ import { checkRolloutRange } from "../../rules/rollout";
 import { ELBV2_TARGET_GROUP, checkAlbHealthCheck } from "../../rules/aws-limits";
 import { DNS_LABEL, IMAGE_REFERENCE, imagePinned } from "../../rules/formats";
 import { RESERVED_NAMESPACES } from "../addons/names";
+import { PATH_PREFIX, ROUTE_HOST } from "./routes";
 import type { ZeroDowntimeServiceArgs } from "./zero-downtime-service";
 
 /** One bad property: its path in the args and why (pulumi's InputPropertyErrorDetails). */
@@ -70,7 +71,7 @@ export function validateZeroDowntimeServiceArgs(args: ZeroDowntimeServiceArgs): 
     if (RESERVED_NAMESPACES.includes(args.namespace)) {
         problems.push({
             propertyPath: "namespace",
-            reason: `${args.namespace} is created by Kubernetes or the platform (${RESERVED_NAMESPACES.join(", ")}): creating it again fails with AlreadyExists`,
+            reason: `${args.namespace} belongs to Kubernetes or the platform's addons (${RESERVED_NAMESPACES.join(", ")}): an app runs in a namespace of its own`,
         });
     }
     const images: [string, string][] = [["image", args.image]];
@@ -148,6 +149,29 @@ export function validateZeroDowntimeServiceArgs(args: ZeroDowntimeServiceArgs): 
                 reason: `${v.message}; fix: ${v.fix} [rule ${v.rule}]`,
             })),
         );
+    }
+    if (args.exposure.kind === "istio-gateway") {
+        const { hosts, pathPrefix } = args.exposure;
+        if (hosts !== undefined && hosts.length === 0) {
+            problems.push({
+                propertyPath: "exposure.hosts",
+                reason: "an empty list routes nothing; leave it out for every host the Gateway admits",
+            });
+        }
+        (hosts ?? []).forEach((h, i) => {
+            if (!ROUTE_HOST.test(h)) {
+                problems.push({
+                    propertyPath: `exposure.hosts[${i}]`,
+                    reason: `${JSON.stringify(h)} is not a VirtualService host: a lower-case DNS name, "*.<domain>" or "*"`,
+                });
+            }
+        });
+        if (pathPrefix !== undefined && !PATH_PREFIX.test(pathPrefix)) {
+            problems.push({
+                propertyPath: "exposure.pathPrefix",
+                reason: `${JSON.stringify(pathPrefix)} is not a path prefix that starts and ends with "/" (e.g. "/orders/"): without the last "/", "/orders" would also take "/orders-admin"`,
+            });
+        }
     }
     if (args.blueGreen.enabled && args.exposure.kind === "alb") {
         problems.push({

@@ -4,28 +4,51 @@ import { EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "../../rules/drain";
 
 /** The app's PodDisruptionBudget unless the caller gives one (see ZeroDowntimeServiceArgs.disruptionBudget). */
 export const DEFAULT_DISRUPTION_BUDGET = { maxUnavailable: 1, unhealthyPodEvictionPolicy: EVICT_UNHEALTHY };
-import { READINESS_GATE_LABEL, preStopSleep } from "../lifecycle";
+import { preStopSleep } from "../lifecycle";
 import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION } from "../../rules/timing";
 import { albAnnotations, httpsAnnotations } from "../alb";
 
 import { APP_LABEL, COLORS, COLOR_LABEL, Color } from "./labels";
 import { validateZeroDowntimeServiceArgs } from "./validate";
+import { MeshRoute, meshHttpRoute, meshRoute } from "./routes";
 import type { LoadBalancerScheme } from "../choices";
 import type { Toleration } from "../addons/names";
 
 export { COLOR_LABEL, Color };
 
+/** The port of the app's Service (its VirtualService routes there). */
+const SERVICE_PORT = 80;
+
 /** How requests reach the app. */
 export type Exposure =
     /** ALB → Istio ingress gateway → app: a VirtualService on the platform's shared Istio Gateway. */
-    | { kind: "istio-gateway"; gateway: string }
+    | {
+          kind: "istio-gateway";
+          /** The Gateway as `<namespace>/<name>` (the platform's `sharedGateway` output). */
+          gateway: string;
+          /**
+           * Hosts the service answers on. Default `["*"]`: every host the shared Gateway admits for this
+           * namespace (the platform lists them: its `teams` output). See components/app/routes.ts.
+           */
+          hosts?: string[];
+          /**
+           * Path prefix the service answers under, rewritten to `/` for the app; starts and ends with `/`.
+           * Default: `/<namespace>/<name>/` when `hosts` has `*` (shared hosts), `/` on hosts of its own.
+           * Two services whose routes overlap are refused by rules/routes.ts (routeOverlaps).
+           */
+          pathPrefix?: string;
+      }
     /** ALB → app pods directly (target-type ip, readiness gates): only without mesh mTLS. */
     | { kind: "alb"; scheme: LoadBalancerScheme; loadBalancerName?: string; certificateArn?: pulumi.Input<string> };
 
 export interface ZeroDowntimeServiceArgs {
     /** Name of the Deployment, Service and friends. */
     name: string;
-    /** Namespace the component creates for the app. */
+    /**
+     * Namespace the app runs in. It must exist: the component creates no Namespace (the platform makes
+     * it, with its labels and the team's access: components/service-namespace.ts), so a team's
+     * `destroy` removes its objects and never the namespace.
+     */
     namespace: string;
     /** Container image, pinned. */
     image: string;
@@ -79,7 +102,10 @@ export interface ZeroDowntimeServiceArgs {
     sidecarInboundDrainSeconds: number;
     /** Path from the load balancer to the app. */
     exposure: Exposure;
-    /** Resources that must exist first: the load balancer controller (webhooks, Ingress), istiod (sidecar injection). */
+    /**
+     * Resources that must exist first: the namespace, the load balancer controller (webhooks, Ingress),
+     * istiod (sidecar injection). A team's program passes none: the platform's stack made them.
+     */
     dependsOn: pulumi.Resource[];
     /** Node labels the pods must run on: the platform gives Karpenter's NodePool label when Karpenter is on. Default: none. */
     nodeSelector?: Record<string, string>;
@@ -114,6 +140,8 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
     readonly namespace: string;
     /** The Ingress that fronts the app directly (ALB exposure only). */
     readonly ingress?: k8s.networking.v1.Ingress;
+    /** Hosts and path prefix behind the shared gateway, defaults applied (gateway exposure only). */
+    readonly route?: MeshRoute;
 
     constructor(name: string, args: ZeroDowntimeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered: one error naming every bad property (the rules of
@@ -129,24 +157,9 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
         const labels = { [APP_LABEL]: args.name };
         const ns = args.namespace;
 
-        const namespace = new k8s.core.v1.Namespace(
-            `${name}-ns`,
-            {
-                metadata: {
-                    name: ns,
-                    // Readiness gates only where the ALB targets these pods: the label also puts the namespace under
-                    // the controller's fail-closed pod webhook, which a meshed app behind the gateway does not need.
-                    labels: {
-                        ...(args.exposure.kind === "alb" ? READINESS_GATE_LABEL : {}),
-                        ...(args.mesh ? { "istio-injection": "enabled" } : {}),
-                    },
-                },
-            },
-            // The controller's webhook and istiod's injector must exist before any pod of this namespace is created.
-            { parent: this, dependsOn: args.dependsOn },
-        );
-        // Namespaced objects wait for their namespace (the name alone creates no ordering) and go before it on delete.
-        const inNamespace = { parent: this, dependsOn: [namespace] };
+        // Namespaced objects wait for what the caller names (the platform's namespace among them) and go
+        // before it on delete.
+        const inNamespace = { parent: this, dependsOn: args.dependsOn };
 
         const colors: (Color | undefined)[] = args.blueGreen.enabled ? [...COLORS] : [undefined];
         const selector = args.blueGreen.enabled ? { ...labels, [COLOR_LABEL]: args.blueGreen.activeColor } : labels;
@@ -158,7 +171,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                     type: "ClusterIP",
                     selector,
                     // Port name `http` tells Istio the protocol (istio.io docs, protocol selection).
-                    ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }],
+                    ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
                 },
             },
             inNamespace,
@@ -197,6 +210,8 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
             );
             front.push(this.ingress);
         } else {
+            const route = meshRoute(args.name, ns, args.exposure);
+            this.route = route;
             front.push(
                 new k8s.apiextensions.CustomResource(
                     `${name}-route`,
@@ -204,18 +219,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
                         apiVersion: "networking.istio.io/v1",
                         kind: "VirtualService",
                         metadata: { name: args.name, namespace: ns },
-                        spec: {
-                            hosts: ["*"],
-                            gateways: [args.exposure.gateway],
-                            http: [
-                                {
-                                    route: [{ destination: { host, port: { number: 80 } } }],
-                                    // Retry only what never reached the app (safe for any method): a connection
-                                    // to a pod that has just gone away.
-                                    retries: { attempts: 2, retryOn: "connect-failure,refused-stream" },
-                                },
-                            ],
-                        },
+                        spec: { hosts: route.hosts, gateways: [args.exposure.gateway], http: [meshHttpRoute(route, host, SERVICE_PORT)] },
                     },
                     inNamespace,
                 ),
@@ -299,7 +303,7 @@ export class ZeroDowntimeService extends pulumi.ComponentResource {
         }
 
         this.namespace = ns;
-        this.registerOutputs({ namespace: this.namespace });
+        this.registerOutputs({ namespace: this.namespace, route: this.route });
     }
 }
 

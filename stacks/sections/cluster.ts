@@ -1,7 +1,7 @@
 // `zero-downtime-eks:cluster`: the EKS cluster, its nodes, who may use it.
 import { ACCESS_POLICIES, AccessGrant, AccessLevel } from "../../components/cluster-access";
 import { LOG_RETENTION_DAYS, NODE_GROUP_SCALING, checkNodeGroupScaling } from "../../rules/aws-limits";
-import { DNS_LABEL } from "../../rules/formats";
+import { DNS_LABEL, PRINCIPAL_ARN } from "../../rules/formats";
 import { documentationRangeOf } from "../../rules/addresses";
 import { DEFAULTS, Environment } from "../defaults";
 import type { ClusterSettings, ConfigInput } from "../settings";
@@ -14,8 +14,6 @@ const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 // At least one node: the platform's own pods need somewhere to run (the API itself accepts 0).
 const MIN_NODES = 1;
-// An IAM role or user ARN (IAM user guide, "IAM identifiers": arn:partition:iam::account:role/path/name).
-const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 
 export function readCluster(section: Section, input: ConfigInput, env: Environment): ClusterSettings {
     const d = DEFAULTS[env].cluster;

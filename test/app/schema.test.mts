@@ -8,6 +8,7 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1";
+import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { DestinationRule, Gateway, VirtualService } from "@kubernetes-models/istio/networking.istio.io/v1";
 import { PeerAuthentication } from "@kubernetes-models/istio/security.istio.io/v1";
 import * as fs from "node:fs";
@@ -28,6 +29,8 @@ const MODELS: Record<string, Model> = {
     "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
     "networking.k8s.io/v1/Ingress": Ingress,
     "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition,
+    "rbac.authorization.k8s.io/v1/Role": Role,
+    "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
     "networking.istio.io/v1/DestinationRule": DestinationRule,
     "networking.istio.io/v1/Gateway": Gateway,
     "networking.istio.io/v1/VirtualService": VirtualService,

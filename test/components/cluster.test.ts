@@ -1,6 +1,5 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { SECRET } from "../../synth/engine";
 import { CONTROL_PLANE_LOG_TYPES } from "../../components/cluster";
 import { STACKS, only, synth, waitsFor } from "../harness";
 
@@ -70,9 +69,12 @@ describe("cluster", () => {
         }
     });
 
-    it("the Kubernetes provider uses the cluster's kubeconfig, kept secret", async () => {
+    it("the Kubernetes provider uses the cluster's kubeconfig, which carries no credential (it runs aws eks get-token)", async () => {
         const provider = only(await synth("dev"), "pulumi:providers:kubernetes");
-        assert.equal(provider.inputs.kubeconfig, SECRET);
+        const kubeconfig = JSON.parse(String(provider.inputs.kubeconfig));
+        const user = kubeconfig.users[0].user;
+        assert.deepEqual(Object.keys(user), ["exec"], "no token, client key or password");
+        assert.deepEqual(user.exec.args.slice(2, 4), ["eks", "get-token"]);
         assert.ok(provider.dependsOn.some((d) => d.endsWith("-eks")));
     });
 
@@ -103,13 +105,18 @@ describe("cluster", () => {
                 ],
             },
         });
-        // The cluster's entries for people and CI (Karpenter's EC2_LINUX entry for its nodes is its own test).
-        const entries = result.resources.filter((r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.inputs.type === "STANDARD");
+        // The cluster's entries for people and CI (Karpenter's EC2_LINUX entry for its nodes is its own test;
+        // the teams' entries are their namespaces': test/components/service-namespace.test.ts).
+        const entries = result.resources.filter(
+            (r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.inputs.type === "STANDARD" && r.parent === "dev-cluster",
+        );
         assert.deepEqual(entries.map((e) => [e.inputs.principalArn, e.inputs.type]).sort(), [
             [ci, "STANDARD"],
             [team, "STANDARD"],
         ]);
-        const policies = result.resources.filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+        const policies = result.resources.filter(
+            (r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation" && r.parent === "dev-cluster",
+        );
         const byPrincipal = Object.fromEntries(policies.map((p) => [String(p.inputs.principalArn), p.inputs]));
         assert.equal(byPrincipal[ci].policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
         assert.deepEqual(byPrincipal[ci].accessScope, { type: "cluster" });

@@ -36,7 +36,7 @@ describe("npm run synth", () => {
             }[];
             assert.ok(resources.some((r) => r.type === "eks:index:ManagedNodeGroup"));
             for (const r of resources) {
-                const optional = ["protect", "provider"];
+                const optional = ["protect", "provider", "aliases"];
                 assert.deepEqual(
                     Object.keys(r)
                         .filter((k) => !optional.includes(k))
@@ -45,7 +45,8 @@ describe("npm run synth", () => {
                 );
             }
             const outputs = JSON.parse(fs.readFileSync(path.join(out, "outputs.json"), "utf8")) as Record<string, unknown>;
-            assert.equal(outputs.kubeconfig, "[secret]", "secrets are redacted");
+            // Not secret (issue 23.5): it runs `aws eks get-token` and carries no credential.
+            assert.match(String(outputs.kubeconfig), /"get-token"/);
             for (const doc of parseAllDocuments(fs.readFileSync(path.join(out, "manifests.yaml"), "utf8"))) {
                 assert.deepEqual(doc.errors, []);
             }

@@ -116,7 +116,7 @@ describe("synth report", () => {
         const result = await synth("dev", { "zero-downtime-eks:addons": { istio: { enabled: false } } });
         const resources = structuredClone(result.resources);
         const deployment = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
-        const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && r.parent === "dev-app");
+        const namespace = resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && r.parent === "dev-app-namespace");
         // Cut the app's wait for the controller (namespace → release).
         (namespace as any).dependsOn = [];
         (deployment as any).dependsOn = [];

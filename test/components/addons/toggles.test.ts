@@ -64,8 +64,9 @@ describe("addon toggles", () => {
 
     for (const t of TOGGLES) {
         it(`switching off ${Object.keys(t.off).join(" + ")} removes ${t.gone.join(", ")}`, async () => {
-            // The app needs the controller; it is switched off with it.
-            const app = "loadBalancerController" in t.off ? { "zero-downtime-eks:app": { enabled: false } } : {};
+            // The app and the teams need the controller; they are switched off with it.
+            const app =
+                "loadBalancerController" in t.off ? { "zero-downtime-eks:app": { enabled: false }, "zero-downtime-eks:teams": {} } : {};
             const result = await synth("dev", { [ADDONS]: t.off, ...app });
             const releases = result.resources.filter((r) => r.type === RELEASE).map((r) => r.inputs.name);
             for (const name of t.gone) {

@@ -16,6 +16,9 @@ const T = {
     vs: "kubernetes:networking.istio.io/v1:VirtualService",
 };
 
+/** The Namespace the platform makes for the app (components/service-namespace.ts). */
+const APP_NAMESPACE = "-app-namespace-ns";
+
 /** The app's own resource of a type (children of the app component). */
 function appResource(result: SynthResult, type: string, suffix = ""): RecordedResource {
     return only({ ...result, resources: result.resources.filter((r) => r.parent === `${result.stack}-app`) }, type, suffix);
@@ -26,13 +29,27 @@ const container = (r: RecordedResource) => pod(r).containers[0];
 
 describe("ZeroDowntimeService", () => {
     it("[#11.9] behind the gateway: the namespace is labelled for sidecar injection only (not under the controller's fail-closed pod webhook)", async () => {
-        const labels = (appResource(await synth("dev"), T.ns).inputs.metadata as any).labels;
+        const labels = (only(await synth("dev"), T.ns, APP_NAMESPACE).inputs.metadata as any).labels;
         assert.deepEqual(labels, { "istio-injection": "enabled" });
     });
 
     it("[#11.9] an ALB target: the namespace is labelled for readiness gates", async () => {
-        const labels = (appResource(await synth("dev", NO_MESH), T.ns).inputs.metadata as any).labels;
+        const labels = (only(await synth("dev", NO_MESH), T.ns, APP_NAMESPACE).inputs.metadata as any).labels;
         assert.deepEqual(labels, { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
+    });
+
+    it("issue 23.6: the component creates no Namespace and owns none: the platform makes it, so a team's destroy never deletes one", async () => {
+        for (const result of [await synth("dev"), await synth("dev", NO_MESH)]) {
+            const app = result.resources.filter((r) => r.parent === `${result.stack}-app`);
+            assert.ok(app.length > 0);
+            assert.ok(!app.some((r) => r.type === T.ns), "a Namespace among the component's children");
+            // Everything the component creates is in the namespace it was given.
+            for (const r of app.filter((x) => x.type.startsWith("kubernetes:"))) {
+                assert.equal((r.inputs.metadata as any).namespace, "web", r.name);
+            }
+            const ns = only(result, T.ns, APP_NAMESPACE);
+            assert.equal(ns.parent, `${result.stack}-app-namespace`);
+        }
     });
 
     it("issue 22.13: meshed pods carry their sidecar's inbound drain (drainDuration 45 s) as their proxy config, not a terminationDrainDuration a native sidecar never waits; grace 90 s covers 40 + 20", async () => {
@@ -49,7 +66,7 @@ describe("ZeroDowntimeService", () => {
     ]) {
         it(`${mode.name}: namespace → Service and routing → Deployment`, async () => {
             const result = await synth("dev", mode.overrides);
-            const ns = appResource(result, T.ns).name;
+            const ns = only(result, T.ns, APP_NAMESPACE).name;
             const deploy = appResource(result, T.deploy).name;
             for (const type of mode.front) {
                 const r = appResource(result, type);
