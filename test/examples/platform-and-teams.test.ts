@@ -21,12 +21,14 @@ const PLATFORM = { "zero-downtime-eks:teams": TEAMS };
 type Team = keyof typeof TEAMS;
 
 async function teamProgram(team: Team): Promise<SynthResult> {
-    const outputs = (await synth("dev", PLATFORM)).outputs;
+    const platform = await synth("dev", PLATFORM);
     return cachedSynthesize({
         stack: "dev",
         projectDir: EXAMPLE,
         config: { ...readStackConfig("dev", EXAMPLE, EXAMPLE), "team-service:name": team },
-        references: { [PLATFORM_STACK]: outputs },
+        references: { [PLATFORM_STACK]: platform.outputs },
+        // What the platform created (the team's namespace, Istio's CRDs) exists before the team's program runs.
+        referencedResources: { [PLATFORM_STACK]: platform.resources },
     });
 }
 

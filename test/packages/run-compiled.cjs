@@ -21,6 +21,8 @@ async function main() {
         projectDir,
         config,
         references: { [platformStack]: platform.outputs },
+        // What the platform created (its namespaces, Istio's CRDs) exists before the team's program runs.
+        referencedResources: { [platformStack]: platform.resources },
         // Node's own require, from the program's directory.
         load: (entry) => createRequire(entry)(entry),
     });
