@@ -1,7 +1,7 @@
 // The timing models of a stack, from its settings alone: what `npm run verify` compares its
 // measurements with, without synthesizing the program. The synth report computes the same numbers
 // from the resources it synthesized; test/stacks/models.test.ts holds the two equal for every stack.
-import { PLAIN_DEFAULTS, SpikeStep, spikeToServing } from "../rules/spike";
+import { METRIC_RESOLUTION_SECONDS, PLAIN_DEFAULTS, SpikeStep, spikeToServing } from "../rules/spike";
 import { DEREGISTRATION_PROPAGATION_SECONDS, requiredPreStopSeconds } from "../rules/timing";
 import { firstScaleOutNeed } from "./capacity";
 import type { Settings } from "./settings";
@@ -35,6 +35,8 @@ export function stackModels(settings: Settings): StackModels {
     const spike = spikeToServing(
         {
             ...PLAIN_DEFAULTS,
+            // The platform's metrics-server runs at its floor (components/addons/metrics-server.ts).
+            metricResolutionSeconds: METRIC_RESOLUTION_SECONDS,
             startupPeriodSeconds: app.probes.startupPeriodSeconds,
             readinessPeriodSeconds: app.probes.readinessPeriodSeconds,
             albIntervalSeconds: ownAlb ? app.timing.healthCheckIntervalSeconds : 0,

@@ -6,7 +6,16 @@ import { StackCapacity } from "../stacks/capacity";
 import { budgetRows, checkTiming } from "../rules/timing";
 import { AdmittedKind, Webhook, WebhookGraph, checkWebhookOrdering } from "../rules/webhooks";
 import { Finding, ResourceView, albHealthCheckOf, budgetOf, checkResources, workloads } from "../policy/checks";
-import { FLOOR, NodeNeed, PLAIN_DEFAULTS, SpikeIntervals, floorTerminationSeconds, rolloutSeconds, spikeToServing } from "../rules/spike";
+import {
+    FLOOR,
+    METRIC_RESOLUTION_SECONDS,
+    NodeNeed,
+    PLAIN_DEFAULTS,
+    SpikeIntervals,
+    floorTerminationSeconds,
+    rolloutSeconds,
+    spikeToServing,
+} from "../rules/spike";
 import { firstScaleOutNeed } from "../stacks/capacity";
 import { READINESS_GATE_LABEL } from "../components/lifecycle";
 import { VERSIONS } from "../components/versions";
@@ -37,7 +46,7 @@ const COLUMNS = ["this stack", "plain defaults", "floor"] as const;
 /** One row per step of the spike-to-serving path, seconds per column (undefined: never). */
 export interface SpikeTable {
     nodes: NodeNeed;
-    rows: { step: string; seconds: (number | undefined)[]; note?: string }[];
+    rows: { step: string; seconds: (number | undefined)[]; note?: string; floorSetBy?: string }[];
     totals: (number | undefined)[];
 }
 
@@ -70,6 +79,8 @@ function timingModels(
     const budget = budgetOf(deployment, ingress, sidecarInboundDrainSeconds);
     const stack: SpikeIntervals = {
         ...PLAIN_DEFAULTS,
+        // The platform's metrics-server runs at its floor (components/addons/metrics-server.ts).
+        metricResolutionSeconds: METRIC_RESOLUTION_SECONDS,
         startupPeriodSeconds: Number(container.startupProbe?.periodSeconds ?? 0),
         readinessPeriodSeconds: Number(container.readinessProbe?.periodSeconds ?? 10),
         albIntervalSeconds: alb?.healthCheckIntervalSeconds ?? 0,
@@ -107,7 +118,12 @@ function timingModels(
     ];
     const spike: SpikeTable = {
         nodes,
-        rows: spikes[0].steps.map((step, k) => ({ step: step.step, seconds: spikes.map((x) => x.steps[k].seconds), note: step.note })),
+        rows: spikes[0].steps.map((step, k) => ({
+            step: step.step,
+            seconds: spikes.map((x) => x.steps[k].seconds),
+            note: step.note,
+            floorSetBy: step.floorSetBy,
+        })),
         totals: spikes.map((x) => x.total),
     };
     const rollout: RolloutTable = {
@@ -305,10 +321,10 @@ export function renderMarkdown(r: Report): string {
         out.push(
             `Spike to serving: from a load step to a new pod receiving traffic (worst case per step; the first scale-out step ${w.spike.nodes === "room" ? "fits the nodes running" : w.spike.nodes === "launch" ? "needs a Karpenter node" : "does not fit and nothing adds nodes"}):`,
             "",
-            `| step | ${COLUMNS.join(" | ")} | note |`,
-            "|---|---|---|---|---|",
-            ...w.spike.rows.map((r) => `| ${r.step} | ${r.seconds.map(secs).join(" | ")} | ${r.note ?? ""} |`),
-            `| **total** | ${w.spike.totals.map((t) => `**${secs(t)}**`).join(" | ")} | |`,
+            `| step | ${COLUMNS.join(" | ")} | floor set on EKS by | note |`,
+            "|---|---|---|---|---|---|",
+            ...w.spike.rows.map((r) => `| ${r.step} | ${r.seconds.map(secs).join(" | ")} | ${r.floorSetBy ?? ""} | ${r.note ?? ""} |`),
+            `| **total** | ${w.spike.totals.map((t) => `**${secs(t)}**`).join(" | ")} | | |`,
             "",
             `Rolling update of ${w.rollout.replicas} pods (the HPA minimum), image pulls not counted:`,
             "",

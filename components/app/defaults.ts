@@ -24,10 +24,15 @@ export const APP_DEFAULTS = {
         // Empty: liveness is a TCP check (is the process accepting?), not the readiness path, so a
         // dependency outage marks pods unready instead of restarting all of them.
         livenessPath: "",
-        // Startup: up to 2 s × 30 = 60 s to come up before liveness takes over (seed 003's startupProbe).
-        startupPeriodSeconds: 2,
-        startupFailureThreshold: 30,
-        readinessPeriodSeconds: 5,
+        // Startup: up to 1 s × 60 = 60 s to come up before liveness takes over (seed 003's window). The
+        // period is the kubelet's minimum (k8s.io/api core/v1 Probe: periodSeconds minimum 1): a
+        // started container is noticed within 1 s on the spike path (rules/spike.ts).
+        startupPeriodSeconds: 1,
+        startupFailureThreshold: 60,
+        // 2 s: a new pod is Ready within 2 s of serving, and a failing one is noticed after 2 × 2 = 4 s,
+        // inside minReadySeconds (rule readiness-detects-before-rollout-step). 1 s would save one more
+        // second at twice the probe load on every pod; 2 s keeps the spike target (≤ 30 s) with room.
+        readinessPeriodSeconds: 2,
         readinessFailureThreshold: 2,
         livenessPeriodSeconds: 10,
         livenessFailureThreshold: 3,

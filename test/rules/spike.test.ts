@@ -1,6 +1,17 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { FLOOR, PLAIN_DEFAULTS, SpikeIntervals, floorTerminationSeconds, rolloutSeconds, spikeToServing } from "../../rules/spike";
+import {
+    FLOOR,
+    HPA_SYNC_SECONDS,
+    METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS,
+    METRIC_RESOLUTION_SECONDS,
+    PLAIN_DEFAULTS,
+    metricsServerFlagErrors,
+    SpikeIntervals,
+    floorTerminationSeconds,
+    rolloutSeconds,
+    spikeToServing,
+} from "../../rules/spike";
 import { PROJECT, parseSettings } from "../../stacks";
 import { firstScaleOutNeed } from "../../stacks/capacity";
 
@@ -25,7 +36,7 @@ describe("spike to serving", () => {
         });
     }
 
-    it("the documented constants: metrics 15 s (floor 10), HPA 15 s (floor 10), Karpenter batch 10 s (floor 1) + launch 60 s, probes 10 s (floor 1), ALB 15 s × 2 (floor 5 s × 2)", () => {
+    it("the documented constants: metrics 15 s (floor 10), HPA 15 s (EKS's, in every column), Karpenter batch 10 s (floor 1) + launch 60 s, probes 10 s (floor 1), ALB 15 s × 2 (floor 5 s × 2)", () => {
         assert.deepEqual(
             [
                 PLAIN_DEFAULTS.metricResolutionSeconds,
@@ -46,8 +57,34 @@ describe("spike to serving", () => {
                 FLOOR.readinessPeriodSeconds,
                 FLOOR.alb,
             ],
-            [10, 10, 1, 60, 1, [5, 2]],
+            [10, 15, 1, 60, 1, [5, 2]],
         );
+    });
+
+    it("the platform's metrics-server flags: resolution 10 s, kubelet timeout 9 s, both accepted by metrics-server's validate()", () => {
+        assert.deepEqual([METRIC_RESOLUTION_SECONDS, METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS], [10, 9]);
+        assert.deepEqual(metricsServerFlagErrors(METRIC_RESOLUTION_SECONDS, METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS), []);
+    });
+
+    // metrics-server options.go validate() and options_test.go: below 10 s, or a kubelet timeout above
+    // 9/10 of the resolution (its own default is 10 s), and metrics-server does not start.
+    for (const [resolution, timeout, refused] of [
+        [9, 8, "below metrics-server's minimum"],
+        [10, 10, "below --kubelet-request-timeout"],
+        [15, 10, undefined],
+    ] as const) {
+        it(`metrics-server with --metric-resolution=${resolution}s --kubelet-request-timeout=${timeout}s: ${refused ?? "starts"}`, () => {
+            const errors = metricsServerFlagErrors(resolution, timeout);
+            assert.equal(errors.length, refused === undefined ? 0 : 1);
+            if (refused !== undefined) {
+                assert.match(errors[0], new RegExp(refused));
+            }
+        });
+    }
+
+    it("the HPA sync period is EKS's 15 s in every column: no stack or floor can change it", () => {
+        assert.deepEqual([HPA_SYNC_SECONDS, PLAIN_DEFAULTS.hpaSyncSeconds, FLOOR.hpaSyncSeconds], [15, 15, 15]);
+        assert.match(spikeToServing(STACK, "room").steps[1].floorSetBy ?? "", /EKS/);
     });
 
     it("behind the mesh gateway the ALB step is zero (the gateway's targets do not change)", () => {

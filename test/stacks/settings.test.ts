@@ -172,9 +172,9 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
     },
     {
         case: "readiness slower than the rollout step",
-        config: app({ rollout: { minReadySeconds: 5 } }),
+        config: app({ rollout: { minReadySeconds: 3 } }),
         key: `${P}app.rollout.minReadySeconds`,
-        expected: /minReadySeconds to at least 10/,
+        expected: /minReadySeconds to at least 4/,
     },
     {
         case: "rollout drops half the ready pods",

@@ -131,23 +131,23 @@ describe("synth report", () => {
 });
 
 describe("[#13] spike to serving and rollout duration, three columns", () => {
-    it("dev (behind the mesh gateway): 15 + 15 + startup 2 + readiness 5 = 37 s, against 40 s on plain defaults and a 22 s floor", async () => {
+    it("dev (behind the mesh gateway): metrics 10 + HPA 15 + startup 1 + readiness 2 = 28 s, against 40 s on plain defaults and a 27 s floor", async () => {
         const { md, report } = await reportOf("dev", {});
         const web = report.workloads[0];
-        assert.deepEqual(web.spike.totals, [37, 40, 22]);
+        assert.deepEqual(web.spike.totals, [28, 40, 27]);
         assert.equal(web.spike.nodes, "room");
-        assert.match(md, /\| \*\*total\*\* \| \*\*37\*\* \| \*\*40\*\* \| \*\*22\*\* \| \|/);
-        // 4 pods one at a time, each 2 + 5 + 10 s minReady, then the last old pod's 40 + 20 s: issue 22.13,
+        assert.match(md, /\| \*\*total\*\* \| \*\*28\*\* \| \*\*40\*\* \| \*\*27\*\* \| \| \|/);
+        // 4 pods one at a time, each 1 + 2 + 10 s minReady, then the last old pod's 40 + 20 s: issue 22.13,
         // its native sidecar adds nothing (it was counted 20 s more here, and Istio's 5 s at the floor).
         assert.deepEqual(
             web.rollout.columns.map((c) => [c.waves, c.untilAvailable, c.untilOldGone]),
             [
-                [4, 68, 128],
+                [4, 52, 112],
                 [2, 20, 40],
                 [4, 12, 27],
             ],
         );
-        assert.match(md, /\| last old pod gone \(s\) \| 128 \| 40 \| 27 \|/);
+        assert.match(md, /\| last old pod gone \(s\) \| 112 \| 40 \| 27 \|/);
     });
 
     it("Istio off (the app's own ALB): the ALB step is 5 s × 2, 15 s × 2 on the controller's defaults, 5 s × 2 at the floor", async () => {
