@@ -8,7 +8,7 @@ import {
     TimingBudget,
     checkTiming,
 } from "../rules/timing";
-import { checkRolloutRange } from "../rules/rollout";
+import { checkRolloutRange, resolveIntOrPercent } from "../rules/rollout";
 import { imagePinned } from "../rules/formats";
 import {
     checkDisruptionAllowed,
@@ -343,7 +343,12 @@ export function checkResources(resources: ResourceView[]): Finding[] {
         const range = replicasOf(deployment, hpa);
         if (pool !== undefined && poolName !== undefined) {
             const perPod = containers.reduce((sum, c) => sum + (cpuMillicores(String(c.resources?.requests?.cpu ?? "0")) ?? 0), 0);
-            peakByPool.set(poolName, (peakByPool.get(poolName) ?? 0) + perPod * range.max);
+            // A rolling update at the HPA maximum runs its surge pods beside the old ones (maxSurge rounds up).
+            const surge =
+                spec.strategy?.type === "Recreate"
+                    ? 0
+                    : resolveIntOrPercent(spec.strategy?.rollingUpdate?.maxSurge ?? "25%", range.max, true);
+            peakByPool.set(poolName, (peakByPool.get(poolName) ?? 0) + perPod * (range.max + surge));
         }
         const replicas = range.max;
         if (replicas > 1) {

@@ -164,14 +164,25 @@ export interface RolloutShape {
 /**
  * A rolling update of `replicas` pods: waves of (surge + unavailable) pods, each new pod started,
  * Ready (with the ALB's readiness gate: only once its target is healthy) and available after
- * minReadySeconds; the last old pods then take their termination. Image pulls are not counted.
+ * minReadySeconds; the last old pods then take their termination. When the surge pods do not fit
+ * the nodes running, the first wave waits for Karpenter's batch and launch (`launch`); on a full
+ * node group they stay Pending (`never`: the rollout stalls, every old pod still serving).
+ * Image pulls are not counted.
  */
-export function rolloutSeconds(r: RolloutShape, i: SpikeIntervals): { waves: number; untilAvailable: number; untilOldGone: number } {
+export function rolloutSeconds(
+    r: RolloutShape,
+    i: SpikeIntervals,
+    nodes: NodeNeed = "room",
+): { waves: number; untilAvailable: number | undefined; untilOldGone: number | undefined } {
     const surge = resolveIntOrPercent(r.maxSurge, r.replicas, true);
     const unavailable = resolveIntOrPercent(r.maxUnavailable, r.replicas, false);
     const waves = Math.ceil(r.replicas / Math.max(1, surge + unavailable));
+    if (nodes === "never") {
+        return { waves, untilAvailable: undefined, untilOldGone: undefined };
+    }
+    const nodeWait = nodes === "launch" ? i.nodeBatchSeconds + i.nodeLaunchSeconds : 0;
     const perWave = i.startupPeriodSeconds + i.readinessPeriodSeconds + i.albIntervalSeconds * i.albHealthyThreshold + r.minReadySeconds;
-    const untilAvailable = waves * perWave;
+    const untilAvailable = nodeWait + waves * perWave;
     return { waves, untilAvailable, untilOldGone: untilAvailable + r.terminationSeconds };
 }
 

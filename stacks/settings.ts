@@ -11,7 +11,7 @@ import type { EntrypointAlarmsArgs } from "../components/alarms";
 import type { DomainArgs } from "../components/https";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
 import type { LoadBalancerScheme } from "../components/choices";
-import { StackCapacity } from "./capacity";
+import { StackCapacity, sizedSurge } from "./capacity";
 import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross-section";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { stackNameProblem } from "../rules/aws-names";
@@ -203,10 +203,17 @@ export function parseSettings(input: ConfigInput): Settings {
     };
     const network = read("network", (s) => readNetwork(s, environment));
     const cluster = read("cluster", (s) => readCluster(s, input, environment));
-    const app = read("app", readApp);
+    const appRead = read("app", readApp);
     const alarms = read("alarms", readAlarms);
     const domain = read("domain", readDomain);
-    const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`, environment));
+    const addons = read("addons", (s) => readAddons(s, `http://${appRead.name}.${appRead.namespace}.svc.cluster.local`, environment));
+    // The default surge is the HPA minimum where Karpenter adds nodes; on a fixed node group it is the
+    // most pods the nodes have room for (stacks/capacity.ts sizedSurge), so a rollout never stalls on
+    // Pending pods. A surge the stack sets is kept (and judged by the capacity model).
+    const app =
+        section("app").hasPath("rollout.maxSurge") || problems.length > 0
+            ? appRead
+            : { ...appRead, rollout: { ...appRead.rollout, maxSurge: sizedSurge(cluster, addons, appRead) } };
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
             key: `${prefix}app.enabled`,

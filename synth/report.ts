@@ -16,7 +16,7 @@ import {
     rolloutSeconds,
     spikeToServing,
 } from "../rules/spike";
-import { firstScaleOutNeed } from "../stacks/capacity";
+import { firstScaleOutNeed, rolloutNeed } from "../stacks/capacity";
 import { READINESS_GATE_LABEL } from "../components/lifecycle";
 import { VERSIONS } from "../components/versions";
 import { RecordedResource } from "./engine";
@@ -53,7 +53,9 @@ export interface SpikeTable {
 /** The rolling update of the app at its HPA minimum, per column. */
 export interface RolloutTable {
     replicas: number;
-    columns: { waves: number; untilAvailable: number; untilOldGone: number; shape: string }[];
+    columns: { waves: number; untilAvailable: number | undefined; untilOldGone: number | undefined; shape: string }[];
+    /** Whether each column's surge pods fit the nodes running (stack, plain defaults, floor). */
+    nodes: NodeNeed[];
 }
 
 /** The fields of a synthesized Deployment's spec the timing models read. */
@@ -71,6 +73,7 @@ function timingModels(
     replicas: number,
     sidecarInboundDrainSeconds: number | undefined,
     nodes: NodeNeed,
+    rolloutNodes: NodeNeed[],
 ) {
     const spec = (deployment.props.spec ?? {}) as DeploymentSpecView;
     const container = spec.template?.spec?.containers?.[0] ?? {};
@@ -128,8 +131,9 @@ function timingModels(
     };
     const rollout: RolloutTable = {
         replicas,
+        nodes: rolloutNodes,
         columns: shapes.map((shape, k) => ({
-            ...rolloutSeconds(shape, intervals[k]),
+            ...rolloutSeconds(shape, intervals[k], rolloutNodes[k]),
             shape: `maxSurge ${String(shape.maxSurge)}, maxUnavailable ${String(shape.maxUnavailable)}, minReadySeconds ${shape.minReadySeconds}, termination ${shape.terminationSeconds} s`,
         })),
     };
@@ -282,6 +286,13 @@ export function buildReport(stack: string, settings: Settings, resources: Record
     const nat = natGateways(resources);
     const albs = all.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress").length;
     const nodes = firstScaleOutNeed(settings.cluster, settings.addons, settings.app);
+    // The stack's surge (and the floor column, which keeps the stack's shape); Kubernetes' default 25 %.
+    const surgeNeed = rolloutNeed(settings.cluster, settings.addons, settings.app);
+    const plainNeed = rolloutNeed(settings.cluster, settings.addons, {
+        ...settings.app,
+        rollout: { ...settings.app.rollout, maxSurge: "25%" },
+    });
+    const rolloutNodes = [surgeNeed, plainNeed, surgeNeed];
     const ordering: Finding[] = checkWebhookOrdering(webhookGraph(resources)).map((v) => ({
         policy: v.rule,
         enforcement: "mandatory",
@@ -301,7 +312,7 @@ export function buildReport(stack: string, settings: Settings, resources: Record
                 behind: ingress ? "alb" : "mesh",
                 budget: budgetRows(budget),
                 verdict: checkTiming(budget).length === 0 ? "safe" : "unsafe",
-                ...timingModels(deployment, ingress, replicas, sidecarInboundDrainSeconds, nodes),
+                ...timingModels(deployment, ingress, replicas, sidecarInboundDrainSeconds, nodes, rolloutNodes),
             };
         }),
         capacity: settings.capacity,
@@ -326,14 +337,14 @@ export function renderMarkdown(r: Report): string {
             ...w.spike.rows.map((r) => `| ${r.step} | ${r.seconds.map(secs).join(" | ")} | ${r.floorSetBy ?? ""} | ${r.note ?? ""} |`),
             `| **total** | ${w.spike.totals.map((t) => `**${secs(t)}**`).join(" | ")} | | |`,
             "",
-            `Rolling update of ${w.rollout.replicas} pods (the HPA minimum), image pulls not counted:`,
+            `Rolling update of ${w.rollout.replicas} pods (the HPA minimum), image pulls not counted; the surge ${w.rollout.nodes[0] === "room" ? "fits the nodes running" : w.rollout.nodes[0] === "launch" ? "waits for a Karpenter node" : "does not fit and nothing adds nodes: the rollout stalls"}:`,
             "",
             `| | ${COLUMNS.join(" | ")} |`,
             "|---|---|---|---|",
             `| shape | ${w.rollout.columns.map((c) => c.shape).join(" | ")} |`,
             `| waves | ${w.rollout.columns.map((c) => c.waves).join(" | ")} |`,
-            `| last new pod available (s) | ${w.rollout.columns.map((c) => c.untilAvailable).join(" | ")} |`,
-            `| last old pod gone (s) | ${w.rollout.columns.map((c) => c.untilOldGone).join(" | ")} |`,
+            `| last new pod available (s) | ${w.rollout.columns.map((c) => secs(c.untilAvailable)).join(" | ")} |`,
+            `| last old pod gone (s) | ${w.rollout.columns.map((c) => secs(c.untilOldGone)).join(" | ")} |`,
             "",
         );
     }
@@ -361,7 +372,7 @@ export function renderMarkdown(r: Report): string {
         out.push(
             "## Capacity: Karpenter's NodePool",
             "",
-            `Nodes of ${pool.instanceType} (the smallest type it may launch) the workloads need: ${pool.nodesAtMinimum ?? "none fits"} at their minimum, ${pool.nodesAtPeak ?? "none fits"} at their maximum (the app at its HPA maximum, every Locust worker).`,
+            `Nodes of ${pool.instanceType} (the smallest type it may launch) the workloads need: ${pool.nodesAtMinimum ?? "none fits"} at their minimum, ${pool.nodesAtPeak ?? "none fits"} at their maximum (the app at its HPA maximum plus a rolling update's surge, every Locust worker).`,
             "",
             `Limit: ${pool.maxNodes} nodes (${pool.derived ? "derived: the maximum plus one node, so a drifted or expiring node can be replaced first" : "set by the stack"}), as NodePool limits of ${(pool.maxNodes * pool.nodeSize.cpuMillicores) / 1000} CPU and ${pool.maxNodes * pool.nodeSize.memoryMiB}Mi.`,
             "",

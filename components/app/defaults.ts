@@ -5,6 +5,9 @@
 import type { LoadBalancerScheme } from "../choices";
 import type { Color } from "./labels";
 
+// Seed 000 ran 4 replicas: a rollout or a lost node still leaves 3 serving.
+const REPLICAS = 4;
+
 /**
  * The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the seeds.
  * README "Timing" explains each number; rules/ checks them (and any override) at config time.
@@ -16,8 +19,7 @@ export const APP_DEFAULTS = {
     // nginxinc/nginx-unprivileged: official nginx build that runs as UID 101 on port 8080; pinned to a patch release.
     image: "nginxinc/nginx-unprivileged:1.29.4-alpine",
     port: 8080,
-    // Seed 000 ran 4 replicas: a rollout or a lost node still leaves 3 serving.
-    replicas: 4,
+    replicas: REPLICAS,
     resources: { cpuMillicores: 250, memoryMiB: 128, memoryLimitMiB: 256 },
     probes: {
         path: "/",
@@ -38,8 +40,11 @@ export const APP_DEFAULTS = {
         livenessFailureThreshold: 3,
     },
     rollout: {
-        // Surge one pod at a time and never take a ready pod away before its replacement is ready (seed 002).
-        maxSurge: "25%" as number | string,
+        // Never take a ready pod away before its replacement is ready (seed 002), and surge the whole HPA
+        // minimum in one wave: Karpenter's NodePool has room for it (stacks/capacity.ts rolloutNeed; the
+        // NodePool limit counts the surge at the HPA maximum). A count, not a percentage: at the HPA
+        // maximum (12) it stays 4 pods per wave, 3 waves, instead of doubling the pods.
+        maxSurge: REPLICAS as number | string,
         maxUnavailable: 0 as number | string,
         // Seed 002: a new pod must stay ready 10 s before the next old one goes.
         minReadySeconds: 10,

@@ -13,7 +13,8 @@ import {
     spikeToServing,
 } from "../../rules/spike";
 import { PROJECT, parseSettings } from "../../stacks";
-import { firstScaleOutNeed } from "../../stacks/capacity";
+import { firstScaleOutNeed, rolloutNeed } from "../../stacks/capacity";
+import { APP_DEFAULTS } from "../../components/app/defaults";
 
 // An app behind its own ALB: 15 s metrics, 15 s HPA, Karpenter 10 s batch + 60 s launch, startup 2 s,
 // readiness 5 s, ALB 5 s × 2.
@@ -98,6 +99,17 @@ describe("rolling update duration", () => {
     it("4 pods, one at a time: 4 waves of (startup 2 + readiness 5 + ALB 10 + minReady 10), then the last pod's 80 s", () => {
         assert.deepEqual(rolloutSeconds(shape, STACK), { waves: 4, untilAvailable: 4 * 27, untilOldGone: 4 * 27 + 80 });
     });
+    it("a surge of the whole HPA minimum: one wave", () => {
+        assert.deepEqual(rolloutSeconds({ ...shape, maxSurge: 4 }, STACK), { waves: 1, untilAvailable: 27, untilOldGone: 27 + 80 });
+    });
+    it("surge pods that need a node wait for Karpenter's batch + launch (10 + 60 s) once; on a full node group the rollout never ends", () => {
+        assert.equal(rolloutSeconds({ ...shape, maxSurge: 4 }, STACK, "launch").untilAvailable, 10 + 60 + 27);
+        assert.deepEqual(rolloutSeconds({ ...shape, maxSurge: 4 }, STACK, "never"), {
+            waves: 1,
+            untilAvailable: undefined,
+            untilOldGone: undefined,
+        });
+    });
     it("25 % unavailable as well: two pods per wave, 2 waves", () => {
         assert.equal(rolloutSeconds({ ...shape, maxUnavailable: "25%" }, STACK).waves, 2);
     });
@@ -132,5 +144,45 @@ describe("the first scale-out step (max(100 %, 4 pods), the HPA's default and th
     });
     it("without Karpenter, 4 more pods (1400m) do not fit the 1240m the node group has left: never", () => {
         assert.equal(need({ "zero-downtime-eks:addons": { karpenter: { enabled: false } } }), "never");
+    });
+});
+
+describe("the app's rollout surge (maxSurge = the HPA minimum: one wave at rest, 3 at the maximum)", () => {
+    const parse = (extra: Record<string, unknown>) =>
+        parseSettings({
+            project: PROJECT,
+            stack: "dev",
+            today: "2026-12-01",
+            config: Object.fromEntries(
+                Object.entries({
+                    "aws:region": "ap-northeast-2",
+                    "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"] },
+                    ...extra,
+                }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+            ),
+        });
+    const need = (extra: Record<string, unknown>) => {
+        const s = parse(extra);
+        return rolloutNeed(s.cluster, s.addons, s.app);
+    };
+    it("the default surges the default replicas, a count (not a percentage that doubles the pods at the HPA maximum)", () => {
+        assert.equal(APP_DEFAULTS.rollout.maxSurge, APP_DEFAULTS.replicas);
+    });
+    it("dev: 4 surge pods fit the two NodePool nodes the workloads run on (as the HPA's first step does): room", () => {
+        assert.equal(need({}), "room");
+    });
+    it("5 replicas surging 5: 10 × 350m + a worker exceed two nodes: the rollout waits for a Karpenter node", () => {
+        assert.equal(need({ "zero-downtime-eks:app": { replicas: 5, rollout: { maxSurge: 5 } } }), "launch");
+    });
+    it("without Karpenter a surge of 4 set by the stack does not fit the node group: the rollout stalls (never)", () => {
+        assert.equal(
+            need({ "zero-downtime-eks:addons": { karpenter: { enabled: false } }, "zero-downtime-eks:app": { rollout: { maxSurge: 4 } } }),
+            "never",
+        );
+    });
+    it("without Karpenter the default surge is sized to the node group's room, so the rollout never stalls", () => {
+        const s = parse({ "zero-downtime-eks:addons": { karpenter: { enabled: false } } });
+        assert.ok(Number(s.app.rollout.maxSurge) >= 1 && Number(s.app.rollout.maxSurge) < 4, String(s.app.rollout.maxSurge));
+        assert.equal(rolloutNeed(s.cluster, s.addons, s.app), "room");
     });
 });

@@ -319,10 +319,10 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /"1\.36"/,
     },
     {
-        case: "[#13] a NodePool limit below what the app at its HPA maximum and the Locust workers need (7 × m5.large)",
+        case: "[#13] a NodePool limit below what the app at its HPA maximum with its rollout surge and the Locust workers need (8 × m5.large)",
         config: addons({ karpenter: { maxNodes: 3 } }),
         key: `${P}addons.karpenter.maxNodes`,
-        expected: /at least 7/,
+        expected: /at least 8/,
     },
     {
         case: "[#13] a NodePool limit with no room to replace a node (the workloads fill 2 nodes, fixed)",

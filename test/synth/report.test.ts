@@ -68,8 +68,9 @@ describe("synth report", () => {
         assert.match(md, /\| kube-system\/karpenter \| 2 \| 1000m \| 1024Mi \|/);
         // The NodePool: 4 app pods × 350m (with sidecar) and one 600m Locust worker need 2 m5.large;
         // 12 app pods and 10 workers need 7; the limit is one more.
-        assert.match(md, /need: 2 at their minimum, 7 at their maximum/);
-        assert.match(md, /Limit: 8 nodes \(derived.*limits of 16 CPU and 65536Mi/);
+        // At the maximum: 12 app pods plus a rolling update's 4 surge pods (maxSurge 4) need an 8th node.
+        assert.match(md, /need: 2 at their minimum, 8 at their maximum \(the app at its HPA maximum plus a rolling update's surge/);
+        assert.match(md, /Limit: 9 nodes \(derived.*limits of 18 CPU and 73728Mi/);
     });
 
     it("flags a workload whose preStop was dropped: unsafe verdict and a mandatory finding with the fix", async () => {
@@ -137,17 +138,18 @@ describe("[#13] spike to serving and rollout duration, three columns", () => {
         assert.deepEqual(web.spike.totals, [28, 40, 27]);
         assert.equal(web.spike.nodes, "room");
         assert.match(md, /\| \*\*total\*\* \| \*\*28\*\* \| \*\*40\*\* \| \*\*27\*\* \| \| \|/);
-        // 4 pods one at a time, each 1 + 2 + 10 s minReady, then the last old pod's 40 + 20 s: issue 22.13,
+        // 4 pods in one wave (maxSurge 4, room on the running nodes), 1 + 2 + 10 s minReady, then the last
+        // old pod's 40 + 20 s; the floor keeps that shape with minReady 1 and 15 s of mesh propagation: issue 22.13,
         // its native sidecar adds nothing (it was counted 20 s more here, and Istio's 5 s at the floor).
         assert.deepEqual(
             web.rollout.columns.map((c) => [c.waves, c.untilAvailable, c.untilOldGone]),
             [
-                [4, 52, 112],
+                [1, 13, 73],
                 [2, 20, 40],
-                [4, 12, 27],
+                [1, 3, 18],
             ],
         );
-        assert.match(md, /\| last old pod gone \(s\) \| 112 \| 40 \| 27 \|/);
+        assert.match(md, /\| last old pod gone \(s\) \| 73 \| 40 \| 18 \|/);
     });
 
     it("Istio off (the app's own ALB): the ALB step is 5 s × 2, 15 s × 2 on the controller's defaults, 5 s × 2 at the floor", async () => {

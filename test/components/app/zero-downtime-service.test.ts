@@ -63,9 +63,9 @@ describe("ZeroDowntimeService", () => {
         });
     }
 
-    it("Deployment: rolling update that never drops ready capacity, history for rollback", async () => {
+    it("Deployment: rolling update that never drops ready capacity, the HPA minimum (4) surged in one wave on Karpenter, history for rollback", async () => {
         const d = spec(appResource(await synth("dev"), T.deploy));
-        assert.deepEqual(d.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } });
+        assert.deepEqual(d.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 4, maxUnavailable: 0 } });
         // Seed 002: ten ReplicaSets kept for `kubectl rollout undo`; a new pod ready 10 s before the next step.
         assert.equal(d.revisionHistoryLimit, 10);
         assert.equal(d.minReadySeconds, 10);
