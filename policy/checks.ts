@@ -235,6 +235,8 @@ export function budgetOf(deployment: ResourceView, ingress: ResourceView | undef
         readinessPeriodSeconds: Number(readiness.periodSeconds ?? 10),
         readinessFailureThreshold: Number(readiness.failureThreshold ?? 3),
         minReadySeconds: Number(spec.minReadySeconds ?? 0),
+        // Meshed and no ALB of its own: the gateway's Envoys route to it (rules/timing.ts MESH_PROPAGATION_SECONDS).
+        reachedThrough: ingress === undefined && sidecarInboundDrainSeconds !== undefined ? "mesh" : "alb",
     };
 }
 

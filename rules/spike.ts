@@ -4,7 +4,7 @@
 // and the floor (every interval at its documented minimum). Worst case within each step: a step
 // that polls every N seconds may take up to N to notice. `npm run verify` measures the real thing.
 import { resolveIntOrPercent } from "./rollout";
-import { DEREGISTRATION_PROPAGATION_SECONDS } from "./timing";
+import { DEREGISTRATION_PROPAGATION_SECONDS, MESH_PROPAGATION_SECONDS } from "./timing";
 
 /** The intervals one column uses. */
 export interface SpikeIntervals {
@@ -186,7 +186,7 @@ export function rolloutSeconds(
     return { waves, untilAvailable, untilOldGone: untilAvailable + r.terminationSeconds };
 }
 
-/** The least a terminating pod must keep serving at the floor: propagation + the floor ALB's failure detection. */
+/** The least a terminating pod must keep serving at the floor: the ALB's propagation + its floor failure detection, or the mesh's push. */
 export function floorTerminationSeconds(behindAlb: boolean): number {
-    return behindAlb ? DEREGISTRATION_PROPAGATION_SECONDS + FLOOR.alb[0] * 2 : DEREGISTRATION_PROPAGATION_SECONDS;
+    return behindAlb ? DEREGISTRATION_PROPAGATION_SECONDS + FLOOR.alb[0] * 2 : MESH_PROPAGATION_SECONDS;
 }

@@ -12,6 +12,7 @@ import type { DomainArgs } from "../components/https";
 import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-service";
 import type { LoadBalancerScheme } from "../components/choices";
 import { StackCapacity, sizedSurge } from "./capacity";
+import { MESH_PROPAGATION_SECONDS } from "../rules/timing";
 import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross-section";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { stackNameProblem } from "../rules/aws-names";
@@ -210,10 +211,16 @@ export function parseSettings(input: ConfigInput): Settings {
     // The default surge is the HPA minimum where Karpenter adds nodes; on a fixed node group it is the
     // most pods the nodes have room for (stacks/capacity.ts sizedSurge), so a rollout never stalls on
     // Pending pods. A surge the stack sets is kept (and judged by the capacity model).
-    const app =
+    const sized =
         section("app").hasPath("rollout.maxSurge") || problems.length > 0
             ? appRead
             : { ...appRead, rollout: { ...appRead.rollout, maxSurge: sizedSurge(cluster, addons, appRead) } };
+    // A meshed app is no ALB target: unless the stack sets its preStop, it keeps serving for the mesh's
+    // propagation (rules/timing.ts MESH_PROPAGATION_SECONDS), not the ALB's.
+    const app =
+        addons.istio.enabled && !section("app").hasPath("timing.preStopSeconds")
+            ? { ...sized, timing: { ...sized.timing, preStopSeconds: MESH_PROPAGATION_SECONDS } }
+            : sized;
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({
             key: `${prefix}app.enabled`,

@@ -58,10 +58,13 @@ export const APP_DEFAULTS = {
         targetCpuUtilization: 60,
     },
     timing: {
-        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust. The grace must
-        // cover preStop + shutdown = 60 s; a native sidecar adds nothing (it drains from the start of
-        // termination and exits at once once the app has: rules/timing.ts), so 90 s leaves 30 s of margin.
-        preStopSeconds: 40,
+        // preStop: the least an ALB target needs, 15 s propagation + 5 s × 2 failed health checks = 25 s
+        // (rules/timing.ts requiredPreStopSeconds; seed 001 ran 40 s with zero 5xx). A meshed app the stack
+        // does not give its own preStop gets the mesh path's 15 s instead (stacks/settings.ts). The grace
+        // covers preStop + shutdown = 45 s; a native sidecar adds nothing (it drains from the start of
+        // termination and exits at once once the app has: rules/timing.ts); 90 s leaves 45 s of margin
+        // for an app slower to shut down than it declares (the grace only caps: a pod that exits is gone).
+        preStopSeconds: 25,
         shutdownSeconds: 20,
         terminationGracePeriodSeconds: 90,
         // The ALB default is 300 s; 30 s is enough for the requests this app serves (LBC docs example).

@@ -41,12 +41,12 @@ describe("[#14] the timing models verify measures against, from the settings alo
         });
     }
 
-    it("behind the mesh the ALB targets the gateway: its platform timing (40 s preStop; 5 s × 2 checks), the rules' 15 + 10 s", () => {
+    it("behind the mesh the ALB targets the gateway: its platform timing (25 s preStop; 5 s × 2 checks), exactly the rules' 15 + 10 s", () => {
         assert.deepEqual(stackModels(settingsOf("dev", {})).termination, {
             albTargets: "gateway",
             propagationSeconds: 15,
             requiredPreStopSeconds: 25,
-            preStopSeconds: 40,
+            preStopSeconds: 25,
             detectionSeconds: 10,
             registrationSeconds: 10,
         });

@@ -152,17 +152,24 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /controller/,
     },
     {
-        case: "preStop shorter than the ALB takes to stop routing",
+        // issue 26: dev's app is meshed: 10 s istiod debounce cap + 5 s push (rules/timing.ts MESH_PROPAGATION_SECONDS).
+        case: "preStop shorter than the mesh takes to stop routing",
         config: app({ timing: { preStopSeconds: 5 } }),
+        key: `${P}app.timing.preStopSeconds`,
+        expected: /at least 15/,
+    },
+    {
+        case: "preStop shorter than the ALB takes to stop routing (the app on its own ALB)",
+        config: { ...app({ timing: { preStopSeconds: 24 } }), ...addons({ istio: { enabled: false } }) },
         key: `${P}app.timing.preStopSeconds`,
         expected: /at least 25/,
     },
     {
         // issue 22.13: in the mesh too (the default), a native sidecar adds nothing to preStop + shutdown.
         case: "grace shorter than preStop + shutdown",
-        config: app({ timing: { terminationGracePeriodSeconds: 59 } }),
+        config: app({ timing: { terminationGracePeriodSeconds: 34 } }),
         key: `${P}app.timing.terminationGracePeriodSeconds`,
-        expected: /at least 60/,
+        expected: /at least 35/,
     },
     {
         case: "ALB default deregistration delay",
@@ -434,8 +441,8 @@ const BAD: { case: string; stack?: string; config: Record<string, unknown>; key:
         expected: /at most 1/,
     },
     {
-        case: "[#11.19] a longer health-check interval is blamed for the preStop it no longer covers",
-        config: app({ timing: { healthCheckIntervalSeconds: 15 } }),
+        case: "[#11.19] a longer health-check interval is blamed for the preStop it no longer covers (the app on its own ALB)",
+        config: { ...app({ timing: { healthCheckIntervalSeconds: 15 } }), ...addons({ istio: { enabled: false } }) },
         key: `${P}app.timing.healthCheckIntervalSeconds`,
         expected: /preStopSeconds to at least 45/,
     },

@@ -1,4 +1,5 @@
 import { describe, it } from "node:test";
+import { MESH_PROPAGATION_SECONDS } from "../../../rules/timing";
 import * as assert from "node:assert/strict";
 import { RecordedResource, SynthResult } from "../../../synth/engine";
 import { BLUE_GREEN, OWN_ALB, only, release, synth, waitsFor } from "../../harness";
@@ -96,9 +97,10 @@ describe("ZeroDowntimeService", () => {
     });
 
     for (const version of ["1.32", "1.36"]) {
-        it(`preStop on Kubernetes ${version}: the sleep action, 40 s`, async () => {
+        // Dev is meshed: the mesh path's 15 s (istiod's 10 s debounce cap + 5 s push), rules/timing.ts.
+        it(`preStop on Kubernetes ${version}: the sleep action, 15 s (a meshed app)`, async () => {
             const result = await synth("dev", { "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], version } });
-            assert.deepEqual(container(appResource(result, T.deploy)).lifecycle.preStop, { sleep: { seconds: 40 } });
+            assert.deepEqual(container(appResource(result, T.deploy)).lifecycle.preStop, { sleep: { seconds: MESH_PROPAGATION_SECONDS } });
         });
     }
 
