@@ -8,7 +8,7 @@ import {
     TimingBudget,
     checkTiming,
 } from "../rules/timing";
-import { checkRolloutRange } from "../rules/rollout";
+import { checkRolloutRange, resolveIntOrPercent } from "../rules/rollout";
 import { imagePinned } from "../rules/formats";
 import {
     checkDisruptionAllowed,
@@ -235,6 +235,8 @@ export function budgetOf(deployment: ResourceView, ingress: ResourceView | undef
         readinessPeriodSeconds: Number(readiness.periodSeconds ?? 10),
         readinessFailureThreshold: Number(readiness.failureThreshold ?? 3),
         minReadySeconds: Number(spec.minReadySeconds ?? 0),
+        // Meshed and no ALB of its own: the gateway's Envoys route to it (rules/timing.ts MESH_PROPAGATION_SECONDS).
+        reachedThrough: ingress === undefined && sidecarInboundDrainSeconds !== undefined ? "mesh" : "alb",
     };
 }
 
@@ -343,7 +345,12 @@ export function checkResources(resources: ResourceView[]): Finding[] {
         const range = replicasOf(deployment, hpa);
         if (pool !== undefined && poolName !== undefined) {
             const perPod = containers.reduce((sum, c) => sum + (cpuMillicores(String(c.resources?.requests?.cpu ?? "0")) ?? 0), 0);
-            peakByPool.set(poolName, (peakByPool.get(poolName) ?? 0) + perPod * range.max);
+            // A rolling update at the HPA maximum runs its surge pods beside the old ones (maxSurge rounds up).
+            const surge =
+                spec.strategy?.type === "Recreate"
+                    ? 0
+                    : resolveIntOrPercent(spec.strategy?.rollingUpdate?.maxSurge ?? "25%", range.max, true);
+            peakByPool.set(poolName, (peakByPool.get(poolName) ?? 0) + perPod * (range.max + surge));
         }
         const replicas = range.max;
         if (replicas > 1) {

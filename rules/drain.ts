@@ -159,7 +159,8 @@ export function cpuMillicores(quantity: string): number | undefined {
 }
 
 /**
- * The NodePool's CPU limit holds what its workloads request at their HPA maxima: a sum, so
+ * The NodePool's CPU limit holds what its workloads request at their HPA maxima plus their rolling
+ * update's surge (old and new pods run side by side): a sum, so
  * necessary, not sufficient (the synth report places pods node by node). Past the limit Karpenter
  * launches nothing and the spike's pods stay Pending.
  */
@@ -171,7 +172,7 @@ export function checkNodePoolLimit(nodePool: string, limitMillicores: number, pe
         {
             rule: "node-pool-holds-peak",
             fields: ["maxNodes"],
-            message: `NodePool ${nodePool}: its workloads at their HPA maxima request ${peakMillicores}m CPU, above its limit of ${limitMillicores}m, so Karpenter stops launching before the spike is served`,
+            message: `NodePool ${nodePool}: its workloads at their HPA maxima, with a rolling update's surge, request ${peakMillicores}m CPU, above its limit of ${limitMillicores}m, so Karpenter stops launching before the spike is served`,
             fix: `raise the NodePool's limits.cpu to at least ${Math.ceil(peakMillicores / 1000)}, or lower the HPA maxima`,
         },
     ];

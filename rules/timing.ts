@@ -34,6 +34,26 @@
 export const DEREGISTRATION_PROPAGATION_SECONDS = 15;
 
 /**
+ * Seconds between a meshed pod (one with no ALB target of its own, reached through the gateway)
+ * starting to terminate and the last Envoy that routes to it having dropped it. The path:
+ * - kube-controller-manager's EndpointSlice controller marks the endpoint not ready as soon as the pod
+ *   has a deletionTimestamp (`--endpointslice-updates-batch-period` defaults to 0: no batching; EKS
+ *   exposes no control-plane flags);
+ * - istiod debounces registry events before it pushes: PILOT_DEBOUNCE_AFTER 100 ms of quiet, at most
+ *   PILOT_DEBOUNCE_MAX 10 s when events keep coming, as in a rollout (istio/istio
+ *   pilot/pkg/features/tuning.go, release-1.30; EDS included: PILOT_ENABLE_EDS_DEBOUNCE true); this
+ *   platform sets neither, so {@link ISTIO_DEBOUNCE_MAX_SECONDS} is the worst case;
+ * - the EDS push to every proxy (PILOT_PUSH_THROTTLE: 15 + 5 × cores concurrent pushes, tuning.go) and
+ *   Envoy applying it: no documented bound; the margin below covers it.
+ * Margin {@link MESH_PUSH_MARGIN_SECONDS} s: half the debounce cap again for the push and a busy istiod
+ * (this platform's mesh has a few dozen proxies: one push round, well under a second each at the
+ * throttle). `npm run verify` measures the real propagation (verify/calibration.ts).
+ */
+export const ISTIO_DEBOUNCE_MAX_SECONDS = 10;
+export const MESH_PUSH_MARGIN_SECONDS = 5;
+export const MESH_PROPAGATION_SECONDS = ISTIO_DEBOUNCE_MAX_SECONDS + MESH_PUSH_MARGIN_SECONDS;
+
+/**
  * Pod-template annotation through which a workload declares its own graceful-shutdown seconds,
  * the one timing a manifest cannot otherwise show; the policy pack reads it.
  */
@@ -74,6 +94,11 @@ export interface TimingBudget {
     readinessFailureThreshold: number;
     /** Deployment minReadySeconds: how long a new pod must stay ready before the rollout moves on. */
     minReadySeconds: number;
+    /**
+     * How callers reach the pod: `alb` (default) when it is an ALB target, `mesh` when it has no ALB
+     * of its own and the mesh gateway's Envoys route to it (then its health-check fields do not apply).
+     */
+    reachedThrough?: "alb" | "mesh";
 }
 
 /** One broken rule: which budget fields are involved, what is wrong, and the value that fixes it. */
@@ -88,9 +113,24 @@ export interface Violation {
     fix: string;
 }
 
-/** The seconds a terminating pod must keep serving: propagation plus the ALB noticing failed health checks. */
-export function requiredPreStopSeconds(t: Pick<TimingBudget, "healthCheckIntervalSeconds" | "unhealthyThreshold">): number {
-    return DEREGISTRATION_PROPAGATION_SECONDS + t.healthCheckIntervalSeconds * t.unhealthyThreshold;
+/**
+ * The seconds a terminating pod must keep serving. An ALB target: the deregistration's propagation
+ * plus the ALB noticing failed health checks. A meshed pod: the EndpointSlice → istiod → Envoy push
+ * ({@link MESH_PROPAGATION_SECONDS}); no health check of its own stands in between.
+ */
+export function requiredPreStopSeconds(
+    t: Pick<TimingBudget, "healthCheckIntervalSeconds" | "unhealthyThreshold" | "reachedThrough">,
+): number {
+    return t.reachedThrough === "mesh"
+        ? MESH_PROPAGATION_SECONDS
+        : DEREGISTRATION_PROPAGATION_SECONDS + t.healthCheckIntervalSeconds * t.unhealthyThreshold;
+}
+
+/** How the required preStop is made up, for messages. */
+function preStopParts(t: Pick<TimingBudget, "healthCheckIntervalSeconds" | "unhealthyThreshold" | "reachedThrough">): string {
+    return t.reachedThrough === "mesh"
+        ? `${ISTIO_DEBOUNCE_MAX_SECONDS}s istiod debounce (PILOT_DEBOUNCE_MAX) + ${MESH_PUSH_MARGIN_SECONDS}s for the push to the Envoys`
+        : `${DEREGISTRATION_PROPAGATION_SECONDS}s deregistration propagation + ${t.healthCheckIntervalSeconds}s × ${t.unhealthyThreshold} health checks`;
 }
 
 /** Every timing rule the budget breaks; empty when it is safe. */
@@ -102,8 +142,8 @@ export function checkTiming(t: TimingBudget): Violation[] {
             rule: "prestop-covers-deregistration",
             fields: ["preStopSeconds", "healthCheckIntervalSeconds", "unhealthyThreshold"],
             message:
-                `preStop sleep ${t.preStopSeconds}s is shorter than the ${preStopNeeded}s the ALB may keep routing to a terminating pod ` +
-                `(${DEREGISTRATION_PROPAGATION_SECONDS}s deregistration propagation + ${t.healthCheckIntervalSeconds}s × ${t.unhealthyThreshold} health checks)`,
+                `preStop sleep ${t.preStopSeconds}s is shorter than the ${preStopNeeded}s the ${t.reachedThrough === "mesh" ? "mesh's Envoys" : "ALB"} may keep routing to a terminating pod ` +
+                `(${preStopParts(t)})`,
             fix: `set preStopSeconds to at least ${preStopNeeded}`,
         });
     }
@@ -149,7 +189,13 @@ export function checkTiming(t: TimingBudget): Violation[] {
 /** Each row of the budget table the synth report prints, in the order a pod lives through them. */
 export function budgetRows(t: TimingBudget): { step: string; seconds: number }[] {
     return [
-        { step: "load balancer stops routing (propagation + health checks)", seconds: requiredPreStopSeconds(t) },
+        {
+            step:
+                t.reachedThrough === "mesh"
+                    ? "the mesh stops routing (istiod debounce + push to the Envoys)"
+                    : "load balancer stops routing (propagation + health checks)",
+            seconds: requiredPreStopSeconds(t),
+        },
         { step: "preStop sleep", seconds: t.preStopSeconds },
         { step: "app shutdown", seconds: t.shutdownSeconds },
         ...(t.sidecarInboundDrainSeconds === undefined

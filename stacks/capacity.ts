@@ -16,6 +16,7 @@ import {
 } from "../components/footprints";
 import { GATEWAY_NAME, GATEWAY_NAMESPACE, ISTIO_NAMESPACE, KARPENTER_NAMESPACE, LOCUST_NAMESPACE } from "../components/addons/names";
 import { INSTANCE_SPECS } from "../rules/capacity";
+import { resolveIntOrPercent } from "../rules/rollout";
 import type { NodeNeed } from "../rules/spike";
 import type { AddonsSettings, AppSettings, ClusterSettings } from "./settings";
 
@@ -111,7 +112,7 @@ export interface NodePoolCapacity {
     instanceType: string;
     /** Nodes the workloads need at their minimum (the app at its HPA minimum, one Locust worker). */
     nodesAtMinimum: number | undefined;
-    /** Nodes the workloads need at their maximum (the app at its HPA maximum, every Locust worker). */
+    /** Nodes the workloads need at their maximum (the app at its HPA maximum plus a rolling update's surge, every Locust worker). */
     nodesAtPeak: number | undefined;
     /** The NodePool's limit in nodes: the stack's `maxNodes`, or derived (peak plus one replacement). */
     maxNodes: number;
@@ -199,7 +200,8 @@ function nodePoolCapacity(cluster: ClusterSettings, addons: AddonsSettings, app:
             .pods.filter(onNodePool)
             .map((g) => (g.name === LOCUST_WORKER ? { ...g, replicas: workers } : g));
     const atMinimum = workloads(app.replicas, LOCUST.worker.minReplicas);
-    const atMaximum = workloads(peakReplicas, addons.locust.maxWorkers);
+    // A rolling update at the HPA maximum runs its surge pods beside the old ones: the limit holds both.
+    const atMaximum = workloads(peakReplicas + rolloutSurge(app, peakReplicas), addons.locust.maxWorkers);
     const nodesAtMinimum = atMinimum.length === 0 ? 0 : nodesToHold(smallest, atMinimum);
     const nodesAtPeak = atMaximum.length === 0 ? 0 : nodesToHold(smallest, atMaximum);
     // Derived: every workload at its maximum, plus one node so a drifted or expiring node can be
@@ -230,8 +232,42 @@ function nodePoolCapacity(cluster: ClusterSettings, addons: AddonsSettings, app:
  * `never`: nothing adds nodes and the new pods stay Pending.
  */
 export function firstScaleOutNeed(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings): NodeNeed {
-    const step = Math.max(app.replicas, 4);
-    const stepped = { ...app, replicas: app.replicas + step };
+    return extraPodsNeed(cluster, addons, app, Math.max(app.replicas, 4));
+}
+
+/** Pods a rolling update adds on top of `replicas`: maxSurge resolved as the Deployment controller does (rounded up). */
+export function rolloutSurge(app: AppSettings, replicas: number): number {
+    return resolveIntOrPercent(app.rollout.maxSurge, replicas, true);
+}
+
+/**
+ * What a rolling update at the HPA minimum needs: its surge pods either fit the nodes running
+ * (`room`), wait for a Karpenter node (`launch`), or, on a full node group, stay Pending (`never`:
+ * the rollout stalls with every old pod still serving, it loses nothing but never finishes).
+ */
+export function rolloutNeed(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings): NodeNeed {
+    return extraPodsNeed(cluster, addons, app, rolloutSurge(app, app.replicas));
+}
+
+/**
+ * The default surge sized to the capacity that exists: the stack's surge where Karpenter adds nodes
+ * (at worst the rollout waits one launch), else the largest surge up to it that fits the node
+ * group's free room; at least 1, so the rollout can progress (rule rollout-can-progress).
+ */
+export function sizedSurge(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings): number | string {
+    if (addons.karpenter.enabled || !app.enabled) {
+        return app.rollout.maxSurge;
+    }
+    for (let surge = rolloutSurge(app, app.replicas); surge > 1; surge--) {
+        if (extraPodsNeed(cluster, addons, app, surge) === "room") {
+            return surge;
+        }
+    }
+    return 1;
+}
+
+function extraPodsNeed(cluster: ClusterSettings, addons: AddonsSettings, app: AppSettings, extra: number): NodeNeed {
+    const stepped = { ...app, replicas: app.replicas + extra };
     if (addons.karpenter.enabled) {
         const capacity = stackCapacity(cluster, addons, app).nodePool;
         const smallest = capacity?.instanceType ?? cluster.instanceType;

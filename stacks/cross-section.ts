@@ -16,7 +16,7 @@ import { reportViolations } from "./violations";
 
 // The app's config keys are the component's property paths; the sidecar's inbound drain is the
 // mesh-wide default, not a key of the app.
-const TIMING_KEYS: Record<string, string | null> = { ...RULE_FIELD_PATHS, sidecarInboundDrainSeconds: null };
+const TIMING_KEYS: Record<string, string | null> = { ...RULE_FIELD_PATHS, sidecarInboundDrainSeconds: null, reachedThrough: null };
 
 /**
  * The rules that need more than the app section: the sidecar's drain (when Istio is on), the ALB
@@ -33,7 +33,7 @@ export function checkApp(section: Section, app: AppSettings, addons: AddonsSetti
             ...app.timing,
             ...app.probes,
             minReadySeconds: app.rollout.minReadySeconds,
-            ...(meshed ? { sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds } : {}),
+            ...(meshed ? { sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds, reachedThrough: "mesh" as const } : {}),
         }),
         TIMING_KEYS,
     );

@@ -65,8 +65,9 @@ export const ALARM_DEFAULTS = { enabled: true, periodSeconds: 60, evaluationPeri
  * Termination timing of the Istio ingress gateway pods behind the ALB (seed 001's numbers, which
  * measured zero 5xx on rollout): the ALB health-checks every 5 s, waits 3 s for an answer (the
  * ELB API needs the timeout below the interval; the controller would send 5 otherwise) and marks
- * a target unhealthy after 2 failures; the pod keeps serving 40 s after it starts terminating,
- * long enough for the controller to deregister it and the ALB to stop routing new requests to it;
+ * a target unhealthy after 2 failures; the pod keeps serving 25 s after it starts terminating
+ * (seed 001 ran 40 s), exactly the 15 s deregistration propagation plus 2 × 5 s failed checks the rule
+ * asks of an ALB target, so the ALB has stopped routing new requests to it;
  * in-flight requests get the 30 s deregistration delay (ALB default 300 s); grace covers preStop
  * plus Envoy's drain. `drainSeconds` is the mesh-wide terminationDrainDuration, which the gateway's
  * pilot-agent waits after SIGTERM; native sidecars never wait it (rules/timing.ts), so it is not in
@@ -77,7 +78,8 @@ export const GATEWAY_TIMING = {
     healthCheckTimeoutSeconds: 3,
     healthyThreshold: 2,
     unhealthyThreshold: 2,
-    preStopSeconds: 40,
+    // An ALB target: 15 s propagation + 5 s × 2 failed checks (rules/timing.ts requiredPreStopSeconds).
+    preStopSeconds: 25,
     deregistrationDelaySeconds: 30,
     drainSeconds: 20,
     terminationGracePeriodSeconds: 70,
@@ -86,7 +88,7 @@ export const GATEWAY_TIMING = {
 /**
  * The mesh's ProxyConfig drainDuration: a terminating pod's native sidecar keeps accepting inbound
  * connections this long (rules/timing.ts). Istio's default (pkg/config/mesh/mesh.go, 45 s), far above
- * the 25 s the app's callers may still route to it (rule `sidecar-inbound-covers-deregistration`).
+ * the 15 s the mesh's Envoys may still route to a meshed app (rule `sidecar-inbound-covers-deregistration`).
  */
 export const SIDECAR_INBOUND_DRAIN_SECONDS = ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS;
 

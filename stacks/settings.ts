@@ -13,7 +13,8 @@ import type { ZeroDowntimeServiceArgs } from "../components/app/zero-downtime-se
 import type { LoadBalancerScheme } from "../components/choices";
 import type { NamespaceDeployer, ServiceNamespaceArgs } from "../components/service-namespace";
 import type { MeshRoute } from "../components/app/routes";
-import { StackCapacity } from "./capacity";
+import { StackCapacity, sizedSurge } from "./capacity";
+import { MESH_PROPAGATION_SECONDS } from "../rules/timing";
 import { checkApp, checkDrains, checkStackCapacity, checkVersion } from "./cross-section";
 import { ENVIRONMENTS, Environment } from "./defaults";
 import { stackNameProblem } from "../rules/aws-names";
@@ -216,10 +217,23 @@ export function parseSettings(input: ConfigInput): Settings {
     };
     const network = read("network", (s) => readNetwork(s, environment));
     const cluster = read("cluster", (s) => readCluster(s, input, environment));
-    const app = read("app", readApp);
+    const appRead = read("app", readApp);
     const alarms = read("alarms", readAlarms);
     const domain = read("domain", readDomain);
-    const addons = read("addons", (s) => readAddons(s, `http://${app.name}.${app.namespace}.svc.cluster.local`, environment));
+    const addons = read("addons", (s) => readAddons(s, `http://${appRead.name}.${appRead.namespace}.svc.cluster.local`, environment));
+    // The default surge is the HPA minimum where Karpenter adds nodes; on a fixed node group it is the
+    // most pods the nodes have room for (stacks/capacity.ts sizedSurge), so a rollout never stalls on
+    // Pending pods. A surge the stack sets is kept (and judged by the capacity model).
+    const sized =
+        section("app").hasPath("rollout.maxSurge") || problems.length > 0
+            ? appRead
+            : { ...appRead, rollout: { ...appRead.rollout, maxSurge: sizedSurge(cluster, addons, appRead) } };
+    // A meshed app is no ALB target: unless the stack sets its preStop, it keeps serving for the mesh's
+    // propagation (rules/timing.ts MESH_PROPAGATION_SECONDS), not the ALB's.
+    const app =
+        addons.istio.enabled && !section("app").hasPath("timing.preStopSeconds")
+            ? { ...sized, timing: { ...sized.timing, preStopSeconds: MESH_PROPAGATION_SECONDS } }
+            : sized;
     const teams = read("teams", (s) => readTeams(s, { app, addons, cluster, domain }));
     if (app.enabled && !addons.loadBalancerController.enabled) {
         problems.push({

@@ -6,8 +6,17 @@ import { StackCapacity } from "../stacks/capacity";
 import { budgetRows, checkTiming } from "../rules/timing";
 import { AdmittedKind, Webhook, WebhookGraph, checkWebhookOrdering } from "../rules/webhooks";
 import { Finding, ResourceView, albHealthCheckOf, budgetOf, checkResources, workloads } from "../policy/checks";
-import { FLOOR, NodeNeed, PLAIN_DEFAULTS, SpikeIntervals, floorTerminationSeconds, rolloutSeconds, spikeToServing } from "../rules/spike";
-import { firstScaleOutNeed } from "../stacks/capacity";
+import {
+    FLOOR,
+    METRIC_RESOLUTION_SECONDS,
+    NodeNeed,
+    PLAIN_DEFAULTS,
+    SpikeIntervals,
+    floorTerminationSeconds,
+    rolloutSeconds,
+    spikeToServing,
+} from "../rules/spike";
+import { firstScaleOutNeed, rolloutNeed } from "../stacks/capacity";
 import { READINESS_GATE_LABEL } from "../components/lifecycle";
 import { VERSIONS } from "../components/versions";
 import { RecordedResource } from "./engine";
@@ -37,14 +46,16 @@ const COLUMNS = ["this stack", "plain defaults", "floor"] as const;
 /** One row per step of the spike-to-serving path, seconds per column (undefined: never). */
 export interface SpikeTable {
     nodes: NodeNeed;
-    rows: { step: string; seconds: (number | undefined)[]; note?: string }[];
+    rows: { step: string; seconds: (number | undefined)[]; note?: string; floorSetBy?: string }[];
     totals: (number | undefined)[];
 }
 
 /** The rolling update of the app at its HPA minimum, per column. */
 export interface RolloutTable {
     replicas: number;
-    columns: { waves: number; untilAvailable: number; untilOldGone: number; shape: string }[];
+    columns: { waves: number; untilAvailable: number | undefined; untilOldGone: number | undefined; shape: string }[];
+    /** Whether each column's surge pods fit the nodes running (stack, plain defaults, floor). */
+    nodes: NodeNeed[];
 }
 
 /** The fields of a synthesized Deployment's spec the timing models read. */
@@ -62,6 +73,7 @@ function timingModels(
     replicas: number,
     sidecarInboundDrainSeconds: number | undefined,
     nodes: NodeNeed,
+    rolloutNodes: NodeNeed[],
 ) {
     const spec = (deployment.props.spec ?? {}) as DeploymentSpecView;
     const container = spec.template?.spec?.containers?.[0] ?? {};
@@ -70,6 +82,8 @@ function timingModels(
     const budget = budgetOf(deployment, ingress, sidecarInboundDrainSeconds);
     const stack: SpikeIntervals = {
         ...PLAIN_DEFAULTS,
+        // The platform's metrics-server runs at its floor (components/addons/metrics-server.ts).
+        metricResolutionSeconds: METRIC_RESOLUTION_SECONDS,
         startupPeriodSeconds: Number(container.startupProbe?.periodSeconds ?? 0),
         readinessPeriodSeconds: Number(container.readinessProbe?.periodSeconds ?? 10),
         albIntervalSeconds: alb?.healthCheckIntervalSeconds ?? 0,
@@ -107,13 +121,19 @@ function timingModels(
     ];
     const spike: SpikeTable = {
         nodes,
-        rows: spikes[0].steps.map((step, k) => ({ step: step.step, seconds: spikes.map((x) => x.steps[k].seconds), note: step.note })),
+        rows: spikes[0].steps.map((step, k) => ({
+            step: step.step,
+            seconds: spikes.map((x) => x.steps[k].seconds),
+            note: step.note,
+            floorSetBy: step.floorSetBy,
+        })),
         totals: spikes.map((x) => x.total),
     };
     const rollout: RolloutTable = {
         replicas,
+        nodes: rolloutNodes,
         columns: shapes.map((shape, k) => ({
-            ...rolloutSeconds(shape, intervals[k]),
+            ...rolloutSeconds(shape, intervals[k], rolloutNodes[k]),
             shape: `maxSurge ${String(shape.maxSurge)}, maxUnavailable ${String(shape.maxUnavailable)}, minReadySeconds ${shape.minReadySeconds}, termination ${shape.terminationSeconds} s`,
         })),
     };
@@ -266,6 +286,13 @@ export function buildReport(stack: string, settings: Settings, resources: Record
     const nat = natGateways(resources);
     const albs = all.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress").length;
     const nodes = firstScaleOutNeed(settings.cluster, settings.addons, settings.app);
+    // The stack's surge (and the floor column, which keeps the stack's shape); Kubernetes' default 25 %.
+    const surgeNeed = rolloutNeed(settings.cluster, settings.addons, settings.app);
+    const plainNeed = rolloutNeed(settings.cluster, settings.addons, {
+        ...settings.app,
+        rollout: { ...settings.app.rollout, maxSurge: "25%" },
+    });
+    const rolloutNodes = [surgeNeed, plainNeed, surgeNeed];
     const ordering: Finding[] = checkWebhookOrdering(webhookGraph(resources)).map((v) => ({
         policy: v.rule,
         enforcement: "mandatory",
@@ -285,7 +312,7 @@ export function buildReport(stack: string, settings: Settings, resources: Record
                 behind: ingress ? "alb" : "mesh",
                 budget: budgetRows(budget),
                 verdict: checkTiming(budget).length === 0 ? "safe" : "unsafe",
-                ...timingModels(deployment, ingress, replicas, sidecarInboundDrainSeconds, nodes),
+                ...timingModels(deployment, ingress, replicas, sidecarInboundDrainSeconds, nodes, rolloutNodes),
             };
         }),
         capacity: settings.capacity,
@@ -305,19 +332,19 @@ export function renderMarkdown(r: Report): string {
         out.push(
             `Spike to serving: from a load step to a new pod receiving traffic (worst case per step; the first scale-out step ${w.spike.nodes === "room" ? "fits the nodes running" : w.spike.nodes === "launch" ? "needs a Karpenter node" : "does not fit and nothing adds nodes"}):`,
             "",
-            `| step | ${COLUMNS.join(" | ")} | note |`,
-            "|---|---|---|---|---|",
-            ...w.spike.rows.map((r) => `| ${r.step} | ${r.seconds.map(secs).join(" | ")} | ${r.note ?? ""} |`),
-            `| **total** | ${w.spike.totals.map((t) => `**${secs(t)}**`).join(" | ")} | |`,
+            `| step | ${COLUMNS.join(" | ")} | floor set on EKS by | note |`,
+            "|---|---|---|---|---|---|",
+            ...w.spike.rows.map((r) => `| ${r.step} | ${r.seconds.map(secs).join(" | ")} | ${r.floorSetBy ?? ""} | ${r.note ?? ""} |`),
+            `| **total** | ${w.spike.totals.map((t) => `**${secs(t)}**`).join(" | ")} | | |`,
             "",
-            `Rolling update of ${w.rollout.replicas} pods (the HPA minimum), image pulls not counted:`,
+            `Rolling update of ${w.rollout.replicas} pods (the HPA minimum), image pulls not counted; the surge ${w.rollout.nodes[0] === "room" ? "fits the nodes running" : w.rollout.nodes[0] === "launch" ? "waits for a Karpenter node" : "does not fit and nothing adds nodes: the rollout stalls"}:`,
             "",
             `| | ${COLUMNS.join(" | ")} |`,
             "|---|---|---|---|",
             `| shape | ${w.rollout.columns.map((c) => c.shape).join(" | ")} |`,
             `| waves | ${w.rollout.columns.map((c) => c.waves).join(" | ")} |`,
-            `| last new pod available (s) | ${w.rollout.columns.map((c) => c.untilAvailable).join(" | ")} |`,
-            `| last old pod gone (s) | ${w.rollout.columns.map((c) => c.untilOldGone).join(" | ")} |`,
+            `| last new pod available (s) | ${w.rollout.columns.map((c) => secs(c.untilAvailable)).join(" | ")} |`,
+            `| last old pod gone (s) | ${w.rollout.columns.map((c) => secs(c.untilOldGone)).join(" | ")} |`,
             "",
         );
     }
@@ -345,7 +372,7 @@ export function renderMarkdown(r: Report): string {
         out.push(
             "## Capacity: Karpenter's NodePool",
             "",
-            `Nodes of ${pool.instanceType} (the smallest type it may launch) the workloads need: ${pool.nodesAtMinimum ?? "none fits"} at their minimum, ${pool.nodesAtPeak ?? "none fits"} at their maximum (the app at its HPA maximum, every Locust worker).`,
+            `Nodes of ${pool.instanceType} (the smallest type it may launch) the workloads need: ${pool.nodesAtMinimum ?? "none fits"} at their minimum, ${pool.nodesAtPeak ?? "none fits"} at their maximum (the app at its HPA maximum plus a rolling update's surge, every Locust worker).`,
             "",
             `Limit: ${pool.maxNodes} nodes (${pool.derived ? "derived: the maximum plus one node, so a drifted or expiring node can be replaced first" : "set by the stack"}), as NodePool limits of ${(pool.maxNodes * pool.nodeSize.cpuMillicores) / 1000} CPU and ${pool.maxNodes * pool.nodeSize.memoryMiB}Mi.`,
             "",

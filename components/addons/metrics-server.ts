@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS, METRIC_RESOLUTION_SECONDS } from "../../rules/spike";
 import { VERSIONS } from "../versions";
 import { METRICS_SERVER, requestsOf } from "../footprints";
 import { ChartResources, pinnedRelease, EVICT_UNHEALTHY, UnhealthyPodEvictionPolicy } from "./helm";
@@ -8,6 +9,8 @@ interface MetricsServerValues {
     replicas: number;
     podDisruptionBudget: { enabled: boolean; minAvailable: number; unhealthyPodEvictionPolicy: UnhealthyPodEvictionPolicy };
     resources: ChartResources;
+    /** Extra container args, rendered after `defaultArgs` (templates/deployment.yaml, 3.13.1). */
+    args: string[];
 }
 
 export interface MetricsServerArgs {
@@ -36,6 +39,14 @@ export class MetricsServer extends pulumi.ComponentResource {
                         unhealthyPodEvictionPolicy: EVICT_UNHEALTHY,
                     },
                     resources: { requests: requestsOf(METRICS_SERVER.requests) },
+                    // The HPA's first step waits up to one resolution for fresh CPU numbers: run at the
+                    // smallest metrics-server accepts, with the kubelet timeout its validate() then asks
+                    // for (rules/spike.ts). Rendered after defaultArgs' `--metric-resolution=15s`; the
+                    // flags are parsed by spf13/pflag, where a repeated flag's last value wins.
+                    args: [
+                        `--metric-resolution=${METRIC_RESOLUTION_SECONDS}s`,
+                        `--kubelet-request-timeout=${METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS}s`,
+                    ],
                 },
             },
             // Pods need nodes to schedule on.

@@ -5,6 +5,9 @@
 import type { LoadBalancerScheme } from "../choices";
 import type { Color } from "./labels";
 
+// Seed 000 ran 4 replicas: a rollout or a lost node still leaves 3 serving.
+const REPLICAS = 4;
+
 /**
  * The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the seeds.
  * README "Timing" explains each number; rules/ checks them (and any override) at config time.
@@ -16,25 +19,32 @@ export const APP_DEFAULTS = {
     // nginxinc/nginx-unprivileged: official nginx build that runs as UID 101 on port 8080; pinned to a patch release.
     image: "nginxinc/nginx-unprivileged:1.29.4-alpine",
     port: 8080,
-    // Seed 000 ran 4 replicas: a rollout or a lost node still leaves 3 serving.
-    replicas: 4,
+    replicas: REPLICAS,
     resources: { cpuMillicores: 250, memoryMiB: 128, memoryLimitMiB: 256 },
     probes: {
         path: "/",
         // Empty: liveness is a TCP check (is the process accepting?), not the readiness path, so a
         // dependency outage marks pods unready instead of restarting all of them.
         livenessPath: "",
-        // Startup: up to 2 s × 30 = 60 s to come up before liveness takes over (seed 003's startupProbe).
-        startupPeriodSeconds: 2,
-        startupFailureThreshold: 30,
-        readinessPeriodSeconds: 5,
+        // Startup: up to 1 s × 60 = 60 s to come up before liveness takes over (seed 003's window). The
+        // period is the kubelet's minimum (k8s.io/api core/v1 Probe: periodSeconds minimum 1): a
+        // started container is noticed within 1 s on the spike path (rules/spike.ts).
+        startupPeriodSeconds: 1,
+        startupFailureThreshold: 60,
+        // 2 s: a new pod is Ready within 2 s of serving, and a failing one is noticed after 2 × 2 = 4 s,
+        // inside minReadySeconds (rule readiness-detects-before-rollout-step). 1 s would save one more
+        // second at twice the probe load on every pod; 2 s keeps the spike target (≤ 30 s) with room.
+        readinessPeriodSeconds: 2,
         readinessFailureThreshold: 2,
         livenessPeriodSeconds: 10,
         livenessFailureThreshold: 3,
     },
     rollout: {
-        // Surge one pod at a time and never take a ready pod away before its replacement is ready (seed 002).
-        maxSurge: "25%" as number | string,
+        // Never take a ready pod away before its replacement is ready (seed 002), and surge the whole HPA
+        // minimum in one wave: Karpenter's NodePool has room for it (stacks/capacity.ts rolloutNeed; the
+        // NodePool limit counts the surge at the HPA maximum). A count, not a percentage: at the HPA
+        // maximum (12) it stays 4 pods per wave, 3 waves, instead of doubling the pods.
+        maxSurge: REPLICAS as number | string,
         maxUnavailable: 0 as number | string,
         // Seed 002: a new pod must stay ready 10 s before the next old one goes.
         minReadySeconds: 10,
@@ -48,10 +58,13 @@ export const APP_DEFAULTS = {
         targetCpuUtilization: 60,
     },
     timing: {
-        // Seed 001: preStop 40 s, grace 70 s gave 0 5xx on rollout restart under Locust. The grace must
-        // cover preStop + shutdown = 60 s; a native sidecar adds nothing (it drains from the start of
-        // termination and exits at once once the app has: rules/timing.ts), so 90 s leaves 30 s of margin.
-        preStopSeconds: 40,
+        // preStop: the least an ALB target needs, 15 s propagation + 5 s × 2 failed health checks = 25 s
+        // (rules/timing.ts requiredPreStopSeconds; seed 001 ran 40 s with zero 5xx). A meshed app the stack
+        // does not give its own preStop gets the mesh path's 15 s instead (stacks/settings.ts). The grace
+        // covers preStop + shutdown = 45 s; a native sidecar adds nothing (it drains from the start of
+        // termination and exits at once once the app has: rules/timing.ts); 90 s leaves 45 s of margin
+        // for an app slower to shut down than it declares (the grace only caps: a pod that exits is gone).
+        preStopSeconds: 25,
         shutdownSeconds: 20,
         terminationGracePeriodSeconds: 90,
         // The ALB default is 300 s; 30 s is enough for the requests this app serves (LBC docs example).

@@ -109,6 +109,8 @@ export function validateZeroDowntimeServiceArgs(args: ZeroDowntimeServiceArgs): 
                 ...args.probes,
                 minReadySeconds: args.rollout.minReadySeconds,
                 ...(args.mesh ? { sidecarInboundDrainSeconds: args.sidecarInboundDrainSeconds } : {}),
+                // Meshed without an ALB of its own: the mesh gateway's Envoys route to it.
+                reachedThrough: args.mesh && args.exposure.kind !== "alb" ? "mesh" : "alb",
             }),
         ),
     );

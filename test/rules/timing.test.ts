@@ -1,6 +1,15 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { DEREGISTRATION_PROPAGATION_SECONDS, TimingBudget, budgetRows, checkTiming, requiredPreStopSeconds } from "../../rules/timing";
+import {
+    DEREGISTRATION_PROPAGATION_SECONDS,
+    ISTIO_DEBOUNCE_MAX_SECONDS,
+    MESH_PROPAGATION_SECONDS,
+    MESH_PUSH_MARGIN_SECONDS,
+    TimingBudget,
+    budgetRows,
+    checkTiming,
+    requiredPreStopSeconds,
+} from "../../rules/timing";
 import { APP_DEFAULTS, GATEWAY_TIMING, SIDECAR_INBOUND_DRAIN_SECONDS } from "../../stacks/defaults";
 
 const SAFE: TimingBudget = {
@@ -18,6 +27,13 @@ const SAFE: TimingBudget = {
 // Each rule: a budget that passes at the boundary and one that breaks it, with the fix's value.
 const CASES: { rule: string; pass: Partial<TimingBudget>; fail: Partial<TimingBudget>; fix: RegExp }[] = [
     { rule: "prestop-covers-deregistration", pass: { preStopSeconds: 25 }, fail: { preStopSeconds: 24 }, fix: /at least 25/ },
+    // issue 26: a meshed pod (no ALB target) needs the mesh's push, not the ALB's health checks.
+    {
+        rule: "prestop-covers-deregistration",
+        pass: { reachedThrough: "mesh", preStopSeconds: 15 },
+        fail: { reachedThrough: "mesh", preStopSeconds: 14 },
+        fix: /at least 15/,
+    },
     {
         rule: "prestop-covers-deregistration",
         pass: { preStopSeconds: 40, unhealthyThreshold: 5 },
@@ -137,5 +153,30 @@ describe("timing rules", () => {
         const meshed = budgetRows({ ...SAFE, sidecarInboundDrainSeconds: 45 });
         assert.equal(meshed.find((r) => r.step.startsWith("sidecar stops accepting inbound"))?.seconds, 45);
         assert.equal(meshed.at(-1)?.seconds, 70 - 40 - 20);
+    });
+});
+
+describe("issue 26: each path's preStop, the smallest its path proves safe, with its source", () => {
+    it("the mesh path: istiod's PILOT_DEBOUNCE_MAX 10 s (pilot/pkg/features/tuning.go, 1.30) + 5 s for the push = 15 s", () => {
+        assert.deepEqual([ISTIO_DEBOUNCE_MAX_SECONDS, MESH_PUSH_MARGIN_SECONDS, MESH_PROPAGATION_SECONDS], [10, 5, 15]);
+        assert.equal(requiredPreStopSeconds({ ...SAFE, reachedThrough: "mesh" }), MESH_PROPAGATION_SECONDS);
+    });
+    it("the mesh path ignores the ALB health-check fields: no health check of the pod's own stands between", () => {
+        assert.equal(requiredPreStopSeconds({ ...SAFE, reachedThrough: "mesh", healthCheckIntervalSeconds: 30 }), MESH_PROPAGATION_SECONDS);
+    });
+    it("the ALB path stays 15 s propagation + interval × unhealthy threshold (the default)", () => {
+        assert.equal(requiredPreStopSeconds(SAFE), DEREGISTRATION_PROPAGATION_SECONDS + 5 * 2);
+    });
+    it("the app's default preStop is exactly what its own ALB needs (a meshed stack gets the mesh's, stacks/settings.ts)", () => {
+        assert.equal(APP_DEFAULTS.timing.preStopSeconds, requiredPreStopSeconds(APP_DEFAULTS.timing));
+    });
+    it("the gateway's preStop is exactly what an ALB target needs", () => {
+        assert.equal(GATEWAY_TIMING.preStopSeconds, requiredPreStopSeconds(GATEWAY_TIMING));
+    });
+    it("the budget table names the mesh's step for a meshed pod", () => {
+        assert.equal(
+            budgetRows({ ...SAFE, reachedThrough: "mesh" })[0].step,
+            "the mesh stops routing (istiod debounce + push to the Envoys)",
+        );
     });
 });

@@ -33,14 +33,20 @@ describe("[#14] the timing models verify measures against, from the settings alo
             );
             assert.equal(model.total, web.spike.totals[0]);
         });
+        it(`${stack} ${Object.keys(overrides).join(", ") || "as configured"}: the rollout model equals the synth report's stack column`, async () => {
+            const settings = settingsOf(stack, overrides);
+            const report = buildReport(stack, settings, (await synth(stack, overrides)).resources);
+            const { waves, untilAvailable, untilOldGone } = report.workloads[0].rollout.columns[0];
+            assert.deepEqual(stackModels(settings).rollout, { waves, untilAvailable, untilOldGone });
+        });
     }
 
-    it("behind the mesh the ALB targets the gateway: its platform timing (40 s preStop; 5 s × 2 checks), the rules' 15 + 10 s", () => {
+    it("behind the mesh the ALB targets the gateway: its platform timing (25 s preStop; 5 s × 2 checks), exactly the rules' 15 + 10 s", () => {
         assert.deepEqual(stackModels(settingsOf("dev", {})).termination, {
             albTargets: "gateway",
             propagationSeconds: 15,
             requiredPreStopSeconds: 25,
-            preStopSeconds: 40,
+            preStopSeconds: 25,
             detectionSeconds: 10,
             registrationSeconds: 10,
         });

@@ -40,11 +40,13 @@ describe("synth report", () => {
             [["web", "web", "safe"]],
         );
         const rows = Object.fromEntries(r.workloads[0].budget.map((b) => [b.step, b.seconds]));
-        assert.equal(rows["preStop sleep"], 40);
+        // issue 26: dev's app is meshed, no ALB target: its preStop is the mesh's 10 s debounce cap + 5 s push.
+        assert.equal(rows["the mesh stops routing (istiod debounce + push to the Envoys)"], 15);
+        assert.equal(rows["preStop sleep"], 15);
         assert.equal(rows["termination grace"], 90);
         // issue 22.13: the sidecar's inbound listeners stay open 45 s from termination; nothing drains after the app.
         assert.equal(rows["sidecar stops accepting inbound (Istio drainDuration, from termination)"], 45);
-        assert.equal(rows["margin (grace − preStop − shutdown)"], 90 - 40 - 20);
+        assert.equal(rows["margin (grace − preStop − shutdown)"], 90 - 15 - 20);
         assert.equal(r.capacity.atMinimum.fits, true);
         assert.equal(r.natGateways, 1);
         assert.ok(!("unavailable" in r.cost));
@@ -68,8 +70,9 @@ describe("synth report", () => {
         assert.match(md, /\| kube-system\/karpenter \| 2 \| 1000m \| 1024Mi \|/);
         // The NodePool: 4 app pods × 350m (with sidecar) and one 600m Locust worker need 2 m5.large;
         // 12 app pods and 10 workers need 7; the limit is one more.
-        assert.match(md, /need: 2 at their minimum, 7 at their maximum/);
-        assert.match(md, /Limit: 8 nodes \(derived.*limits of 16 CPU and 65536Mi/);
+        // At the maximum: 12 app pods plus a rolling update's 4 surge pods (maxSurge 4) need an 8th node.
+        assert.match(md, /need: 2 at their minimum, 8 at their maximum \(the app at its HPA maximum plus a rolling update's surge/);
+        assert.match(md, /Limit: 9 nodes \(derived.*limits of 18 CPU and 73728Mi/);
     });
 
     it("flags a workload whose preStop was dropped: unsafe verdict and a mandatory finding with the fix", async () => {
@@ -92,7 +95,8 @@ describe("synth report", () => {
         const bad = await runMain(() => main(["--stack", "dev", "--stack-dir", dir, "--out", path.join(dir, "bad")], cachedSynthesize));
         assert.equal(bad.status, 1);
         assert.match(bad.stderr, /prestop-covers-deregistration/);
-        assert.match(bad.stderr, /set preStopSeconds to at least 25/);
+        // dev is meshed: the mesh path's 15 s (rules/timing.ts MESH_PROPAGATION_SECONDS).
+        assert.match(bad.stderr, /set preStopSeconds to at least 15/);
         assert.match(bad.stderr, /grace-covers-prestop-and-shutdown/);
         assert.match(bad.stderr, /zero-downtime-eks:app\.timing\.preStopSeconds/);
     });
@@ -131,23 +135,25 @@ describe("synth report", () => {
 });
 
 describe("[#13] spike to serving and rollout duration, three columns", () => {
-    it("dev (behind the mesh gateway): 15 + 15 + startup 2 + readiness 5 = 37 s, against 40 s on plain defaults and a 22 s floor", async () => {
+    it("dev (behind the mesh gateway): metrics 10 + HPA 15 + startup 1 + readiness 2 = 28 s, against 40 s on plain defaults and a 27 s floor", async () => {
         const { md, report } = await reportOf("dev", {});
         const web = report.workloads[0];
-        assert.deepEqual(web.spike.totals, [37, 40, 22]);
+        assert.deepEqual(web.spike.totals, [28, 40, 27]);
         assert.equal(web.spike.nodes, "room");
-        assert.match(md, /\| \*\*total\*\* \| \*\*37\*\* \| \*\*40\*\* \| \*\*22\*\* \| \|/);
-        // 4 pods one at a time, each 2 + 5 + 10 s minReady, then the last old pod's 40 + 20 s: issue 22.13,
+        assert.match(md, /\| \*\*total\*\* \| \*\*28\*\* \| \*\*40\*\* \| \*\*27\*\* \| \| \|/);
+        // 4 pods in one wave (maxSurge 4, room on the running nodes), 1 + 2 + 10 s minReady, then the last
+        // old pod's mesh preStop 15 + shutdown 20 s; the floor keeps that shape with minReady 1 and the 15 s
+        // mesh propagation: issue 26 (targets: available ≤ 30 s, old gone ≤ 75 s). Issue 22.13:
         // its native sidecar adds nothing (it was counted 20 s more here, and Istio's 5 s at the floor).
         assert.deepEqual(
             web.rollout.columns.map((c) => [c.waves, c.untilAvailable, c.untilOldGone]),
             [
-                [4, 68, 128],
+                [1, 13, 48],
                 [2, 20, 40],
-                [4, 12, 27],
+                [1, 3, 18],
             ],
         );
-        assert.match(md, /\| last old pod gone \(s\) \| 128 \| 40 \| 27 \|/);
+        assert.match(md, /\| last old pod gone \(s\) \| 48 \| 40 \| 18 \|/);
     });
 
     it("Istio off (the app's own ALB): the ALB step is 5 s × 2, 15 s × 2 on the controller's defaults, 5 s × 2 at the floor", async () => {

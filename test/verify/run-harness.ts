@@ -27,6 +27,8 @@ export const MODELS: StackModels = {
         ],
         total: 47,
     },
+    // One wave of 4 (startup 2 + readiness 5 + ALB 10 + minReady 10), then preStop 40 + shutdown 20.
+    rollout: { waves: 1, untilAvailable: 27, untilOldGone: 87 },
     termination: {
         albTargets: "app",
         propagationSeconds: 15,

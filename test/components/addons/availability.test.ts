@@ -2,6 +2,7 @@
 // an addon must never take all of its pods at once.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS, METRIC_RESOLUTION_SECONDS } from "../../../rules/spike";
 import { release, synth, valuesOf } from "../../harness";
 import { allowedDisruptions, checkDisruptionRange } from "../../../rules/drain";
 
@@ -41,6 +42,15 @@ describe("addon availability", () => {
             }
         });
     }
+
+    it("metrics-server runs at its 10 s floor with the 9 s kubelet timeout that resolution needs, after the chart's 15 s default", async () => {
+        const values = valuesOf(release(await synth("dev"), "metrics-server"));
+        assert.deepEqual(values.args, [
+            `--metric-resolution=${METRIC_RESOLUTION_SECONDS}s`,
+            `--kubelet-request-timeout=${METRICS_KUBELET_REQUEST_TIMEOUT_SECONDS}s`,
+        ]);
+        assert.equal(values.defaultArgs, undefined, "the chart's defaultArgs stay; args are rendered after them and the last flag wins");
+    });
 
     it("the ingress gateway: 2 to 6 replicas at 60 % CPU, AlwaysAllow for unhealthy pods", async () => {
         const gateway = valuesOf(release(await synth("dev"), "istio-ingressgateway"));

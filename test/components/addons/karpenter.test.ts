@@ -144,8 +144,9 @@ describe("Karpenter", () => {
             });
             assert.equal(pool.spec.template.spec.expireAfter, "720h");
             assert.equal(pool.spec.template.spec.terminationGracePeriod, "15m");
-            // 12 app pods and 10 Locust workers fill 7 m5.large; one more for a replacement: 8 × (2 vCPU, 8 GiB).
-            assert.deepEqual(pool.spec.limits, { cpu: "16", memory: "65536Mi" });
+            // 12 app pods, a rolling update's 4 surge pods (issue 26) and 10 Locust workers fill 8 m5.large;
+            // one more for a replacement: 9 × (2 vCPU, 8 GiB).
+            assert.deepEqual(pool.spec.limits, { cpu: "18", memory: "73728Mi" });
             const nodeClass = only(result, NODE_CLASS).inputs as any;
             assert.deepEqual(nodeClass.spec.metadataOptions, {
                 httpEndpoint: "enabled",

@@ -60,32 +60,42 @@ describe("ZeroDowntimeService validates its own arguments", () => {
     const CASES: { case: string; args: ZeroDowntimeServiceArgs; paths: string[] }[] = [
         {
             case: "preStop 25 s covers 15 s + 5 s × 2 (behind an ALB)",
-            args: { ...VALID, timing: { ...VALID.timing, preStopSeconds: 25 } },
+            args: { ...VALID, mesh: false, timing: { ...VALID.timing, preStopSeconds: 25 } },
             paths: [],
         },
         {
-            case: "preStop 24 s does not",
-            args: { ...VALID, timing: { ...VALID.timing, preStopSeconds: 24 } },
+            case: "preStop 24 s does not (behind an ALB)",
+            args: { ...VALID, mesh: false, timing: { ...VALID.timing, preStopSeconds: 24 } },
             paths: ["timing.preStopSeconds"],
         },
         {
-            case: "issue 22.13: in the mesh, grace 60 s covers 40 + 20 (a native sidecar adds nothing)",
-            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 60 } },
+            case: "issue 26: in the mesh, preStop 15 s covers istiod's 10 s debounce cap + 5 s for the push",
+            args: { ...VALID, timing: { ...VALID.timing, preStopSeconds: 15 } },
             paths: [],
         },
         {
-            case: "grace 59 s does not",
-            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 59 } },
+            case: "issue 26: in the mesh, preStop 14 s does not",
+            args: { ...VALID, timing: { ...VALID.timing, preStopSeconds: 14 } },
+            paths: ["timing.preStopSeconds"],
+        },
+        {
+            case: "issue 22.13: in the mesh, grace 45 s covers 25 + 20 (a native sidecar adds nothing)",
+            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 45 } },
+            paths: [],
+        },
+        {
+            case: "grace 44 s does not",
+            args: { ...VALID, timing: { ...VALID.timing, terminationGracePeriodSeconds: 44 } },
             paths: ["timing.terminationGracePeriodSeconds"],
         },
         {
-            case: "without the mesh, 60 s is enough",
-            args: { ...VALID, mesh: false, timing: { ...VALID.timing, terminationGracePeriodSeconds: 60 } },
+            case: "without the mesh, 45 s is enough",
+            args: { ...VALID, mesh: false, timing: { ...VALID.timing, terminationGracePeriodSeconds: 45 } },
             paths: [],
         },
         {
-            case: "issue 22.13: a sidecar drainDuration of 24 s closes inbound before the 25 s callers may route",
-            args: { ...VALID, sidecarInboundDrainSeconds: 24 },
+            case: "issue 22.13: a sidecar drainDuration of 14 s closes inbound before the 15 s the mesh may still route",
+            args: { ...VALID, sidecarInboundDrainSeconds: 14 },
             paths: ["sidecarInboundDrainSeconds"],
         },
         {

@@ -1,4 +1,5 @@
 import { describe, it } from "node:test";
+import { MESH_PROPAGATION_SECONDS } from "../../../rules/timing";
 import * as assert from "node:assert/strict";
 import { RecordedResource, SynthResult } from "../../../synth/engine";
 import { BLUE_GREEN, OWN_ALB, only, release, synth, waitsFor } from "../../harness";
@@ -80,9 +81,9 @@ describe("ZeroDowntimeService", () => {
         });
     }
 
-    it("Deployment: rolling update that never drops ready capacity, history for rollback", async () => {
+    it("Deployment: rolling update that never drops ready capacity, the HPA minimum (4) surged in one wave on Karpenter, history for rollback", async () => {
         const d = spec(appResource(await synth("dev"), T.deploy));
-        assert.deepEqual(d.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } });
+        assert.deepEqual(d.strategy, { type: "RollingUpdate", rollingUpdate: { maxSurge: 4, maxUnavailable: 0 } });
         // Seed 002: ten ReplicaSets kept for `kubectl rollout undo`; a new pod ready 10 s before the next step.
         assert.equal(d.revisionHistoryLimit, 10);
         assert.equal(d.minReadySeconds, 10);
@@ -113,9 +114,10 @@ describe("ZeroDowntimeService", () => {
     });
 
     for (const version of ["1.32", "1.36"]) {
-        it(`preStop on Kubernetes ${version}: the sleep action, 40 s`, async () => {
+        // Dev is meshed: the mesh path's 15 s (istiod's 10 s debounce cap + 5 s push), rules/timing.ts.
+        it(`preStop on Kubernetes ${version}: the sleep action, 15 s (a meshed app)`, async () => {
             const result = await synth("dev", { "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"], version } });
-            assert.deepEqual(container(appResource(result, T.deploy)).lifecycle.preStop, { sleep: { seconds: 40 } });
+            assert.deepEqual(container(appResource(result, T.deploy)).lifecycle.preStop, { sleep: { seconds: MESH_PROPAGATION_SECONDS } });
         });
     }
 
