@@ -7,9 +7,7 @@ import { AddressInfo } from "node:net";
 import { ApiError, ClusterAccessError } from "../../verify/cluster-client";
 import { locustJob } from "../../verify/job";
 import { KubeClusterClient, loadKubeConfig } from "../../verify/kube";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
+import { writeKubeconfig } from "./kubeconfig";
 
 interface Seen {
     method: string;
@@ -47,20 +45,7 @@ describe("KubeClusterClient", () => {
         });
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
         const port = (server.address() as AddressInfo).port;
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-kube-"));
-        const kubeconfig = path.join(dir, "kubeconfig.json");
-        // Plain HTTP: client-node allows it only with TLS verification off.
-        fs.writeFileSync(
-            kubeconfig,
-            JSON.stringify({
-                apiVersion: "v1",
-                kind: "Config",
-                clusters: [{ name: "local", cluster: { server: `http://127.0.0.1:${port}`, "insecure-skip-tls-verify": true } }],
-                users: [{ name: "u", user: { token: "t" } }],
-                contexts: [{ name: "local", context: { cluster: "local", user: "u" } }],
-                "current-context": "local",
-            }),
-        );
+        const kubeconfig = writeKubeconfig(`http://127.0.0.1:${port}`);
         kubeconfigPath = kubeconfig;
         client = new KubeClusterClient(loadKubeConfig({ kubeconfig }));
     });

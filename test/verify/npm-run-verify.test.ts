@@ -12,6 +12,7 @@ import { loadStack } from "../../verify/stack";
 import { startNpmScript } from "../harness";
 import { WallClock, serveFakeCluster } from "./api-server";
 import { FakeCluster } from "./fake-cluster";
+import { writeKubeconfig } from "./kubeconfig";
 import { HPA } from "./run-harness";
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "zde-npm-run-verify-"));
@@ -30,24 +31,8 @@ function laptopEnv(): NodeJS.ProcessEnv {
     return env;
 }
 
-/** A kubeconfig whose context names the stack's EKS cluster, for `server`, in a fresh directory. */
-function kubeconfigFor(server: string): string {
-    const name = loadStack("dev").cluster.name;
-    const file = path.join(tempDir(), "kubeconfig.json");
-    fs.writeFileSync(
-        file,
-        JSON.stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            // Plain HTTP to the stand-in: client-node allows it only with TLS verification off.
-            clusters: [{ name, cluster: { server, "insecure-skip-tls-verify": true } }],
-            users: [{ name, user: { token: "stand-in" } }],
-            contexts: [{ name, context: { cluster: name, user: name } }],
-            "current-context": name,
-        }),
-    );
-    return file;
-}
+/** A kubeconfig whose context names the stack's EKS cluster, for `server`. */
+const kubeconfigFor = (server: string): string => writeKubeconfig(server, loadStack("dev").cluster.name);
 
 const verify = (...args: string[]) => startNpmScript("verify", args, { cwd: PROJECT_DIR, env: laptopEnv() });
 const missing = path.join(os.tmpdir(), "zde-npm-run-verify-no-such-dir");

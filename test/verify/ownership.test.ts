@@ -5,14 +5,12 @@
 // (ssa-server.ts); verify is its real KubeClusterClient and Restorer.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { VERIFY_FIELD_MANAGER } from "../../verify/cluster-client";
 import type { Target } from "../../verify/discover";
 import { KubeClusterClient, loadKubeConfig } from "../../verify/kube";
 import { ManagedFieldsEntry, giveBack } from "../../verify/ownership";
 import { Restorer } from "../../verify/restore";
+import { writeKubeconfig } from "./kubeconfig";
 import { StandIn, startStandIn } from "./ssa-server";
 
 const PULUMI = "pulumi-kubernetes-1a2b3c4d";
@@ -64,19 +62,7 @@ async function cluster(before?: (path: string, body: string) => void) {
         ["spec.selector"],
         (req) => (req.method === "PATCH" ? before?.(req.path, req.body) : undefined),
     );
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-ssa-"));
-    const kubeconfig = path.join(dir, "kubeconfig.json");
-    fs.writeFileSync(
-        kubeconfig,
-        JSON.stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [{ name: "local", cluster: { server: api.url, "insecure-skip-tls-verify": true } }],
-            users: [{ name: "u", user: { token: "t" } }],
-            contexts: [{ name: "local", context: { cluster: "local", user: "u" } }],
-            "current-context": "local",
-        }),
-    );
+    const kubeconfig = writeKubeconfig(api.url);
     /** `pulumi up`: one Server-Side Apply per object, no force; each answer's status and message. */
     const pulumiUp = async (bounds: typeof FOUND, color: string): Promise<{ status: number; message?: string }[]> => {
         const results: { status: number; message?: string }[] = [];

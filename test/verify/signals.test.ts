@@ -2,12 +2,10 @@
 // session (SIGHUP). The first one during a run goes to the run, which restores the app; a second quits.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
 import * as http from "node:http";
 import { AddressInfo } from "node:net";
-import * as os from "node:os";
-import * as path from "node:path";
 import { listenForStops, main } from "../../verify/main";
+import { writeKubeconfig } from "./kubeconfig";
 
 describe("issue 21.9: SIGHUP stops a run like Ctrl-C", () => {
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
@@ -42,24 +40,7 @@ describe("issue 21.9: SIGHUP stops a run like Ctrl-C", () => {
         const server = http.createServer(() => undefined);
         server.on("connection", (s) => sockets.push(s));
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-hup-"));
-        const kubeconfig = path.join(dir, "kubeconfig.json");
-        fs.writeFileSync(
-            kubeconfig,
-            JSON.stringify({
-                apiVersion: "v1",
-                kind: "Config",
-                clusters: [
-                    {
-                        name: "local",
-                        cluster: { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, "insecure-skip-tls-verify": true },
-                    },
-                ],
-                users: [{ name: "u", user: { token: "t" } }],
-                contexts: [{ name: "local", context: { cluster: "local", user: "u" } }],
-                "current-context": "local",
-            }),
-        );
+        const kubeconfig = writeKubeconfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
         const exit = process.exit.bind(process);
         const exits: (number | undefined)[] = [];
         const errors: string[] = [];
