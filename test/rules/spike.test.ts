@@ -118,70 +118,65 @@ describe("rolling update duration", () => {
     });
 });
 
+/** Dev's settings from a minimal stack file plus `extra` (config keys to values, objects as JSON). */
+const devSettings = (extra: Record<string, unknown> = {}) =>
+    parseSettings({
+        project: PROJECT,
+        stack: "dev",
+        today: "2026-12-01",
+        config: Object.fromEntries(
+            Object.entries({
+                "aws:region": "ap-northeast-2",
+                "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"] },
+                ...extra,
+            }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        ),
+    });
+const NO_KARPENTER = { "zero-downtime-eks:addons": { karpenter: { enabled: false } } };
+
 describe("the first scale-out step (max(100 %, 4 pods), the HPA's default and the app's)", () => {
-    const settings = (extra: Record<string, unknown>) =>
-        parseSettings({
-            project: PROJECT,
-            stack: "dev",
-            today: "2026-12-01",
-            config: Object.fromEntries(
-                Object.entries({
-                    "aws:region": "ap-northeast-2",
-                    "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"] },
-                    ...extra,
-                }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-            ),
+    const cases: [string, Record<string, unknown>, ReturnType<typeof firstScaleOutNeed>][] = [
+        ["dev defaults: 4 more app pods (8 × 350m) and a worker (600m) fit the two NodePool nodes (3560m): room", {}, "room"],
+        [
+            "5 replicas: 10 × 350m + 600m = 4100m exceeds two nodes: Karpenter launches",
+            { "zero-downtime-eks:app": { replicas: 5 } },
+            "launch",
+        ],
+        ["without Karpenter, 4 more pods (1400m) do not fit the 1240m the node group has left: never", NO_KARPENTER, "never"],
+    ];
+    for (const [name, extra, expected] of cases) {
+        it(name, () => {
+            const s = devSettings(extra);
+            assert.equal(firstScaleOutNeed(s.cluster, s.addons, s.app), expected);
         });
-    const need = (extra: Record<string, unknown>) => {
-        const s = settings(extra);
-        return firstScaleOutNeed(s.cluster, s.addons, s.app);
-    };
-    it("dev defaults: 4 more app pods (8 × 350m) and a worker (600m) fit the two NodePool nodes (3560m): room", () => {
-        assert.equal(need({}), "room");
-    });
-    it("5 replicas: 10 × 350m + 600m = 4100m exceeds two nodes: Karpenter launches", () => {
-        assert.equal(need({ "zero-downtime-eks:app": { replicas: 5 } }), "launch");
-    });
-    it("without Karpenter, 4 more pods (1400m) do not fit the 1240m the node group has left: never", () => {
-        assert.equal(need({ "zero-downtime-eks:addons": { karpenter: { enabled: false } } }), "never");
-    });
+    }
 });
 
 describe("the app's rollout surge (maxSurge = the HPA minimum: one wave at rest, 3 at the maximum)", () => {
-    const parse = (extra: Record<string, unknown>) =>
-        parseSettings({
-            project: PROJECT,
-            stack: "dev",
-            today: "2026-12-01",
-            config: Object.fromEntries(
-                Object.entries({
-                    "aws:region": "ap-northeast-2",
-                    "zero-downtime-eks:cluster": { publicAccessCidrs: ["0.0.0.0/0"] },
-                    ...extra,
-                }).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
-            ),
-        });
-    const need = (extra: Record<string, unknown>) => {
-        const s = parse(extra);
-        return rolloutNeed(s.cluster, s.addons, s.app);
-    };
     it("the default surges the default replicas, a count (not a percentage that doubles the pods at the HPA maximum)", () => {
         assert.equal(APP_DEFAULTS.rollout.maxSurge, APP_DEFAULTS.replicas);
     });
-    it("dev: 4 surge pods fit the two NodePool nodes the workloads run on (as the HPA's first step does): room", () => {
-        assert.equal(need({}), "room");
-    });
-    it("5 replicas surging 5: 10 × 350m + a worker exceed two nodes: the rollout waits for a Karpenter node", () => {
-        assert.equal(need({ "zero-downtime-eks:app": { replicas: 5, rollout: { maxSurge: 5 } } }), "launch");
-    });
-    it("without Karpenter a surge of 4 set by the stack does not fit the node group: the rollout stalls (never)", () => {
-        assert.equal(
-            need({ "zero-downtime-eks:addons": { karpenter: { enabled: false } }, "zero-downtime-eks:app": { rollout: { maxSurge: 4 } } }),
+    const cases: [string, Record<string, unknown>, ReturnType<typeof rolloutNeed>][] = [
+        ["dev: 4 surge pods fit the two NodePool nodes the workloads run on (as the HPA's first step does): room", {}, "room"],
+        [
+            "5 replicas surging 5: 10 × 350m + a worker exceed two nodes: the rollout waits for a Karpenter node",
+            { "zero-downtime-eks:app": { replicas: 5, rollout: { maxSurge: 5 } } },
+            "launch",
+        ],
+        [
+            "without Karpenter a surge of 4 set by the stack does not fit the node group: the rollout stalls (never)",
+            { ...NO_KARPENTER, "zero-downtime-eks:app": { rollout: { maxSurge: 4 } } },
             "never",
-        );
-    });
+        ],
+    ];
+    for (const [name, extra, expected] of cases) {
+        it(name, () => {
+            const s = devSettings(extra);
+            assert.equal(rolloutNeed(s.cluster, s.addons, s.app), expected);
+        });
+    }
     it("without Karpenter the default surge is sized to the node group's room, so the rollout never stalls", () => {
-        const s = parse({ "zero-downtime-eks:addons": { karpenter: { enabled: false } } });
+        const s = devSettings(NO_KARPENTER);
         assert.ok(Number(s.app.rollout.maxSurge) >= 1 && Number(s.app.rollout.maxSurge) < 4, String(s.app.rollout.maxSurge));
         assert.equal(rolloutNeed(s.cluster, s.addons, s.app), "room");
     });
