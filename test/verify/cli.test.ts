@@ -9,6 +9,7 @@ import { PROJECT_DIR } from "../../stacks/stack-file";
 import { main } from "../../verify/main";
 import { DOMAIN, runMain, startProcess } from "../harness";
 import { npmScriptArgs } from "../../scripts/npm-scripts";
+import { writeKubeconfig } from "./kubeconfig";
 
 // A KUBECONFIG that does not exist: a test that forgot --kubeconfig fails instead of reaching a real cluster.
 const ENV = { ...process.env, KUBECONFIG: path.join(os.tmpdir(), "zde-verify-no-such-kubeconfig") };
@@ -34,31 +35,6 @@ async function runVerify(...args: string[]): Promise<{ status: number; stdout: s
     }
 }
 const runVerifyAsync = runVerify;
-
-/** A kubeconfig for `server`, written to a fresh temporary directory. */
-function writeKubeconfig(server: string): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-verify-kc-"));
-    const kubeconfig = path.join(dir, "kubeconfig.yaml");
-    fs.writeFileSync(
-        kubeconfig,
-        [
-            "apiVersion: v1",
-            "kind: Config",
-            "clusters:",
-            "  - name: nowhere",
-            // Plain HTTP: client-node allows it only with TLS verification off.
-            `    cluster: { server: "${server}", insecure-skip-tls-verify: true }`,
-            "users:",
-            "  - name: nobody",
-            "    user: { token: not-a-real-token }",
-            "contexts:",
-            "  - name: nowhere",
-            "    context: { cluster: nowhere, user: nobody }",
-            "current-context: nowhere",
-        ].join("\n"),
-    );
-    return kubeconfig;
-}
 
 /** A stand-in API server on the loopback address: `answer` gives the status and body of each GET path. */
 async function apiServer(answer: (url: string) => { status: number; body: unknown }): Promise<{ url: string; close: () => void }> {

@@ -86,19 +86,28 @@ describe("verify run", () => {
     });
 });
 
+/**
+ * The scale-in step's disruption fails: once verify has lowered the HPA's maximum to 2, the next pod
+ * count answers "connection reset by peer". Returns whether the HPA was lowered.
+ */
+function failScaleInOnceLowered(h: ReturnType<typeof harness>): () => boolean {
+    let lowered = false;
+    h.cluster.after = (method, args) => {
+        lowered ||= method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2;
+    };
+    h.cluster.failWith = (method) => (lowered && method === "countPods" ? new Error("connection reset by peer") : undefined);
+    return () => lowered;
+}
+
 describe("verify restores the app", () => {
     it("a scale-in step that throws: the HPA bounds go back, the Jobs are deleted, the exit status is non-zero", async () => {
         const h = harness({ hpa: HPA });
         const before = appState(h.cluster);
-        let lowered = false;
-        h.cluster.after = (method, args) => {
-            lowered ||= method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2;
-        };
-        h.cluster.failWith = (method) => (lowered && method === "countPods" ? new Error("connection reset by peer") : undefined);
+        const lowered = failScaleInOnceLowered(h);
         const outcome = await h.run();
         assert.equal(outcome.error, "connection reset by peer");
         assert.equal(exitCode(outcome), 1);
-        assert.ok(lowered, "the scale-in changed the HPA before failing");
+        assert.ok(lowered(), "the scale-in changed the HPA before failing");
         assert.deepEqual(appState(h.cluster), before);
         assert.deepEqual(h.cluster.hpas.get("web/web"), HPA);
         assert.ok(allJobsDeleted(h.cluster));
@@ -332,12 +341,9 @@ describe("issue 21.9: what a run leaves behind", () => {
     it("issue 21.9: a failed disruption keeps the phase's Locust counts, restores the app and reports both", async () => {
         const h = harness({ hpa: HPA, logs: { "scale-in": jobLog(fixture("scale-in_stats.csv")) } });
         const before = appState(h.cluster);
-        let lowered = false;
-        h.cluster.after = (method, args) => {
-            lowered ||= method === "patchHpa" && (args[2] as typeof HPA).maxReplicas === 2;
-        };
-        h.cluster.failWith = (method) => (lowered && method === "countPods" ? new Error("connection reset by peer") : undefined);
+        const lowered = failScaleInOnceLowered(h);
         const outcome = await h.run();
+        assert.ok(lowered(), "the scale-in changed the HPA before failing");
         assert.equal(exitCode(outcome), 1);
         assert.equal(outcome.error, "connection reset by peer");
         const scaleIn = outcome.results.find((r) => r.phase === "scale-in");
