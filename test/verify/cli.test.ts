@@ -51,6 +51,12 @@ const ENTRYPOINT_PATH = "/apis/networking.k8s.io/v1/namespaces/istio-ingress/ing
 const ALB = "k8s-istioing-platform-0123456789.ap-northeast-2.elb.amazonaws.com";
 const status = (code: number, message: string) => ({ status: code, body: { kind: "Status", status: "Failure", message, code } });
 
+/** The entrypoint Ingress has its ALB; every other read answers HTTP 500, so verify stops before any change. */
+const albReadyElse500 = (url: string) =>
+    url.startsWith(ENTRYPOINT_PATH)
+        ? { status: 200, body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname: ALB }] } } } }
+        : status(500, "etcdserver: request timed out");
+
 /** The one line a bad input gets on stderr. */
 function errorLine(run: { stderr: string }): string {
     const lines = run.stderr.split("\n").filter((l) => l.trim() !== "" && !/^npm warn/i.test(l));
@@ -88,14 +94,7 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
     });
 
     it("an API server answering HTTP 500 while verify inspects the app: nothing was changed, so exit 2", async () => {
-        const api = await apiServer((url) =>
-            url.startsWith(ENTRYPOINT_PATH)
-                ? {
-                      status: 200,
-                      body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname: ALB }] } } },
-                  }
-                : status(500, "etcdserver: request timed out"),
-        );
+        const api = await apiServer(albReadyElse500);
         try {
             const run = await runVerifyAsync("--stack", "dev", "--kubeconfig", writeKubeconfig(api.url));
             assert.equal(run.status, 2, run.stderr);
@@ -123,14 +122,7 @@ describe("npm run verify: bad input is one line and exit code 2", () => {
             path.join(stackDir, "Pulumi.dev.yaml"),
             `${fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")}\n    zero-downtime-eks:domain:\n        hostedZoneId: ${hostedZoneId}\n        hostName: ${hostName}\n`,
         );
-        const api = await apiServer((url) =>
-            url.startsWith(ENTRYPOINT_PATH)
-                ? {
-                      status: 200,
-                      body: { metadata: { name: "platform-entrypoint" }, status: { loadBalancer: { ingress: [{ hostname: ALB }] } } },
-                  }
-                : status(500, "etcdserver: request timed out"),
-        );
+        const api = await apiServer(albReadyElse500);
         try {
             const run = await runVerifyAsync("--stack", "dev", "--stack-dir", stackDir, "--kubeconfig", writeKubeconfig(api.url));
             assert.equal(run.status, 2, run.stderr);
