@@ -112,6 +112,8 @@ export interface KeyReference {
     /** Per environment, as shown (`undefined`: the key has no default; DESCRIPTIONS says what applies). */
     defaults: Record<Environment, string | undefined>;
     createOnly: string | undefined;
+    /** True when a stack that sets nothing optional reads it (its defaults are then the settings' values). */
+    readByMinimal: boolean;
 }
 
 function show(value: unknown, stack: string): string | undefined {
@@ -148,6 +150,7 @@ export function configurationKeys(): KeyReference[] {
             }),
         ) as Record<Environment, string | undefined>,
         createOnly: CREATE_ONLY_KEYS[r.key],
+        readByMinimal: seen.has(r.key),
     }));
 }
 
@@ -190,7 +193,7 @@ export const DESCRIPTIONS: Record<string, KeyDoc> = {
             "who may reach the public API endpoint; `0.0.0.0/0` refused in prod, a documentation range refused by `pulumi up` (a warning offline)",
     },
     "cluster.access": {
-        meaning: "IAM roles/users given Kubernetes access ([cluster access](operations.md#cluster-access))",
+        meaning: "IAM roles/users given Kubernetes access ([cluster access](#cluster-access))",
         accepts: "list of `{principalArn, policy, namespaces?}`",
     },
     "cluster.access[].principalArn": { meaning: "the role or user; each principal once", default: "required" },
@@ -226,7 +229,10 @@ export const DESCRIPTIONS: Record<string, KeyDoc> = {
     },
     "addons.karpenter.amiAlias": { meaning: "the nodes' AMI; pin it in production" },
     "addons.karpenter.consolidateAfter": { meaning: "how long an empty or underused node stays" },
-    "addons.karpenter.budgets": { meaning: 'nodes disrupted at once; `{nodes: "0", schedule, duration}` is a window with none' },
+    "addons.karpenter.budgets": {
+        meaning: 'nodes disrupted at once; `{nodes: "0", schedule, duration}` is a window with none',
+        accepts: "list of `{nodes, schedule?, duration?}`",
+    },
     "addons.karpenter.budgets[].nodes": { meaning: "nodes at once, a count or a percentage", default: "required" },
     "addons.karpenter.budgets[].schedule": { meaning: "when the window opens (with `duration`)", default: "unset: always" },
     "addons.karpenter.budgets[].duration": { meaning: "how long the window stays open (with `schedule`)", default: "unset: always" },
