@@ -13,6 +13,7 @@ import { Report, buildReport, renderMarkdown } from "../synth/report";
 import { parseSettings, todayUtc } from "../stacks/settings";
 import { renderReference } from "./config-reference";
 import { VERSIONS } from "../components/versions";
+import { POLICIES } from "../policy/checks";
 
 /** The stack README's figures and the sample report describe. */
 export const SAMPLE_STACK = "dev";
@@ -22,6 +23,7 @@ export const GENERATED = {
     readme: "README.md",
     configuration: "docs/configuration.md",
     addons: "docs/addons.md",
+    development: "docs/development.md",
     report: `docs/samples/synth-report-${SAMPLE_STACK}.md`,
 } as const;
 
@@ -108,6 +110,12 @@ export function addonVersions(): string {
     return ["| addon | chart | version | repository | what it is for |", "|---|---|---|---|---|", ...rows].join("\n");
 }
 
+/** The policy pack's policies, from policy/checks.ts. */
+export function policyTable(): string {
+    const rows = Object.entries(POLICIES).map(([name, p]) => `| \`${name}\` | ${p.enforcement} | ${p.description.replace(/\|/g, "\\|")} |`);
+    return ["| policy | enforcement | checks |", "|---|---|---|", ...rows].join("\n");
+}
+
 /** The report `npm run synth -- --stack <stack>` builds from a synthesized stack. */
 export function reportOf(stack: string, resources: RecordedResource[], config: Record<string, string>): Report {
     const settings = parseSettings({ project: projectName(), stack, config, today: todayUtc() });
@@ -129,6 +137,9 @@ export async function main(argv: string[]): Promise<number> {
     rewrite(GENERATED.readme, "figures", readmeFigures(report, result.resources, testFileCount()));
     rewrite(GENERATED.configuration, "configuration-reference", renderReference());
     rewrite(GENERATED.addons, "addon-versions", addonVersions());
-    console.log(`docs: wrote ${GENERATED.report}, README's figures and ${GENERATED.configuration}'s reference`);
+    rewrite(GENERATED.development, "policies", policyTable());
+    console.log(
+        `docs: wrote ${GENERATED.report}, README's figures and the generated blocks of ${GENERATED.configuration}, ${GENERATED.addons} and ${GENERATED.development}`,
+    );
     return 0;
 }

@@ -17,6 +17,7 @@ import {
     addonVersions,
     blockIn,
     generatedBlock,
+    policyTable,
     readmeFigures,
     reportOf,
     testFileCount,
@@ -58,6 +59,14 @@ describe("docs generated from the code are current", () => {
             stale(GENERATED.addons),
         );
         assert.deepEqual(Object.keys(ADDON_PURPOSES).sort(), Object.keys(VERSIONS).sort(), "every pinned addon has a row");
+    });
+
+    it("the policy table is policy/checks.ts's policies", () => {
+        assert.equal(
+            blockIn(read(GENERATED.development), "policies"),
+            generatedBlock("policies", policyTable()),
+            stale(GENERATED.development),
+        );
     });
 
     it("a block is replaced between its markers, and a missing marker is named", () => {

@@ -209,6 +209,17 @@ describe("every link and command in README and docs/", () => {
         assert.deepEqual([...rows].sort(), [...OUTPUTS].sort());
     });
 
+    it("README's Node.js versions: the deploy path's is the pinned Pulumi SDK's engines, and package.json says the same", () => {
+        const engines = (file: string) => (JSON.parse(text(file)) as { engines: { node: string } }).engines.node;
+        const sdk = engines("node_modules/@pulumi/pulumi/package.json");
+        assert.equal(engines("package.json"), sdk, "package.json's engines.node is not the Pulumi SDK's");
+        const pinned = (JSON.parse(text("package.json")) as { dependencies: Record<string, string> }).dependencies["@pulumi/pulumi"];
+        assert.ok(
+            text("README.md").includes(`(${pinned}) declares \`engines.node ${sdk}\``),
+            `README does not state the pinned SDK ${pinned}'s engines.node ${sdk}`,
+        );
+    });
+
     it("README gives both paths' commands within its first 40 lines", () => {
         const first = text("README.md").split("\n").slice(0, 40).join("\n");
         for (const command of [
