@@ -1,5 +1,5 @@
 // The only composer: settings → Network → Cluster → addons; exports the stack outputs other teams
-// read with StackReference (README "Stack outputs").
+// read with StackReference (docs/teams.md "Stack outputs").
 import { loadSettings } from "./stacks";
 import { preflight } from "./stacks/preflight";
 import { Network } from "./components/network";
@@ -270,14 +270,14 @@ export const region = settings.region;
 export const clusterName = cluster.clusterName;
 export const kubeconfig = cluster.kubeconfig;
 export const oidcProviderArn = cluster.oidcProviderArn;
-// README's contract: the issuer without `https://`, the prefix of IRSA condition keys. pulumi-eks's own
+// The outputs contract (docs/teams.md): the issuer without `https://`, the prefix of IRSA condition keys. pulumi-eks's own
 // `oidcProviderUrl` keeps the scheme; its `oidcIssuer` is this form (nodejs/eks/cluster/cluster.ts, v4.3.0).
 export const oidcProviderUrl = cluster.oidcIssuer;
 export const vpcId = network.vpcId;
 export const publicSubnetIds = network.publicSubnetIds;
 export const privateSubnetIds = network.privateSubnetIds;
 export const nodeSecurityGroupId = cluster.nodeSecurityGroupId;
-// What a team's own ZeroDowntimeService needs to know of the platform (README "For application teams").
+// What a team's own ZeroDowntimeService needs to know of the platform (docs/teams.md).
 export const kubernetesVersion = settings.cluster.version;
 // Addon outputs are absent when the addon is switched off.
 export const loadBalancerControllerRoleArn = lbc?.roleArn;
@@ -296,14 +296,14 @@ export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint
 export const appNamespace = app?.namespace;
 // Subscribe to it to hear of any 5xx at the entrypoint; the dashboard shows requests, 5xx, latency and targets.
 export const alarmTopicArn = alarms?.topicArn;
-// The entrypoint over HTTPS, when the stack has a domain (README "HTTPS").
+// The entrypoint over HTTPS, when the stack has a domain (docs/addons.md "HTTPS").
 export const httpsUrl = record?.url;
 export const entrypointDashboard = alarms?.dashboardName;
 // Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
 export const nodePoolName = karpenter?.nodePoolName;
 export const karpenterNodeRoleArn = karpenter?.nodeRoleArn;
 // Each team's namespace and, behind the mesh, the hosts and path prefix the shared Gateway gives it
-// (README "For application teams"); absent without teams.
+// (docs/teams.md); absent without teams.
 export const teams =
     teamNamespaces.length > 0
         ? Object.fromEntries(

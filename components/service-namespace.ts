@@ -48,8 +48,7 @@ export interface ServiceNamespaceArgs {
 }
 
 /**
- * A namespace the platform makes for a service: the app's own, or a team's (README "For application
- * teams"). Owned by the platform's stack, so a team's `pulumi destroy` removes its objects and never
+ * A namespace the platform makes for a service: the app's own, or a team's (docs/teams.md). Owned by the platform's stack, so a team's `pulumi destroy` removes its objects and never
  * the namespace. For a team it also grants exactly what ZeroDowntimeService needs there: EKS's
  * `AmazonEKSEditPolicy` scoped to the namespace, and a Role for the Istio kinds that policy does not
  * cover, bound to the team's Kubernetes group (rules/access.ts says why both, and checks it).

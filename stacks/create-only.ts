@@ -1,7 +1,7 @@
 // The configuration keys a deployed stack cannot change by a routine `pulumi up`: changing one
 // replaces the VPC, its subnets, the EKS cluster or its node group, or makes AWS refuse the update.
-// Settings see only the new configuration, so they cannot refuse a change by themselves: README
-// ("Configuration") marks these keys, test/synth/day2.test.ts holds this list to what a change of
+// Settings see only the new configuration, so they cannot refuse a change by themselves: the
+// configuration reference (docs/configuration.md, generated) marks these keys, test/synth/day2.test.ts holds this list to what a change of
 // each key really replaces (synth/day2.ts), and stacks/preflight.ts refuses the network ones at
 // `pulumi preview`/`up` by comparing them with the subnets the stack already has in the account.
 

@@ -2,7 +2,7 @@ import { DEFAULT_KUBERNETES_VERSION } from "../components/versions";
 import { ISTIO_DEFAULT_INBOUND_DRAIN_SECONDS } from "../rules/timing";
 
 // "seed 00N" in comments here and across the code names one of the five field reports the defaults
-// come from; README, "The field reports the defaults come from", says which is which.
+// come from; docs/architecture.md, "The field reports the defaults come from", says which is which.
 // Every default of the program lives here, per environment. A stack file overrides any of them;
 // nothing else in the code base supplies a fallback value.
 

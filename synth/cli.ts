@@ -72,7 +72,7 @@ export function writeSynth(result: SynthResult, report: Report | Finding[], outD
     });
 }
 
-interface CliArgs {
+export interface CliArgs {
     stack: string;
     out: string;
     stackDir: string;
@@ -105,7 +105,8 @@ function readReference(text: string): [string, Record<string, unknown>, Recorded
     ];
 }
 
-function parseArgs(argv: string[]): CliArgs {
+/** The flags after `npm run synth --`; throws a UsageError naming the first one it does not take (the docs' commands are checked with it). */
+export function parseArgs(argv: string[]): CliArgs {
     let stack: string | undefined;
     let out: string | undefined;
     let stackDir: string | undefined;
@@ -152,7 +153,7 @@ function parseArgs(argv: string[]): CliArgs {
     };
 }
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /**
  * The CLI: returns the exit status (0 written, 1 refused or failed, 2 bad usage). `synth` is the

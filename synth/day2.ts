@@ -7,7 +7,7 @@ import { subnetLayout } from "../components/network-layout";
 import { Plan, PlanResource, planUpdate } from "../rules/replacement";
 import { RecordedResource, SynthResult, mockState } from "./engine";
 
-/** The resource types whose replacement is never a routine `pulumi up` (README "Configuration", create-only keys). */
+/** The resource types whose replacement is never a routine `pulumi up` (docs/configuration.md, create-only keys). */
 export const CRITICAL_TYPES = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup"];
 
 /** What AWS refuses although the provider would try it as an update. */

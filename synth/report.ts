@@ -36,7 +36,14 @@ export interface Report {
     capacity: StackCapacity;
     natGateways: number;
     cost:
-        | { asOf: string; region: string; lines: { item: string; count: number; monthly: number }[]; monthlyTotal: number }
+        | {
+              asOf: string;
+              region: string;
+              lines: { item: string; count: number; monthly: number }[];
+              monthlyTotal: number;
+              /** The same month with the NodePool at the workloads' maximum (absent without Karpenter, or when no node fits). */
+              atPeak?: { nodePoolNodes: number; monthlyTotal: number };
+          }
         | { unavailable: string };
     findings: Finding[];
 }
@@ -191,12 +198,18 @@ function cost(settings: Settings, nat: number, albs: number): Report["cost"] {
         { item: "NAT gateways", count: nat, monthly: nat * table.natGatewayHour * month },
         { item: "Application Load Balancers", count: albs, monthly: albs * table.albHour * month },
     ].map((l) => ({ ...l, monthly: Math.round(l.monthly * 100) / 100 }));
-    return {
-        asOf: prices.asOf,
-        region: settings.region,
-        lines,
-        monthlyTotal: Math.round(lines.reduce((s, l) => s + l.monthly, 0) * 100) / 100,
-    };
+    const monthlyTotal = Math.round(lines.reduce((s, l) => s + l.monthly, 0) * 100) / 100;
+    // At peak the NodePool runs the nodes the workloads need at their maximum (the app at its HPA maximum
+    // plus a rollout's surge, every Locust worker); everything else stays as it is.
+    const peakNodes = pool?.nodesAtPeak;
+    const atPeak =
+        peakNodes === undefined || poolHour === undefined
+            ? undefined
+            : {
+                  nodePoolNodes: peakNodes,
+                  monthlyTotal: Math.round((monthlyTotal + (peakNodes - poolNodes) * poolHour * month) * 100) / 100,
+              };
+    return { asOf: prices.asOf, region: settings.region, lines, monthlyTotal, ...(atPeak ? { atPeak } : {}) };
 }
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
@@ -394,6 +407,12 @@ export function renderMarkdown(r: Report): string {
             ...r.cost.lines.map((l) => `| ${l.item} | ${l.count} | ${l.monthly.toFixed(2)} |`),
             `| **total** | | **${r.cost.monthlyTotal.toFixed(2)}** |`,
             "",
+            ...(r.cost.atPeak
+                ? [
+                      `At peak (the NodePool at the workloads' maximum, ${r.cost.atPeak.nodePoolNodes} nodes, for a whole month): **${r.cost.atPeak.monthlyTotal.toFixed(2)}** USD / month.`,
+                      "",
+                  ]
+                : []),
         );
     }
     out.push("## Policy findings", "");

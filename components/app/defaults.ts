@@ -1,5 +1,5 @@
 // The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the field
-// reports (README, "The field reports the defaults come from"). One place: the platform's config
+// reports (docs/architecture.md, "The field reports the defaults come from"). One place: the platform's config
 // (stacks/defaults.ts re-exports them) and teams calling ZeroDowntimeService from their own program
 // (serviceArgs in zero-downtime-service.ts) both start from them. Pure: no Pulumi import.
 import type { LoadBalancerScheme } from "../choices";
@@ -10,7 +10,7 @@ const REPLICAS = 4;
 
 /**
  * The app's defaults: the settings that took 5xx during rollout and scale-in to zero in the seeds.
- * README "Timing" explains each number; rules/ checks them (and any override) at config time.
+ * docs/zero-downtime.md "Timing" explains each number; rules/ checks them (and any override) at config time.
  */
 export const APP_DEFAULTS = {
     enabled: true,

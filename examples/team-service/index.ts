@@ -1,5 +1,4 @@
-// An application team's program on the platform, as it lives in the team's own repository (README
-// "For application teams"): it reads the platform's stack outputs, reaches the cluster with the
+// An application team's program on the platform, as it lives in the team's own repository (docs/teams.md): it reads the platform's stack outputs, reaches the cluster with the
 // platform's kubeconfig and the team's own AWS credentials, gets an IAM role for its service account
 // (IRSA), and deploys its service into the namespace the platform made for the team, with the
 // platform's zero-downtime settings, through the shared Istio gateway at the path the platform gave it
@@ -16,7 +15,7 @@ interface TeamPlacement {
     pathPrefix?: string;
 }
 
-/** The platform outputs this program needs (README "Stack outputs"). */
+/** The platform outputs this program needs (docs/teams.md "Stack outputs"). */
 const REQUIRED_OUTPUTS = ["kubeconfig", "kubernetesVersion", "oidcProviderArn", "oidcProviderUrl", "ingressHost", "teams"];
 
 export = async () => {

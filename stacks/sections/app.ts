@@ -156,7 +156,7 @@ function readOutlierDetection(outliers: Section): AppSettings["outlierDetection"
         consecutive5xxErrors: outliers.int("consecutive5xxErrors", d.consecutive5xxErrors, 1, 100),
         intervalSeconds: outliers.int("intervalSeconds", d.intervalSeconds, 1, 300),
         baseEjectionSeconds: outliers.int("baseEjectionSeconds", d.baseEjectionSeconds, 1, 3600),
-        // At most half: a bad rollout must not eject every endpoint (README "Timing"; seed 000 allowed 100).
+        // At most half: a bad rollout must not eject every endpoint (docs/zero-downtime.md "Timing"; seed 000 allowed 100).
         maxEjectionPercent: outliers.int("maxEjectionPercent", d.maxEjectionPercent, 1, MAX_EJECTION_PERCENT),
     };
 }

@@ -1,7 +1,7 @@
 // Day 2: every configuration key that reaches an AWS resource, changed on a deployed dev stack, and
 // what `pulumi up` would do about it (synth/day2.ts over two synths). A change that replaces the VPC,
 // a subnet, the cluster or the node group, or that AWS refuses, is a create-only key
-// (stacks/create-only.ts, marked in README); no change may replace an identity-keyed resource
+// (stacks/create-only.ts, marked in docs/configuration.md); no change may replace an identity-keyed resource
 // create-before-delete.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
@@ -186,12 +186,12 @@ describe("day 2: what changing each configuration key replaces", () => {
         }
     });
 
-    it("README marks every create-only key in the configuration table", () => {
-        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+    it("the configuration reference marks every create-only key", () => {
+        const reference = fs.readFileSync(path.join(PROJECT_DIR, "docs", "configuration.md"), "utf8");
         for (const key of Object.keys(CREATE_ONLY_KEYS)) {
-            const row = readme.split("\n").find((line) => line.startsWith(`| \`${PROJECT}:${key}\``));
-            assert.ok(row, `README has no row for ${key}`);
-            assert.match(row, /create-only/, `README does not mark ${key} create-only`);
+            const row = reference.split("\n").find((line) => line.startsWith(`| \`${key}\``));
+            assert.ok(row, `docs/configuration.md has no row for ${key}`);
+            assert.match(row, /create-only/, `docs/configuration.md does not mark ${key} create-only`);
         }
     });
 });

@@ -56,6 +56,10 @@ describe("synth report", () => {
             (seoul.eksControlPlaneHour + (3 + 2) * seoul.instanceHour["m5.large"] + seoul.natGatewayHour + seoul.albHour) *
             prices.hoursPerMonth;
         assert.ok(Math.abs(r.cost.monthlyTotal - expected) < 0.05, `${r.cost.monthlyTotal} vs ${expected}`);
+        // At peak the NodePool runs its 8 nodes for the workloads' maximum instead of 2.
+        const peak = expected + (8 - 2) * seoul.instanceHour["m5.large"] * prices.hoursPerMonth;
+        assert.equal(r.cost.atPeak?.nodePoolNodes, 8);
+        assert.ok(Math.abs((r.cost.atPeak?.monthlyTotal ?? 0) - peak) < 0.05, `${r.cost.atPeak?.monthlyTotal} vs ${peak}`);
         assert.deepEqual(r.findings, []);
         const md = renderMarkdown(r);
         assert.match(md, /### web\/web .*\*\*safe\*\*/);

@@ -1,17 +1,16 @@
-// README's sample of a verify run (docs/samples/, written by `npm run verify:sample` from the simulated
-// run in sample.ts) is what the code prints and writes today, and README shows that output.
+// docs/verify.md's sample of a verify run (docs/samples/, written by `npm run verify:sample` from the
+// simulated run in sample.ts) is what the code prints and writes today, and docs/verify.md shows that output.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PROJECT_DIR } from "../../stacks/stack-file";
-import { SAMPLE_DIR, SAMPLE_FILES, SIMULATED, readmeBlock, simulatedRun } from "./sample";
+import { SAMPLE_DIR, SAMPLE_FILES, SAMPLE_PAGE, SIMULATED, readmeBlock, simulatedRun } from "./sample";
 
 const committed = (file: string) => fs.readFileSync(path.join(SAMPLE_DIR, file), "utf8");
 const STALE = "stale: run `npm run verify:sample` and commit docs/samples/";
 const escaped = (text: string) => text.replace(/&/g, "&amp;").replace(/'/g, "&#39;");
 
-describe("README's sample verify report", () => {
+describe("docs/verify.md's sample verify report", () => {
     const run = simulatedRun();
 
     it("docs/samples/ holds exactly what the simulated run writes and prints now", async () => {
@@ -32,10 +31,10 @@ describe("README's sample verify report", () => {
         assert.equal((html.match(/<g class="y-axis"/g) ?? []).length, 3 * phases.length);
     });
 
-    it("README's verify section shows the run's output (progress lines left out) and links the page", async () => {
+    it("docs/verify.md shows the run's output (progress lines left out) and links the page", async () => {
         const { output } = await run;
-        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
-        assert.ok(readme.includes(readmeBlock(output)), `README's sample block is ${STALE}`);
-        assert.ok(readme.includes(`(docs/samples/${SAMPLE_FILES.html})`), "README links the sample page");
+        const page = fs.readFileSync(SAMPLE_PAGE, "utf8");
+        assert.ok(page.includes(readmeBlock(output)), `docs/verify.md's sample block is ${STALE}`);
+        assert.ok(page.includes(`(samples/${SAMPLE_FILES.html})`), "docs/verify.md links the sample page");
     });
 });

@@ -1,4 +1,4 @@
-// README's sample of `npm run verify`: what the command prints and the HTML report it writes, produced
+// docs/verify.md's sample of `npm run verify`: what the command prints and the HTML report it writes, produced
 // offline by a full simulated run of the dev stack. The same code as the CLI past its kubeconfig
 // (verify/command.ts: target, phases, summary, reports) runs every phase the dev stack has against the
 // fake cluster on a fake clock, with ELBv2 target health answered from the fake's target groups and
@@ -29,7 +29,7 @@ export const SIMULATED =
     "(test/verify/simulated-locust.ts: a steady load from the locustfile's think time, a constant latency, no failures). " +
     "It shows what a report looks like.";
 
-/** A progress line ("  [phase]   15 s ..."): printed every 15 s of a run, left out of README's copy. */
+/** A progress line ("  [phase]   15 s ..."): printed every 15 s of a run, left out of the page's copy. */
 export const PROGRESS_LINE = /^ {2}\[[a-z-]+\] +\d+ s/;
 
 /** Runs the simulation; returns the page and what the command printed, as a user would see them. */
@@ -70,10 +70,13 @@ export async function simulatedRun(): Promise<{ html: string; output: string }> 
     return { html: page, output: [`$ npm run verify -- ${SAMPLE_ARGS.join(" ")}`, ...lines, ""].join("\n") };
 }
 
-/** Where README's copy of the output starts: the fenced block after this line. */
+/** The page that shows the output. */
+export const SAMPLE_PAGE = path.join(PROJECT_DIR, "docs", "verify.md");
+
+/** Where the page's copy of the output starts: the fenced block after this line. */
 export const README_MARKER = "<!-- verify:sample output -->";
 
-/** The output as README shows it: without the progress lines. */
+/** The output as docs/verify.md shows it: without the progress lines. */
 export function readmeBlock(output: string): string {
     const shown = output
         .split("\n")
@@ -82,18 +85,18 @@ export function readmeBlock(output: string): string {
     return `${README_MARKER}\n\n\`\`\`\n${shown}\`\`\``;
 }
 
-/** README with the fenced block after the marker replaced by `block`. */
+/** The page with the fenced block after the marker replaced by `block`. */
 export function withReadmeBlock(readme: string, block: string): string {
     const start = readme.indexOf(README_MARKER);
     const open = readme.indexOf("```\n", start);
     const close = readme.indexOf("```", open + 4);
     if (start < 0 || open < 0 || close < 0) {
-        throw new Error(`README.md has no fenced block after ${README_MARKER}`);
+        throw new Error(`docs/verify.md has no fenced block after ${README_MARKER}`);
     }
     return readme.slice(0, start) + block + readme.slice(close + 3);
 }
 
-/** `npm run verify:sample`: rewrites docs/samples/ and README's block from the simulated run. */
+/** `npm run verify:sample`: rewrites docs/samples/ and docs/verify.md's block from the simulated run. */
 export async function main(argv: string[]): Promise<number> {
     if (argv.length > 0) {
         console.error(`verify:sample takes no arguments; got ${JSON.stringify(argv[0])}`);
@@ -103,8 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     fs.mkdirSync(SAMPLE_DIR, { recursive: true });
     fs.writeFileSync(path.join(SAMPLE_DIR, SAMPLE_FILES.html), html);
     fs.writeFileSync(path.join(SAMPLE_DIR, SAMPLE_FILES.output), output);
-    const readme = path.join(PROJECT_DIR, "README.md");
-    fs.writeFileSync(readme, withReadmeBlock(fs.readFileSync(readme, "utf8"), readmeBlock(output)));
-    console.log(`wrote docs/samples/${SAMPLE_FILES.html}, docs/samples/${SAMPLE_FILES.output} and README's sample block`);
+    fs.writeFileSync(SAMPLE_PAGE, withReadmeBlock(fs.readFileSync(SAMPLE_PAGE, "utf8"), readmeBlock(output)));
+    console.log(`wrote docs/samples/${SAMPLE_FILES.html}, docs/samples/${SAMPLE_FILES.output} and docs/verify.md's sample block`);
     return 0;
 }
