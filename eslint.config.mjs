@@ -81,5 +81,21 @@ export default tseslint.config(
             "@pulumi/no-output-instance-in-template-literal": "off",
         },
     },
+    {
+        // ES modules Node loads before tsx is registered (test/reporter.mjs: the test runner loads its
+        // reporters first) and the reporter's fixtures: plain JavaScript, outside the TypeScript program.
+        files: ["**/*.mjs"],
+        ...tseslint.configs.disableTypeChecked,
+        languageOptions: {
+            ...tseslint.configs.disableTypeChecked.languageOptions,
+            sourceType: "module",
+            globals: { process: "readonly", console: "readonly" },
+        },
+        rules: {
+            ...tseslint.configs.disableTypeChecked.rules,
+            "@pulumi/no-output-in-template-literal": "off",
+            "@pulumi/no-output-instance-in-template-literal": "off",
+        },
+    },
     prettier,
 );
