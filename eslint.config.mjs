@@ -71,7 +71,14 @@ export default tseslint.config(
         languageOptions: {
             ...tseslint.configs.disableTypeChecked.languageOptions,
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+            globals: {
+                require: "readonly",
+                module: "writable",
+                process: "readonly",
+                console: "readonly",
+                __dirname: "readonly",
+                structuredClone: "readonly",
+            },
         },
         rules: {
             ...tseslint.configs.disableTypeChecked.rules,
@@ -89,7 +96,7 @@ export default tseslint.config(
         languageOptions: {
             ...tseslint.configs.disableTypeChecked.languageOptions,
             sourceType: "module",
-            globals: { process: "readonly", console: "readonly" },
+            globals: { process: "readonly", console: "readonly", setImmediate: "readonly" },
         },
         rules: {
             ...tseslint.configs.disableTypeChecked.rules,

@@ -3,14 +3,112 @@
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import { RecordedResource, SynthOptions, SynthResult, readStackConfig, synthesize } from "../synth/engine";
+import * as path from "node:path";
+import { SHARE_ENV, Worker } from "node:worker_threads";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    DeployModelError,
+    PROJECT_DIR,
+    RecordedResource,
+    SynthOptions,
+    SynthResult,
+    UnknownInvokeError,
+    UnknownStackReferenceError,
+    readStackConfig,
+    synthesize,
+} from "../synth/engine";
+import { EntryError } from "../synth/entry";
 import { waitsFor as waitsForIn } from "../synth/report";
+import { PreflightError } from "../stacks/preflight";
+import { StackFileError } from "../stacks/stack-file";
+import { SettingsError } from "../stacks/validate";
 
 const cache = new Map<string, Promise<SynthResult>>();
 
+/** The errors a synth may end with, by class name: a test checks `instanceof` on what the thread reports. */
+const ERROR_CLASSES: (new (...args: never[]) => Error)[] = [
+    SettingsError,
+    PreflightError,
+    DeployModelError,
+    UnknownInvokeError,
+    UnknownStackReferenceError,
+    StackFileError,
+    EntryError,
+    pulumi.InputPropertiesError,
+    pulumi.RunError,
+    pulumi.ResourceError,
+];
+
+interface ErrorData {
+    classes: string[];
+    name?: string;
+    message: string;
+    stack?: string;
+    fields: Record<string, unknown>;
+}
+
+/** The thread's error as the class the engine threw, with its fields (e.g. a SettingsError's problems). */
+function errorFrom(data: ErrorData): Error {
+    const known = data.classes.map((name) => ERROR_CLASSES.find((c) => c.name === name)).find((c) => c !== undefined) ?? Error;
+    const err = Object.create(known.prototype as object) as Error;
+    Object.assign(err, data.fields);
+    for (const [key, value] of Object.entries({ message: data.message, stack: data.stack, name: data.name })) {
+        if (value !== undefined) {
+            Object.defineProperty(err, key, { value, writable: true, configurable: true, enumerable: false });
+        }
+    }
+    return err;
+}
+
+interface SynthThread {
+    worker: Worker;
+    pending: Map<number, { resolve(r: SynthResult): void; reject(e: Error): void }>;
+    next: number;
+}
+let synthThread: SynthThread | undefined;
+
+/**
+ * Synthesizes on the suite's synth thread (test/synth-worker.cjs says why). The thread holds the
+ * process open only while a synth is under way.
+ */
+function synthesizeOnThread(options: SynthOptions): Promise<SynthResult> {
+    if (synthThread === undefined) {
+        // No --import tsx (execArgv): the thread registers tsx's CommonJS hook itself, after the SDKs.
+        // SHARE_ENV: a test's environment (e.g. PULUMI_DEBUG_PROMISE_LEAKS) reaches the program as in-process.
+        const worker = new Worker(path.join(PROJECT_DIR, "test", "synth-worker.cjs"), { execArgv: [], env: SHARE_ENV });
+        const thread: SynthThread = { worker, pending: new Map(), next: 0 };
+        worker.on("message", (m: { id: number; result?: SynthResult; error?: ErrorData }) => {
+            const waiting = thread.pending.get(m.id);
+            thread.pending.delete(m.id);
+            if (thread.pending.size === 0) {
+                worker.unref();
+            }
+            if (m.error !== undefined) {
+                waiting?.reject(errorFrom(m.error));
+            } else {
+                waiting?.resolve(m.result as SynthResult);
+            }
+        });
+        worker.on("error", (err) => {
+            thread.pending.forEach((p) => p.reject(err));
+            thread.pending.clear();
+            synthThread = undefined;
+        });
+        synthThread = thread;
+    }
+    const thread = synthThread;
+    const id = thread.next++;
+    thread.worker.ref();
+    return new Promise((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        thread.worker.postMessage({ id, options });
+    });
+}
+
 /**
  * The engine with a cache: one evaluation per stack and config in the whole test run (the tests
- * share one process, test/all.mts). Runs are serialized: the Pulumi runtime is process-global.
+ * share one process, test/all.mts), on the synth thread. Runs are serialized: the Pulumi runtime is
+ * global to the thread. Options that carry functions or collect registrations run in this thread.
  */
 export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
     const key = JSON.stringify([
@@ -24,7 +122,8 @@ export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
     let result = cache.get(key);
     if (result === undefined) {
         const previous = [...cache.values()].pop() ?? Promise.resolve();
-        result = previous.catch(() => undefined).then(() => synthesize(options));
+        const onThread = options.load === undefined && options.registrations === undefined;
+        result = previous.catch(() => undefined).then(() => (onThread ? synthesizeOnThread(options) : synthesize(options)));
         cache.set(key, result);
     }
     return result;

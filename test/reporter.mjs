@@ -1,7 +1,8 @@
 // The unit suite's reporter (scripts/test.sh: `node --test --test-reporter=./test/reporter.mjs`): a
 // green run prints the runner's summary alone (`# tests N`, `# pass N`, `# fail N`, … as the TAP
 // reporter ends); a red run prints, before that summary, everything the tests printed (on a green run
-// it is expected output: warnings a test provokes on purpose, a CLI's messages) and each failing test
+// it is expected output: warnings a test provokes on purpose, a CLI's messages, a test's own
+// t.diagnostic() lines) and each failing test
 // in full: its suites and name, file:line:column, and the error as Node prints it (an assertion's
 // diff, the stack). The runner's own diagnostics (a test that left asynchronous activity behind, a
 // file that did not load) are always printed: they are faults, not expected output.
@@ -91,7 +92,10 @@ export default async function* quiet(source) {
                 output.push(data.message ?? "");
                 break;
             case "test:diagnostic":
-                if (SUMMARY.test(data.message ?? "")) {
+                if (data.file !== undefined) {
+                    // A test's own t.diagnostic(): what it printed, with the test's name.
+                    output.push(`# ${location(data)}: ${data.message}\n`);
+                } else if (SUMMARY.test(data.message ?? "")) {
                     summary.push(`# ${data.message}\n`);
                 } else {
                     // Said by the runner itself: printed at once, on green runs too.
@@ -104,7 +108,10 @@ export default async function* quiet(source) {
                 if (error?.failureType === CONSEQUENCE) {
                     break;
                 }
-                const names = [...ancestors.slice(0, data.nesting ?? 0), data.name ?? ""].filter((n) => n.length > 0);
+                // A test file that failed as a whole (it exited non-zero) is named by its path.
+                const names = [...ancestors.slice(0, data.nesting ?? 0), data.name ?? ""]
+                    .filter((n) => n.length > 0)
+                    .map((n) => (n === data.file ? path.relative(process.cwd(), n) : n));
                 failures.push(`✖ ${names.join(" › ")}\n  ${location(data)}\n${indent(describeError(error))}\n`);
                 break;
             }

@@ -11,7 +11,7 @@ const FIXTURES = path.join("test", "fixtures", "reporter");
 const { NODE_TEST_CONTEXT: _outer, ...env } = process.env;
 const run = (fixture: string) =>
     startProcess(["--test", "--test-reporter=./test/reporter.mjs", path.join(FIXTURES, fixture)], { cwd: PROJECT_DIR, env });
-const runs = { passing: run("passing.mjs"), failing: run("failing.mjs") };
+const runs = { passing: run("passing.mjs"), failing: run("failing.mjs"), late: run("late.mjs") };
 
 /** The summary lines the runner ends with, in its order. */
 const SUMMARY = ["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo", "duration_ms"];
@@ -45,5 +45,14 @@ describe("the test reporter (test/reporter.mjs)", () => {
         // The passing test is not listed; the summary still ends the output.
         assert.doesNotMatch(stdout, /✖ .*› passes/);
         assert.match(stdout, /# tests 2\n# suites 1\n# pass 1\n# fail 1\n/);
+    });
+
+    it("issue 25: what the runner itself says (a test that left work behind it) is printed, with what the tests printed, and the run is red", async () => {
+        const { status, stdout } = await runs.late;
+        assert.equal(status, 1, stdout);
+        assert.match(stdout, /^# .*generated asynchronous activity after the test ended.*thrown after the test ended/m);
+        // The file counts as a failed test: it exited with status 1.
+        assert.match(stdout, new RegExp(`^✖ ${path.join(FIXTURES, "late.mjs").replace(/[./]/g, "\\$&")}$`, "m"));
+        assert.match(stdout, /# tests 2\n# suites 0\n# pass 1\n# fail 1\n/);
     });
 });
