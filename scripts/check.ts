@@ -59,7 +59,7 @@ async function main(): Promise<number> {
     }
     const lintErrors = results.reduce((sum, result) => sum + result.errorCount + result.fatalErrorCount, 0);
     if (diagnostics.length === 0 && lintErrors === 0) {
-        console.log(`type check and lint: ${program.getRootFileNames().length} files, ${results.length} linted, no problems`);
+        console.log(`${program.getRootFileNames().length} files type-checked, ${results.length} linted: no problems`);
         return 0;
     }
     return 1;
