@@ -71,12 +71,35 @@ export default tseslint.config(
         languageOptions: {
             ...tseslint.configs.disableTypeChecked.languageOptions,
             sourceType: "commonjs",
-            globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+            globals: {
+                require: "readonly",
+                module: "writable",
+                process: "readonly",
+                console: "readonly",
+                __dirname: "readonly",
+                structuredClone: "readonly",
+            },
         },
         rules: {
             ...tseslint.configs.disableTypeChecked.rules,
             "@typescript-eslint/no-require-imports": "off",
             // Both need type information, and no Pulumi Output exists before the SDKs are loaded.
+            "@pulumi/no-output-in-template-literal": "off",
+            "@pulumi/no-output-instance-in-template-literal": "off",
+        },
+    },
+    {
+        // ES modules Node loads before tsx is registered (test/reporter.mjs: the test runner loads its
+        // reporters first) and the reporter's fixtures: plain JavaScript, outside the TypeScript program.
+        files: ["**/*.mjs"],
+        ...tseslint.configs.disableTypeChecked,
+        languageOptions: {
+            ...tseslint.configs.disableTypeChecked.languageOptions,
+            sourceType: "module",
+            globals: { process: "readonly", console: "readonly", setImmediate: "readonly" },
+        },
+        rules: {
+            ...tseslint.configs.disableTypeChecked.rules,
             "@pulumi/no-output-in-template-literal": "off",
             "@pulumi/no-output-instance-in-template-literal": "off",
         },

@@ -266,47 +266,62 @@ const alarms =
           )
         : undefined;
 
-export const region = settings.region;
-export const clusterName = cluster.clusterName;
-export const kubeconfig = cluster.kubeconfig;
-export const oidcProviderArn = cluster.oidcProviderArn;
-// The outputs contract (docs/teams.md): the issuer without `https://`, the prefix of IRSA condition keys. pulumi-eks's own
-// `oidcProviderUrl` keeps the scheme; its `oidcIssuer` is this form (nodejs/eks/cluster/cluster.ts, v4.3.0).
-export const oidcProviderUrl = cluster.oidcIssuer;
-export const vpcId = network.vpcId;
-export const publicSubnetIds = network.publicSubnetIds;
-export const privateSubnetIds = network.privateSubnetIds;
-export const nodeSecurityGroupId = cluster.nodeSecurityGroupId;
-// What a team's own ZeroDowntimeService needs to know of the platform (docs/teams.md).
-export const kubernetesVersion = settings.cluster.version;
-// Addon outputs are absent when the addon is switched off.
-export const loadBalancerControllerRoleArn = lbc?.roleArn;
-export const istioVersion = istio ? VERSIONS.istio.version : undefined;
-export const ingressGatewayService = istio?.ingressGatewayService;
-// The Istio Gateway a team's VirtualService binds to, and how long every sidecar keeps accepting inbound
-// connections once its pod terminates (the mesh's drainDuration, rules/timing.ts).
-export const sharedGateway = istio ? SHARED_GATEWAY : undefined;
-export const sidecarInboundDrainSeconds = istio ? addons.istio.sidecarInboundDrainSeconds : undefined;
-export const locustUiCommand = locust?.uiCommand;
-// Port-forward commands for Grafana, Kiali and Prometheus (absent when the dashboards are off).
-export const observabilityCommands = observability?.uiCommands;
-// The DNS name of the ALB in front of the platform (the Istio entrypoint, or the app's own).
-export const ingressHost = entrypoint?.status.loadBalancer.ingress[0].hostname;
-export const appUrl = app && entrypoint ? pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` : undefined;
-export const appNamespace = app?.namespace;
-// Subscribe to it to hear of any 5xx at the entrypoint; the dashboard shows requests, 5xx, latency and targets.
-export const alarmTopicArn = alarms?.topicArn;
-// The entrypoint over HTTPS, when the stack has a domain (docs/addons.md "HTTPS").
-export const httpsUrl = record?.url;
-export const entrypointDashboard = alarms?.dashboardName;
-// Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
-export const nodePoolName = karpenter?.nodePoolName;
-export const karpenterNodeRoleArn = karpenter?.nodeRoleArn;
-// Each team's namespace and, behind the mesh, the hosts and path prefix the shared Gateway gives it
-// (docs/teams.md); absent without teams.
-export const teams =
-    teamNamespaces.length > 0
-        ? Object.fromEntries(
-              settings.teams.map((t) => [t.name, { namespace: t.name, ...(istio ? { hosts: t.hosts, pathPrefix: t.pathPrefix } : {}) }]),
-          )
-        : undefined;
+// The stack outputs (docs/teams.md "Stack outputs"): one object, the module's export. An output that does not
+// apply to this stack (its addon off, no domain, no teams) is left out of it instead of exported as
+// undefined: Pulumi leaves an undefined export out of the outputs as well, but prints "Undefined value
+// (<name>) will not show as a stack output" for each, a warning on every clean `pulumi up` of a stack
+// without them (@pulumi/pulumi runtime/stack.js `massage`, v3.270.0). A team's StackReference reads
+// the same either way: the output is absent.
+export = {
+    region: settings.region,
+    clusterName: cluster.clusterName,
+    kubeconfig: cluster.kubeconfig,
+    oidcProviderArn: cluster.oidcProviderArn,
+    // The outputs contract (docs/teams.md): the issuer without `https://`, the prefix of IRSA condition keys. pulumi-eks's own
+    // `oidcProviderUrl` keeps the scheme; its `oidcIssuer` is this form (nodejs/eks/cluster/cluster.ts, v4.3.0).
+    oidcProviderUrl: cluster.oidcIssuer,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    privateSubnetIds: network.privateSubnetIds,
+    nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+    // What a team's own ZeroDowntimeService needs to know of the platform (docs/teams.md).
+    kubernetesVersion: settings.cluster.version,
+    // Addon outputs are absent when the addon is switched off.
+    ...(lbc ? { loadBalancerControllerRoleArn: lbc.roleArn } : {}),
+    // The Istio Gateway a team's VirtualService binds to, and how long every sidecar keeps accepting inbound
+    // connections once its pod terminates (the mesh's drainDuration, rules/timing.ts).
+    ...(istio
+        ? {
+              istioVersion: VERSIONS.istio.version,
+              ingressGatewayService: istio.ingressGatewayService,
+              sharedGateway: SHARED_GATEWAY,
+              sidecarInboundDrainSeconds: addons.istio.sidecarInboundDrainSeconds,
+          }
+        : {}),
+    ...(locust ? { locustUiCommand: locust.uiCommand } : {}),
+    // Port-forward commands for Grafana, Kiali and Prometheus (absent when the dashboards are off).
+    ...(observability ? { observabilityCommands: observability.uiCommands } : {}),
+    // The DNS name of the ALB in front of the platform (the Istio entrypoint, or the app's own).
+    ...(entrypoint ? { ingressHost: entrypoint.status.loadBalancer.ingress[0].hostname } : {}),
+    ...(app && entrypoint ? { appUrl: pulumi.interpolate`http://${entrypoint.status.loadBalancer.ingress[0].hostname}` } : {}),
+    ...(app ? { appNamespace: app.namespace } : {}),
+    // Subscribe to it to hear of any 5xx at the entrypoint; the dashboard shows requests, 5xx, latency and targets.
+    ...(alarms ? { alarmTopicArn: alarms.topicArn } : {}),
+    // The entrypoint over HTTPS, when the stack has a domain (docs/addons.md "HTTPS").
+    ...(record ? { httpsUrl: record.url } : {}),
+    ...(alarms ? { entrypointDashboard: alarms.dashboardName } : {}),
+    // Teams that add their own NodePools reuse the node role (its access entry lets nodes join).
+    ...(karpenter ? { nodePoolName: karpenter.nodePoolName, karpenterNodeRoleArn: karpenter.nodeRoleArn } : {}),
+    // Each team's namespace and, behind the mesh, the hosts and path prefix the shared Gateway gives it
+    // (docs/teams.md); absent without teams.
+    ...(teamNamespaces.length > 0
+        ? {
+              teams: Object.fromEntries(
+                  settings.teams.map((t) => [
+                      t.name,
+                      { namespace: t.name, ...(istio ? { hosts: t.hosts, pathPrefix: t.pathPrefix } : {}) },
+                  ]),
+              ),
+          }
+        : {}),
+};

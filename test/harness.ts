@@ -3,14 +3,135 @@
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
-import { RecordedResource, SynthOptions, SynthResult, readStackConfig, synthesize } from "../synth/engine";
+import { availableParallelism } from "node:os";
+import * as path from "node:path";
+import { SHARE_ENV, Worker } from "node:worker_threads";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    DeployModelError,
+    PROJECT_DIR,
+    RecordedResource,
+    SynthOptions,
+    SynthResult,
+    UnknownInvokeError,
+    UnknownStackReferenceError,
+    readStackConfig,
+    synthesize,
+} from "../synth/engine";
+import { EntryError } from "../synth/entry";
 import { waitsFor as waitsForIn } from "../synth/report";
+import { PreflightError } from "../stacks/preflight";
+import { StackFileError } from "../stacks/stack-file";
+import { SettingsError } from "../stacks/validate";
 
 const cache = new Map<string, Promise<SynthResult>>();
 
+/** The errors a synth may end with, by class name: a test checks `instanceof` on what the thread reports. */
+const ERROR_CLASSES: (new (...args: never[]) => Error)[] = [
+    SettingsError,
+    PreflightError,
+    DeployModelError,
+    UnknownInvokeError,
+    UnknownStackReferenceError,
+    StackFileError,
+    EntryError,
+    pulumi.InputPropertiesError,
+    pulumi.RunError,
+    pulumi.ResourceError,
+];
+
+interface ErrorData {
+    classes: string[];
+    name?: string;
+    message: string;
+    stack?: string;
+    fields: Record<string, unknown>;
+}
+
+/** The thread's error as the class the engine threw, with its fields (e.g. a SettingsError's problems). */
+function errorFrom(data: ErrorData): Error {
+    const known = data.classes.map((name) => ERROR_CLASSES.find((c) => c.name === name)).find((c) => c !== undefined) ?? Error;
+    const err = Object.create(known.prototype as object) as Error;
+    Object.assign(err, data.fields);
+    for (const [key, value] of Object.entries({ message: data.message, stack: data.stack, name: data.name })) {
+        if (value !== undefined) {
+            Object.defineProperty(err, key, { value, writable: true, configurable: true, enumerable: false });
+        }
+    }
+    return err;
+}
+
+interface SynthThread {
+    worker: Worker;
+    pending: Map<number, { resolve(r: SynthResult): void; reject(e: Error): void }>;
+}
+
+/**
+ * Two synth threads: the machine class has two cores, and while the tests wait for synths the test
+ * thread is idle (profiled: half of the suite's wall time). Each thread evaluates one program at a
+ * time (the Pulumi runtime is global to a thread); a synth goes to the thread with less queued.
+ */
+const SYNTH_THREADS = Math.min(2, availableParallelism());
+const synthThreads: SynthThread[] = [];
+let nextRequest = 0;
+
+function startSynthThread(): SynthThread {
+    // No --import tsx (execArgv): the thread registers tsx's CommonJS hook itself, after the SDKs.
+    // SHARE_ENV: a test's environment (e.g. PULUMI_DEBUG_PROMISE_LEAKS) reaches the program as in-process.
+    // A 192 MB young generation is what `npm run synth`'s --max-semi-space-size=64 gives (V8 sizes it as
+    // three semi-spaces, heap.cc YoungGenerationSizeFromSemiSpaceSize): fewer collections while the SDKs
+    // load and the program runs (day 2's file, CPU s: 22.0 vs 23.4 and 19.2 vs 24.6, machine under load).
+    const worker = new Worker(path.join(PROJECT_DIR, "test", "synth-worker.cjs"), {
+        execArgv: [],
+        env: SHARE_ENV,
+        resourceLimits: { maxYoungGenerationSizeMb: 192 },
+    });
+    const thread: SynthThread = { worker, pending: new Map() };
+    worker.on("message", (m: { id: number; result?: SynthResult; error?: ErrorData }) => {
+        const waiting = thread.pending.get(m.id);
+        thread.pending.delete(m.id);
+        if (thread.pending.size === 0) {
+            // Idle, it does not keep the process alive.
+            worker.unref();
+        }
+        if (m.error !== undefined) {
+            waiting?.reject(errorFrom(m.error));
+        } else {
+            waiting?.resolve(m.result as SynthResult);
+        }
+    });
+    worker.on("error", (err) => {
+        thread.pending.forEach((p) => p.reject(err));
+        thread.pending.clear();
+        synthThreads.splice(synthThreads.indexOf(thread), 1);
+    });
+    synthThreads.push(thread);
+    return thread;
+}
+
+/** Synthesizes on a synth thread (test/synth-worker.cjs says why); a second starts once the first is busy. */
+function synthesizeOnThread(options: SynthOptions): Promise<SynthResult> {
+    const idle = synthThreads.find((t) => t.pending.size === 0);
+    const thread =
+        idle ??
+        (synthThreads.length < SYNTH_THREADS
+            ? startSynthThread()
+            : synthThreads.reduce((least, t) => (t.pending.size < least.pending.size ? t : least)));
+    const id = nextRequest++;
+    thread.worker.ref();
+    return new Promise((resolve, reject) => {
+        thread.pending.set(id, { resolve, reject });
+        thread.worker.postMessage({ id, options });
+    });
+}
+
+/** Synths in this thread, one at a time: the Pulumi runtime is global to the thread. */
+let inThisThread: Promise<unknown> = Promise.resolve();
+
 /**
  * The engine with a cache: one evaluation per stack and config in the whole test run (the tests
- * share one process, test/all.mts). Runs are serialized: the Pulumi runtime is process-global.
+ * share one process, test/all.mts), on the synth threads. Options that carry functions or collect
+ * registrations are evaluated in this thread instead, one at a time.
  */
 export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
     const key = JSON.stringify([
@@ -23,8 +144,12 @@ export function cachedSynthesize(options: SynthOptions): Promise<SynthResult> {
     ]);
     let result = cache.get(key);
     if (result === undefined) {
-        const previous = [...cache.values()].pop() ?? Promise.resolve();
-        result = previous.catch(() => undefined).then(() => synthesize(options));
+        if (options.load === undefined && options.registrations === undefined) {
+            result = synthesizeOnThread(options);
+        } else {
+            result = inThisThread.catch(() => undefined).then(() => synthesize(options));
+            inThisThread = result;
+        }
         cache.set(key, result);
     }
     return result;

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { STACKS, synth } from "./harness";
+import { DOMAIN, STACKS, VARIANTS, synth } from "./harness";
 
 // The contract other teams read with StackReference (README "Stack outputs"): name → shape.
 const CONTRACT: Record<string, RegExp | "subnets"> = {
@@ -57,4 +57,20 @@ describe("the teams output", () => {
         assert.deepEqual((await synth("dev")).outputs.teams, { orders: { namespace: "orders", hosts: ["*"], pathPrefix: "/orders/" } });
         assert.equal((await synth("staging")).outputs.teams, undefined);
     });
+});
+
+describe("issue 25: outputs that do not apply are absent, never undefined", () => {
+    // Pulumi prints "Undefined value (<name>) will not show as a stack output" for each undefined export
+    // (@pulumi/pulumi runtime/stack.js, v3.270.0), on every clean `pulumi up` of a stack without them.
+    for (const v of VARIANTS) {
+        it(`${v.name}: every exported output has a value`, async () => {
+            const { outputs } = await synth(v.stack, v.overrides);
+            assert.deepEqual(
+                Object.keys(outputs).filter((name) => outputs[name] === undefined),
+                [],
+            );
+            // README: httpsUrl is absent without a domain, there with one.
+            assert.equal("httpsUrl" in outputs, DOMAIN["zero-downtime-eks:domain"] === v.overrides["zero-downtime-eks:domain"], "httpsUrl");
+        });
+    }
 });

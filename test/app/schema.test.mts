@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
+import formatsPlugin from "ajv-formats";
 import { parse } from "yaml";
 import { manifestsOf, type Manifest } from "../../synth/cli.js";
 import { VARIANTS, synth } from "../harness.js";
@@ -43,7 +44,25 @@ const MODELS: Record<string, Model> = {
  * schema the API server enforces (types, enums, patterns, required fields; CEL rules are not run here).
  */
 const CRD_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "karpenter-crds");
-const ajv = new Ajv({ strict: false, allErrors: true });
+/**
+ * The formats OpenAPI gives a meaning to (OpenAPI 3.0.3, "Data Types": int32 and int64 signed integers,
+ * float, double, byte (base64), binary, date and date-time (RFC 3339), password), the ones a CRD's
+ * openAPIV3Schema may name; ajv-formats 3.0.1 (src/formats.ts) checks each with that meaning. Without
+ * them ajv ignores the format and says so once per use ("unknown format … ignored").
+ */
+const OPENAPI_FORMATS = ["int32", "int64", "float", "double", "byte", "binary", "date", "date-time", "password"] as const;
+/** What ajv says while compiling; a format it does not know is a warning here, and a test below fails on it. */
+const ajvWarnings: string[] = [];
+const ajv = new Ajv({
+    strict: false,
+    allErrors: true,
+    logger: {
+        log: () => undefined,
+        warn: (...m: unknown[]) => void ajvWarnings.push(m.join(" ")),
+        error: (...m: unknown[]) => void ajvWarnings.push(m.join(" ")),
+    },
+});
+formatsPlugin.default(ajv, [...OPENAPI_FORMATS]);
 const CRD_SCHEMAS: Record<string, (m: Manifest) => void> = Object.fromEntries(
     ["karpenter.sh_nodepools.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml"].map((file) => {
         const crd = parse(fs.readFileSync(path.join(CRD_DIR, file), "utf8")) as {
@@ -110,6 +129,16 @@ describe("manifests validate against the Kubernetes and Istio schemas", () => {
             }
         });
     }
+
+    it("issue 25: every format the Karpenter CRDs name is known, with OpenAPI's meaning (nothing is ignored, nothing printed)", () => {
+        assert.deepEqual(ajvWarnings, []);
+        const int32 = ajv.compile({ type: "integer", format: "int32" });
+        assert.equal(int32(2 ** 31 - 1), true);
+        assert.equal(int32(2 ** 31), false, "int32 is a signed 32-bit integer");
+        const dateTime = ajv.compile({ type: "string", format: "date-time" });
+        assert.equal(dateTime("2026-03-23T00:00:00Z"), true);
+        assert.equal(dateTime("2026-03-23"), false, "date-time is RFC 3339's date-time, with the time");
+    });
 
     it("the validator rejects a broken object (it is not a rubber stamp)", async () => {
         const deployment = manifestsOf((await synth("dev")).resources).find((m) => m.kind === "Deployment") as Manifest;

@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as ts from "typescript";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../../stacks/stack-file";
 import { parseArgs as parseVerifyArgs } from "../../verify/args";
@@ -99,8 +100,36 @@ export function commands(markdown: string): string[] {
         .map((line) => line.replace(/^\(?(cd \S+\s*&&\s*)?/, "").replace(/\)$/, ""));
 }
 
-/** The stack outputs: index.ts's exports. */
-const OUTPUTS = new Set([...text("index.ts").matchAll(/^export const (\w+)/gm)].map((m) => m[1]));
+/**
+ * The stack outputs: the keys of index.ts's `export = { ... }`, those it always has and those a
+ * conditional spread (`...(addon ? { key: ... } : {})`) adds. Any other shape there throws, so the
+ * table check below cannot pass on a reading that missed an output.
+ */
+export function outputNames(source: string): string[] {
+    const file = ts.createSourceFile("index.ts", source, ts.ScriptTarget.Latest);
+    const exported = file.statements.find((s): s is ts.ExportAssignment => ts.isExportAssignment(s) && s.isExportEquals === true);
+    if (!exported || !ts.isObjectLiteralExpression(exported.expression)) {
+        throw new Error("index.ts: no `export = { ... }` object");
+    }
+    const unwrap = (e: ts.Expression): ts.Expression => (ts.isParenthesizedExpression(e) ? unwrap(e.expression) : e);
+    const keys = (object: ts.ObjectLiteralExpression): string[] =>
+        object.properties.flatMap((p) => {
+            if (ts.isPropertyAssignment(p) && ts.isIdentifier(p.name)) {
+                return [p.name.text];
+            }
+            const spread = ts.isSpreadAssignment(p) ? unwrap(p.expression) : undefined;
+            if (spread && ts.isConditionalExpression(spread)) {
+                const added = unwrap(spread.whenTrue);
+                const otherwise = unwrap(spread.whenFalse);
+                if (ts.isObjectLiteralExpression(added) && ts.isObjectLiteralExpression(otherwise) && otherwise.properties.length === 0) {
+                    return keys(added);
+                }
+            }
+            throw new Error(`index.ts: an output entry this reading does not know: ${p.getText(file)}`);
+        });
+    return keys(exported.expression);
+}
+const OUTPUTS = new Set(outputNames(text("index.ts")));
 
 const scripts = (JSON.parse(text("package.json")) as { scripts: Record<string, string> }).scripts;
 const KEYS = new Set(configurationKeys().map((k) => k.key));
@@ -202,6 +231,13 @@ describe("every link and command in README and docs/", () => {
             );
         });
     }
+
+    it("the outputs are read from index.ts's export object, conditional spreads included; another shape throws", () => {
+        const source = "export = { a: 1, ...(x ? { b: 2, c: 3 } : {}), ...(y ? { d: 4 } : {}) };";
+        assert.deepEqual(outputNames(source), ["a", "b", "c", "d"]);
+        assert.throws(() => outputNames("export const a = 1;"), /no `export = \{ \.\.\. \}` object/);
+        assert.throws(() => outputNames("export = { ...other };"), /an output entry this reading does not know: \.\.\.other/);
+    });
 
     it("docs/teams.md's stack outputs table lists exactly index.ts's outputs", () => {
         const section = text("docs/teams.md").split("## Stack outputs")[1] ?? "";
