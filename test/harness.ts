@@ -100,11 +100,16 @@ function startSynthThread(): SynthThread {
             waiting?.resolve(m.result as SynthResult);
         }
     });
-    worker.on("error", (err) => {
+    // A thread that fails or ends fails the synths it held, by name, and is replaced on the next request.
+    const fail = (err: Error) => {
         thread.pending.forEach((p) => p.reject(err));
         thread.pending.clear();
-        synthThreads.splice(synthThreads.indexOf(thread), 1);
-    });
+        if (synthThreads.includes(thread)) {
+            synthThreads.splice(synthThreads.indexOf(thread), 1);
+        }
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`the synth thread (test/synth-worker.cjs) exited with code ${code}`)));
     synthThreads.push(thread);
     return thread;
 }
