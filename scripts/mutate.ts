@@ -153,27 +153,44 @@ export function writeCheckerConfig(mutate: string[]): void {
 
 export const CHECKER_TSCONFIG = "tsconfig.mutate.json";
 
-export async function main(argv: string[]): Promise<number> {
-    const force = argv.includes("--force");
-    const onlyAt = argv.indexOf("--only");
-    const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
-    if (onlyAt >= 0 && only === undefined) {
-        console.error("npm run mutate: --only needs a glob, e.g. --only rules/timing.ts");
-        return 2;
+/** `[<scope>...] [--force] [--only <glob>]`, or what is wrong with it. */
+export function parseArgs(argv: string[]): { names: string[]; force: boolean; only?: string } | string {
+    const names: string[] = [];
+    let force = false;
+    let only: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--force") {
+            force = true;
+        } else if (argv[i] === "--only") {
+            only = argv[++i];
+            if (only === undefined) {
+                return "--only needs a glob, e.g. --only rules/timing.ts";
+            }
+        } else {
+            names.push(argv[i]);
+        }
     }
-    const names = argv.filter((a, i) => a !== "--force" && i !== onlyAt && i !== onlyAt + 1);
     const unknown = names.filter((n) => !(n in SCOPES));
     if (unknown.length > 0) {
-        console.error(`npm run mutate: unknown scope(s) ${unknown.join(", ")}; expected any of ${Object.keys(SCOPES).join(", ")}`);
+        return `unknown scope(s) ${unknown.join(", ")}; expected any of ${Object.keys(SCOPES).join(", ")}`;
+    }
+    return { names: names.length > 0 ? names : Object.keys(SCOPES), force, ...(only === undefined ? {} : { only }) };
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const args = parseArgs(argv);
+    if (typeof args === "string") {
+        console.error(`npm run mutate: ${args}`);
         return 2;
     }
+    const { force, only, names } = args;
     const { Stryker } = await import("@stryker-mutator/core");
     const listed = readEquivalents(
         fs.existsSync(path.join(root, EQUIVALENTS_FILE)) ? fs.readFileSync(path.join(root, EQUIVALENTS_FILE), "utf8") : "",
     );
     let failed = false;
     const summary: string[] = [];
-    for (const name of names.length > 0 ? names : Object.keys(SCOPES)) {
+    for (const name of names) {
         const scope = SCOPES[name];
         const started = Date.now();
         const mutate = only === undefined ? scope.mutate : [only];

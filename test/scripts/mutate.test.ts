@@ -5,11 +5,23 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
-import { EQUIVALENTS_FILE, mutantKey, readEquivalents, scoreOf, staleEntries } from "../../scripts/mutate";
+import { EQUIVALENTS_FILE, SCOPES, mutantKey, parseArgs, readEquivalents, scoreOf, staleEntries } from "../../scripts/mutate";
 
 const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 1 } });
 
 describe("npm run mutate", () => {
+    it("arguments: the scopes asked for (all without one), --force, --only with its glob; a typo is refused", () => {
+        assert.deepEqual(parseArgs(["verify"]), { names: ["verify"], force: false });
+        assert.deepEqual(parseArgs([]), { names: Object.keys(SCOPES), force: false });
+        assert.deepEqual(parseArgs(["--force", "rules", "--only", "rules/timing.ts"]), {
+            names: ["rules"],
+            force: true,
+            only: "rules/timing.ts",
+        });
+        assert.equal(parseArgs(["rules", "--only"]), "--only needs a glob, e.g. --only rules/timing.ts");
+        assert.equal(parseArgs(["rule"]), "unknown scope(s) rule; expected any of rules, stacks, verify, components");
+    });
+
     it("names a mutant by file, line and column (1-based, as Stryker reports them), mutator and its replacement on one line", () => {
         const key = mutantKey({
             fileName: path.join(PROJECT_DIR, "rules", "timing.ts"),
