@@ -32,7 +32,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         file: "components/cluster-access.ts",
         find: 'view: "AmazonEKSViewPolicy"',
         replace: 'view: "AmazonEKSEditPolicy"',
-        tests: ["test/components/cluster-access.values.test.ts", "test/components/cluster.wiring.test.ts"],
+        tests: ["test/components/cluster-access.values.test.ts"],
     },
     {
         bug: "the access policy association for a grant uses a fixed level instead of the grant's",
@@ -40,7 +40,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         file: "components/cluster.ts",
         find: "policyArn: accessPolicyArn(grant.policy),",
         replace: 'policyArn: accessPolicyArn("edit"),',
-        tests: ["test/components/cluster.wiring.test.ts"],
+        tests: ["test/components/cluster.test.ts"],
     },
     {
         bug: "the ACM validation record points at its own name",

@@ -1,39 +1,22 @@
-// What EKS receives for the cluster's access entries and its CoreDNS add-on, value by value.
+// What EKS receives for the dev stack's access policy associations and its CoreDNS add-on, value by
+// value. Only the stack's own synth (shared with the other tests): each level's policy is pinned by the
+// pure test (cluster-access.values.test.ts), the grant → association wiring by cluster.test.ts [#11.5].
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { only, synth } from "../harness";
 
-const OPEN = { publicAccessCidrs: ["0.0.0.0/0"] };
-const VIEWER = "arn:aws:iam::123456789012:role/auditors";
-const EDITOR = "arn:aws:iam::123456789012:role/team-b";
-
 describe("cluster wiring: exact values", () => {
-    it("a view grant is associated with AmazonEKSViewPolicy, an edit grant with AmazonEKSEditPolicy, each on its own entry", async () => {
-        const result = await synth("dev", {
-            "zero-downtime-eks:cluster": {
-                ...OPEN,
-                access: [
-                    { principalArn: VIEWER, policy: "view" },
-                    { principalArn: EDITOR, policy: "edit", namespaces: ["team-b", "team-b-jobs"] },
-                ],
-            },
-        });
-        const associations = result.resources
+    it("dev's team orders: its role gets AmazonEKSEditPolicy limited to its own namespace, and nothing cluster-wide", async () => {
+        const associations = (await synth("dev")).resources
             .filter((r) => r.type === "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
             .map((r) => r.inputs)
-            .sort((a, b) => String(a.principalArn).localeCompare(String(b.principalArn)));
+            .filter((a) => a.principalArn === "arn:aws:iam::123456789012:role/team-orders");
         assert.deepEqual(associations, [
             {
                 clusterName: "zero-downtime-eks-dev",
-                principalArn: VIEWER,
-                policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy",
-                accessScope: { type: "cluster" },
-            },
-            {
-                clusterName: "zero-downtime-eks-dev",
-                principalArn: EDITOR,
+                principalArn: "arn:aws:iam::123456789012:role/team-orders",
                 policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
-                accessScope: { type: "namespace", namespaces: ["team-b", "team-b-jobs"] },
+                accessScope: { type: "namespace", namespaces: ["orders"] },
             },
         ]);
     });

@@ -88,13 +88,29 @@ describe("capacity: exact verdicts", () => {
         assert.equal(checkCapacity(cluster(0, [], [])).fits, true);
     });
 
-    it("an instance type without figures cannot be judged, and the known ones are listed", () => {
-        assert.deepEqual(checkCapacity({ ...cluster(1, [], [group("web/a", 1, 1, 1)]), instanceType: "t3.micro" }), {
+    it("an instance type the model cannot size is not judged, and the verdict says why in full", () => {
+        const one = cluster(1, [], [group("web/a", 1, 1, 1)]);
+        const requested = { cpuMillicores: 1, memoryMiB: 1, pods: 1 };
+        assert.deepEqual(checkCapacity({ ...one, instanceType: "m7g.large" }), {
             fits: false,
-            requested: { cpuMillicores: 1, memoryMiB: 1, pods: 1 },
+            requested,
             pending: [],
             summary:
-                "no allocatable figures for t3.micro: add it to INSTANCE_SPECS in rules/capacity.ts (known: m5.large, m5.xlarge, m5.2xlarge, m6i.large, m6i.xlarge)",
+                "m7g.large is an Arm (Graviton) instance type; the nodes run the AL2023 x86_64 AMI, so choose an x86_64 type such as m7i.large",
+        });
+        assert.deepEqual(
+            checkCapacity({ ...one, instanceType: "x9.huge" }).summary,
+            'unknown instance type "x9.huge": not in EKS\'s instance table (awslabs/amazon-eks-ami nodeadm); e.g. m7i.large',
+        );
+    });
+
+    it("t3.micro: 2 vCPU, 1024 MiB, 4 pods (2 ENIs × (2 − 1) + 2) give Karpenter's own allocatable figures, 1930m and 548Mi", () => {
+        assert.deepEqual(checkCapacity({ ...cluster(1, [], [group("web/a", 1, 1, 1)]), instanceType: "t3.micro" }), {
+            fits: true,
+            requested: { cpuMillicores: 1, memoryMiB: 1, pods: 1 },
+            allocatable: { cpuMillicores: 1930, memoryMiB: 548, pods: 4 },
+            pending: [],
+            summary: "1 pods requesting 1m CPU, 1Mi fit 1 × t3.micro (allocatable 1930m, 548Mi, 4 pods)",
         });
     });
 });

@@ -156,7 +156,7 @@ describe("drain rules: exact values", () => {
                 rule: "node-pool-holds-peak",
                 fields: ["maxNodes"],
                 message:
-                    "NodePool workloads: its workloads at their HPA maxima request 17500m CPU, above its limit of 16000m, so Karpenter stops launching before the spike is served",
+                    "NodePool workloads: its workloads at their HPA maxima, with a rolling update's surge, request 17500m CPU, above its limit of 16000m, so Karpenter stops launching before the spike is served",
                 fix: "raise the NodePool's limits.cpu to at least 18, or lower the HPA maxima",
             },
         ]);

@@ -16,16 +16,28 @@ const I: SpikeIntervals = {
 };
 
 describe("spike model: exact values", () => {
-    it("a node to launch: every step, in order, with its seconds", () => {
+    // What sets each step's floor on EKS: the synth report's column, each naming the fact it stands on.
+    const FLOOR_SET_BY = {
+        metrics: "metrics-server refuses --metric-resolution below 10 s",
+        hpa: "EKS's kube-controller-manager: --horizontal-pod-autoscaler-sync-period 15 s, not settable",
+        node: 'Karpenter\'s batch window (1 s idle) and an EC2 launch (EKS: "in under a minute")',
+        image: "image size and registry",
+        probe: "kubelet: probe periodSeconds ≥ 1",
+        alb: "ELB API: HealthCheckIntervalSeconds ≥ 5, HealthyThresholdCount ≥ 2",
+    };
+    const NODE_STEP = "node for the new pods (Karpenter batch + launch)";
+    const ALB_STEP = "ALB routes to it (interval × healthy threshold)";
+
+    it("a node to launch: every step, in order, with its seconds and what sets its floor", () => {
         assert.deepEqual(spikeToServing(I, "launch"), {
             steps: [
-                { step: "fresh CPU metrics (metrics-server resolution)", seconds: 15 },
-                { step: "HPA acts (controller sync period)", seconds: 14 },
-                { step: "node for the new pods (Karpenter batch + launch)", seconds: 70, note: undefined },
-                { step: "image pull", seconds: 0, note: "not modeled: no documented figure (measure it)" },
-                { step: "started (startup probe, one success)", seconds: 3 },
-                { step: "Ready (readiness probe, one success)", seconds: 2 },
-                { step: "ALB routes to it (interval × healthy threshold)", seconds: 10, note: undefined },
+                { step: "fresh CPU metrics (metrics-server resolution)", seconds: 15, floorSetBy: FLOOR_SET_BY.metrics },
+                { step: "HPA acts (controller sync period)", seconds: 14, floorSetBy: FLOOR_SET_BY.hpa },
+                { step: NODE_STEP, seconds: 70, note: undefined, floorSetBy: FLOOR_SET_BY.node },
+                { step: "image pull", seconds: 0, note: "not modeled: no documented figure (measure it)", floorSetBy: FLOOR_SET_BY.image },
+                { step: "started (startup probe, one success)", seconds: 3, floorSetBy: FLOOR_SET_BY.probe },
+                { step: "Ready (readiness probe, one success)", seconds: 2, floorSetBy: FLOOR_SET_BY.probe },
+                { step: ALB_STEP, seconds: 10, note: undefined, floorSetBy: FLOOR_SET_BY.alb },
             ],
             total: 114,
         });
@@ -33,24 +45,28 @@ describe("spike model: exact values", () => {
 
     it("room on the running nodes, or nothing to add one: the node step and its note", () => {
         assert.deepEqual(spikeToServing(I, "room").steps[2], {
-            step: "node for the new pods (Karpenter batch + launch)",
+            step: NODE_STEP,
             seconds: 0,
             note: "the first step fits the nodes running",
+            floorSetBy: FLOOR_SET_BY.node,
         });
+        assert.equal(spikeToServing(I, "room").total, 15 + 14 + 0 + 0 + 3 + 2 + 10);
         const never = spikeToServing(I, "never");
         assert.deepEqual(never.steps[2], {
-            step: "node for the new pods (Karpenter batch + launch)",
+            step: NODE_STEP,
             seconds: undefined,
             note: "nothing adds nodes: the pods stay Pending",
+            floorSetBy: FLOOR_SET_BY.node,
         });
         assert.equal(never.total, undefined);
     });
 
     it("behind the mesh gateway: no ALB step of its own, and it says so", () => {
         assert.deepEqual(spikeToServing({ ...I, albIntervalSeconds: 0 }, "room").steps[6], {
-            step: "ALB routes to it (interval × healthy threshold)",
+            step: ALB_STEP,
             seconds: 0,
             note: "behind the mesh gateway: no ALB target of its own",
+            floorSetBy: FLOOR_SET_BY.alb,
         });
     });
 

@@ -9,7 +9,6 @@ import { PROXY_CONFIG_ANNOTATION, SHUTDOWN_ANNOTATION, TimingBudget, budgetRows,
 const BROKEN: TimingBudget = {
     preStopSeconds: 7,
     shutdownSeconds: 11,
-    meshDrainSeconds: 0,
     terminationGracePeriodSeconds: 13,
     deregistrationDelaySeconds: 300,
     healthCheckIntervalSeconds: 6,
@@ -37,7 +36,7 @@ describe("timing rules: exact values", () => {
             },
             {
                 rule: "grace-covers-prestop-and-shutdown",
-                fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds", "meshDrainSeconds"],
+                fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds"],
                 message: "termination grace 13s is shorter than preStop 7s + app shutdown 11s: the kubelet kills the pod mid-request",
                 fix: "set terminationGracePeriodSeconds to at least 18",
             },
@@ -58,25 +57,59 @@ describe("timing rules: exact values", () => {
         ]);
     });
 
-    it("the grace message names the sidecar drain only when there is one", () => {
-        const grace = (meshDrainSeconds: number) =>
-            checkTiming({ ...BROKEN, meshDrainSeconds }).find((v) => v.rule === "grace-covers-prestop-and-shutdown")?.message;
-        assert.equal(
-            grace(5),
-            "termination grace 13s is shorter than preStop 7s + app shutdown 11s + sidecar drain 5s: the kubelet kills the pod mid-request",
-        );
-        assert.doesNotMatch(String(grace(0)), /sidecar/);
+    it("a meshed pod: the preStop its path needs (istiod's debounce + push) and its sidecar's inbound drain, each with its numbers", () => {
+        assert.deepEqual(checkTiming({ ...BROKEN, reachedThrough: "mesh", sidecarInboundDrainSeconds: 14 }).slice(0, 3), [
+            {
+                rule: "prestop-covers-deregistration",
+                fields: ["preStopSeconds", "healthCheckIntervalSeconds", "unhealthyThreshold"],
+                message:
+                    "preStop sleep 7s is shorter than the 15s the mesh's Envoys may keep routing to a terminating pod " +
+                    "(10s istiod debounce (PILOT_DEBOUNCE_MAX) + 5s for the push to the Envoys)",
+                fix: "set preStopSeconds to at least 15",
+            },
+            {
+                rule: "grace-covers-prestop-and-shutdown",
+                fields: ["terminationGracePeriodSeconds", "preStopSeconds", "shutdownSeconds"],
+                message: "termination grace 13s is shorter than preStop 7s + app shutdown 11s: the kubelet kills the pod mid-request",
+                fix: "set terminationGracePeriodSeconds to at least 18",
+            },
+            {
+                rule: "sidecar-inbound-covers-deregistration",
+                fields: ["sidecarInboundDrainSeconds", "healthCheckIntervalSeconds", "unhealthyThreshold"],
+                message:
+                    "the Istio sidecar closes its inbound listeners 14s after the pod starts terminating (drainDuration), " +
+                    "before the 15s callers may still route to it: their requests in between are refused",
+                fix: "set the sidecar's drainDuration to at least 15s, or shorten the load balancer's failure detection (interval × unhealthy threshold)",
+            },
+        ]);
     });
 
-    it("the budget table: each step with its seconds, the margin taking the sidecar drain off", () => {
-        assert.deepEqual(budgetRows({ ...BROKEN, terminationGracePeriodSeconds: 60, meshDrainSeconds: 5 }), [
+    it("the sidecar's inbound drain passes at exactly the preStop its path needs, and adds nothing to the grace", () => {
+        const rules = (t: Partial<TimingBudget>) => checkTiming({ ...BROKEN, ...t }).map((v) => v.rule);
+        assert.ok(!rules({ sidecarInboundDrainSeconds: 33 }).includes("sidecar-inbound-covers-deregistration"));
+        assert.ok(rules({ sidecarInboundDrainSeconds: 32 }).includes("sidecar-inbound-covers-deregistration"));
+        assert.ok(
+            !rules({ terminationGracePeriodSeconds: 18, deregistrationDelaySeconds: 18, sidecarInboundDrainSeconds: 45 }).includes(
+                "grace-covers-prestop-and-shutdown",
+            ),
+        );
+    });
+
+    it("the budget table: each step with its seconds, the sidecar's inbound drain when there is one, the margin", () => {
+        assert.deepEqual(budgetRows({ ...BROKEN, terminationGracePeriodSeconds: 60, sidecarInboundDrainSeconds: 45 }), [
             { step: "load balancer stops routing (propagation + health checks)", seconds: 33 },
             { step: "preStop sleep", seconds: 7 },
             { step: "app shutdown", seconds: 11 },
-            { step: "sidecar drain (Istio terminationDrainDuration)", seconds: 5 },
+            { step: "sidecar stops accepting inbound (Istio drainDuration, from termination)", seconds: 45 },
             { step: "termination grace", seconds: 60 },
             { step: "ALB deregistration delay", seconds: 300 },
-            { step: "margin (grace − preStop − shutdown − sidecar drain)", seconds: 60 - 7 - 11 - 5 },
+            { step: "margin (grace − preStop − shutdown)", seconds: 60 - 7 - 11 },
         ]);
+        assert.deepEqual(
+            budgetRows({ ...BROKEN, reachedThrough: "mesh" })
+                .map((r) => [r.step, r.seconds])
+                .slice(0, 1),
+            [["the mesh stops routing (istiod debounce + push to the Envoys)", 15]],
+        );
     });
 });

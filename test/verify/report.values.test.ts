@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { htmlReport, jsonReport } from "../../verify/report";
 import { Outcome, Plan } from "../../verify/run";
+import type { LoadTarget } from "../../verify/target";
 import { HPA, harness, plan } from "./run-harness";
 
 const RESTORE = "could not restore HPA web/web to minReplicas 4: run kubectl patch hpa web -n web ...";
@@ -12,6 +13,11 @@ const RESTORE = "could not restore HPA web/web to minReplicas 4: run kubectl pat
 async function cleanRun(): Promise<{ outcome: Outcome; plan: Plan }> {
     const p = plan({ phases: ["baseline"] });
     return { outcome: await harness({ hpa: HPA }).run(p), plan: p };
+}
+
+/** Where the run sent its load (the route is only echoed on the page). */
+function target(p: Plan): LoadTarget {
+    return { host: p.load.host, route: "from --host, an in-cluster name: not through the ALB" };
 }
 
 /** The verdict block of the page: what follows the "Load against" line. */
@@ -24,7 +30,7 @@ describe("the report's verdict: exact values", () => {
     it("a clean run: PASS", async () => {
         const { outcome, plan: p } = await cleanRun();
         assert.equal(
-            verdictOf(htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome })),
+            verdictOf(htmlReport({ stack: "dev", target: target(p), plan: p, outcome })),
             '<p class="pass">PASS: not one request failed</p>',
         );
     });
@@ -32,7 +38,7 @@ describe("the report's verdict: exact values", () => {
     it("no request failed but the run could not restore: no PASS, the restore problem listed, exit code 1 in the JSON", async () => {
         const { outcome, plan: p } = await cleanRun();
         const unrestored: Outcome = { ...outcome, restoreProblems: [RESTORE] };
-        const input = { stack: "dev", host: p.load.host, plan: p, outcome: unrestored };
+        const input = { stack: "dev", target: target(p), plan: p, outcome: unrestored };
         assert.equal(verdictOf(htmlReport(input)), `<ul class="fail"><li>${RESTORE}</li></ul>`);
         assert.doesNotMatch(htmlReport(input), /PASS/);
         const json = jsonReport(input) as { exitCode: number; restoreProblems: string[] };
@@ -43,7 +49,7 @@ describe("the report's verdict: exact values", () => {
         const { outcome, plan: p } = await cleanRun();
         const broken: Outcome = { ...outcome, error: "the Locust job did not start", restoreProblems: [RESTORE] };
         assert.equal(
-            verdictOf(htmlReport({ stack: "dev", host: p.load.host, plan: p, outcome: broken })),
+            verdictOf(htmlReport({ stack: "dev", target: target(p), plan: p, outcome: broken })),
             `<ul class="fail"><li>ERROR: the Locust job did not start</li><li>${RESTORE}</li></ul>`,
         );
     });

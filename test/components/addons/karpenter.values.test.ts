@@ -4,6 +4,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { NodePoolSettings, nodeClassSpec, nodePoolSpec } from "../../../components/addons/karpenter";
+import { nodePoolPlacement } from "../../../components/addons/names";
 import { KARPENTER_DISCOVERY_TAG } from "../../../components/network";
 
 describe("Karpenter specs: exact values", () => {
@@ -33,7 +34,14 @@ describe("Karpenter specs: exact values", () => {
         );
     });
 
-    it("NodePool: its NodeClass, the instance and capacity types asked for, Linux, disruption as set, limits of maxNodes nodes", () => {
+    it("the pool's placement: the well-known karpenter.sh/nodepool label and a toleration of exactly its taint", () => {
+        assert.deepEqual(nodePoolPlacement("workloads"), {
+            nodeSelector: { "karpenter.sh/nodepool": "workloads" },
+            tolerations: [{ key: "zero-downtime-eks.io/nodepool", operator: "Equal", value: "workloads", effect: "NoSchedule" }],
+        });
+    });
+
+    it("NodePool: its NodeClass, the instance and capacity types asked for, Linux, its taint, disruption as set, limits of maxNodes nodes", () => {
         const settings: NodePoolSettings = {
             instanceTypes: ["m5.large", "m5.xlarge"],
             capacityTypes: ["spot"],
@@ -53,6 +61,8 @@ describe("Karpenter specs: exact values", () => {
                         { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot"] },
                         { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
                     ],
+                    // Only pods that tolerate the pool's taint land here (names.ts NODE_POOL_TAINT).
+                    taints: [{ key: "zero-downtime-eks.io/nodepool", value: "workloads", effect: "NoSchedule" }],
                     expireAfter: "336h",
                     terminationGracePeriod: "30m",
                 },

@@ -10,7 +10,7 @@ import { imagePinned } from "../../../rules/formats";
 const PLACEMENT = {
     kubernetesVersion: "1.36",
     mesh: false,
-    meshDrainSeconds: 0,
+    sidecarInboundDrainSeconds: 45,
     exposure: { kind: "alb" as const, scheme: "internal" as const },
 };
 
@@ -47,7 +47,9 @@ describe("service arguments: exact values", () => {
         );
         assert.deepEqual(APP_DEFAULTS.blueGreen, { enabled: false, activeColor: "blue" });
         assert.deepEqual(APP_DEFAULTS.ingress, { scheme: "internet-facing" });
-        assert.deepEqual(APP_DEFAULTS.rollout, { maxSurge: "25%", maxUnavailable: 0, minReadySeconds: 10, revisionHistoryLimit: 10 });
+        // maxSurge: the replicas (the HPA minimum, 4) in one wave, a count (issue 26: Karpenter has room for it).
+        assert.deepEqual(APP_DEFAULTS.rollout, { maxSurge: 4, maxUnavailable: 0, minReadySeconds: 10, revisionHistoryLimit: 10 });
+        assert.equal(APP_DEFAULTS.rollout.maxSurge, APP_DEFAULTS.replicas);
         assert.deepEqual([APP_DEFAULTS.name, APP_DEFAULTS.namespace], ["web", "web"]);
     });
 
