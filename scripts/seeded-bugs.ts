@@ -21,8 +21,13 @@ export interface SeededBug {
     /** Text that occurs exactly once in `file`, and what replaces it. */
     find: string;
     replace: string;
-    /** Test files (relative to the project) that must fail with the bug. */
+    /** Test files (relative to the project) that must fail with the bug: the assertions issue 24 added. */
     tests: string[];
+    /**
+     * The test files that existed before issue 24 and test the same code: the "before" column. They are
+     * still in the suite, so a bug they catch is caught now too.
+     */
+    before: string[];
 }
 
 export const SEEDED_BUGS: SeededBug[] = [
@@ -33,6 +38,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: 'view: "AmazonEKSViewPolicy"',
         replace: 'view: "AmazonEKSEditPolicy"',
         tests: ["test/components/cluster-access.values.test.ts"],
+        before: ["test/components/cluster.test.ts"],
     },
     {
         bug: "the access policy association for a grant uses a fixed level instead of the grant's",
@@ -41,6 +47,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: "policyArn: accessPolicyArn(grant.policy),",
         replace: 'policyArn: accessPolicyArn("edit"),',
         tests: ["test/components/cluster.test.ts"],
+        before: ["test/components/cluster.test.ts"],
     },
     {
         bug: "the ACM validation record points at its own name",
@@ -49,6 +56,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: "records: [option.resourceRecordValue],",
         replace: "records: [option.resourceRecordName],",
         tests: ["test/components/https.wiring.test.ts"],
+        before: ["test/components/https.test.ts"],
     },
     {
         bug: "Karpenter's iam:PassRole resolved to the queue's ARN (in the template's references)",
@@ -57,6 +65,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: '"KarpenterNodeRole.Arn": ctx.nodeRoleArn,',
         replace: '"KarpenterNodeRole.Arn": ctx.interruptionQueueArn,',
         tests: ["test/components/addons/karpenter-cloudformation.values.test.ts", "test/components/addons/karpenter.wiring.test.ts"],
+        before: ["test/components/addons/karpenter.test.ts"],
     },
     {
         bug: "Karpenter's iam:PassRole resolved to the queue's ARN (in the component's context)",
@@ -65,6 +74,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: ".all([args.clusterName, partition.partition, partition.dnsSuffix, caller.accountId, nodeRole.arn, queue.arn])",
         replace: ".all([args.clusterName, partition.partition, partition.dnsSuffix, caller.accountId, queue.arn, queue.arn])",
         tests: ["test/components/addons/karpenter.wiring.test.ts"],
+        before: ["test/components/addons/karpenter.test.ts"],
     },
     {
         bug: "the EC2NodeClass selects subnets by any cluster's discovery tag",
@@ -73,6 +83,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: "subnetSelectorTerms: discovery,",
         replace: 'subnetSelectorTerms: [{ tags: { [DISCOVERY_TAG]: "*" } }],',
         tests: ["test/components/addons/karpenter.values.test.ts", "test/components/addons/karpenter.wiring.test.ts"],
+        before: ["test/components/addons/karpenter.test.ts"],
     },
     {
         bug: "the CoreDNS add-on is created without conflict resolution",
@@ -81,6 +92,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: 'resolveConflictsOnCreate: "OVERWRITE",',
         replace: "",
         tests: ["test/components/cluster.wiring.test.ts"],
+        before: ["test/components/cluster.test.ts"],
     },
     {
         bug: "the HTML report says PASS for a run that could not restore",
@@ -89,6 +101,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: "const passed = exitCode(outcome) === 0;",
         replace: "const passed = outcome.verdict.passed && outcome.error === undefined;",
         tests: ["test/verify/report.values.test.ts"],
+        before: ["test/verify/report.test.ts", "test/verify/run.test.ts"],
     },
     {
         bug: "preflight passes a pod whose gate has no condition yet",
@@ -97,6 +110,7 @@ export const SEEDED_BUGS: SeededBug[] = [
         find: "} else if (p.conditions[gate]?.status !== true) {",
         replace: "} else if (p.conditions[gate] !== undefined && p.conditions[gate].status !== true) {",
         tests: ["test/verify/preflight.values.test.ts"],
+        before: ["test/verify/preflight.test.ts"],
     },
 ];
 
@@ -138,31 +152,37 @@ function runTests(dir: string, files: string[]): { status: number; failed: strin
     return { status: run.status ?? 1, failed: failingTests(run.stdout) };
 }
 
+/** One cell: the tests that failed, or that none did. */
+function caughtBy(run: { status: number; failed: string[] }): string {
+    if (run.status === 0) {
+        return "**not caught**";
+    }
+    return run.failed.map((t) => t.replace(/\|/g, "\\|")).join("; ") || "(the test files fail to load)";
+}
+
 export function main(): number {
     const dir = copyProject();
     try {
         let ok = true;
-        const control = runTests(dir, [...new Set(SEEDED_BUGS.flatMap((b) => b.tests))]);
+        const control = runTests(dir, [...new Set(SEEDED_BUGS.flatMap((b) => [...b.before, ...b.tests]))]);
         if (control.status !== 0) {
             console.error(`the untouched copy fails its tests, so no bug can be judged: ${control.failed.join("; ")}`);
             return 1;
         }
-        const rows = ["| Seeded bug | File | Caught by |", "|---|---|---|"];
+        const rows = ["| Seeded bug | Patched file | Before (tests before issue 24) | Now caught by (issue 24's tests) |", "|---|---|---|---|"];
         for (const bug of SEEDED_BUGS) {
             const file = path.join(dir, bug.file);
             const original = fs.readFileSync(file, "utf8");
             try {
                 fs.writeFileSync(file, applyBug(original, bug));
-                const run = runTests(dir, bug.tests);
-                const caught = run.status !== 0;
-                ok &&= caught;
-                rows.push(
-                    `| ${bug.bug} | ${bug.file} | ${caught ? run.failed.map((t) => t.replace(/\|/g, "\\|")).join("; ") || "(the test files fail to load)" : "**NOT CAUGHT**"} |`,
-                );
-                console.error(`${caught ? "caught" : "NOT CAUGHT"}: ${bug.bug}`);
+                const before = runTests(dir, bug.before);
+                const now = runTests(dir, bug.tests);
+                ok &&= now.status !== 0;
+                rows.push(`| ${bug.bug} | ${bug.file} | ${caughtBy(before)} | ${caughtBy(now)} |`);
+                console.error(`${now.status !== 0 ? "caught" : "NOT CAUGHT"}: ${bug.bug}`);
             } catch (err) {
                 ok = false;
-                rows.push(`| ${bug.bug} | ${bug.file} | **patch does not apply**: ${(err as Error).message} |`);
+                rows.push(`| ${bug.bug} | ${bug.file} | | **patch does not apply**: ${(err as Error).message} |`);
             } finally {
                 fs.writeFileSync(file, original);
             }

@@ -10,10 +10,10 @@ import { SEEDED_BUGS, applyBug, failingTests } from "../../scripts/seeded-bugs";
 
 describe("npm run seeded-bugs", () => {
     for (const bug of SEEDED_BUGS) {
-        it(`${bug.bug}: the patch applies to ${bug.file} once, and its test files exist`, () => {
+        it(`${bug.bug}: the patch applies to ${bug.file} once, and its test files (before and now) exist`, () => {
             const source = fs.readFileSync(path.join(PROJECT_DIR, bug.file), "utf8");
             assert.notEqual(applyBug(source, bug), source);
-            for (const file of bug.tests) {
+            for (const file of [...bug.before, ...bug.tests]) {
                 assert.ok(fs.existsSync(path.join(PROJECT_DIR, file)), file);
             }
         });
