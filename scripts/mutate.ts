@@ -195,7 +195,7 @@ export function keepOtherFiles(incremental: string, before: string, results: Pic
         now.files[file] = result;
     }
     fs.writeFileSync(incremental, JSON.stringify(now, null, 2));
-    return kept.flatMap(([file, result]) => result.mutants.map((m) => ({ ...m, fileName: file }) as MutantResult));
+    return kept.flatMap(([file, result]) => result.mutants.map((m) => ({ ...m, fileName: file })));
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -87,7 +87,11 @@ function row(name: string, c: Counts): string {
 }
 
 function separator(header: string): string {
-    return `|${header.split("|").slice(1, -1).map(() => "---").join("|")}|`;
+    return `|${header
+        .split("|")
+        .slice(1, -1)
+        .map(() => "---")
+        .join("|")}|`;
 }
 
 /** Everything both pages need, read from the project. */
@@ -112,7 +116,12 @@ function lastRun(run: RunRecord | undefined): string {
 
 /** README's block: the score per scope, when and how each was measured, a link to the details. */
 export function readmeBlock(inputs: ScoreInputs): string {
-    const lines = ["Mutation score (StrykerJS, `npm run mutate`; details and per-file figures: [docs/mutation-score.md](docs/mutation-score.md)):", "", HEADER, separator(HEADER)];
+    const lines = [
+        "Mutation score (StrykerJS, `npm run mutate`; details and per-file figures: [docs/mutation-score.md](docs/mutation-score.md)):",
+        "",
+        HEADER,
+        separator(HEADER),
+    ];
     const runs: string[] = [];
     for (const [scope, results] of Object.entries(inputs.results)) {
         if (results === undefined) {
@@ -148,7 +157,9 @@ export function scorePage(inputs: ScoreInputs): string {
         "",
         HEADER,
         separator(HEADER),
-        ...scopes.map(([scope, results]) => (results === undefined ? `| ${scope} | not run | | | | | | |` : row(scope, countsOf(results, inputs.listed)))),
+        ...scopes.map(([scope, results]) =>
+            results === undefined ? `| ${scope} | not run | | | | | | |` : row(scope, countsOf(results, inputs.listed)),
+        ),
         "",
         "## Per file",
         "",

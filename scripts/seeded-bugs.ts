@@ -169,7 +169,10 @@ export function main(): number {
             console.error(`the untouched copy fails its tests, so no bug can be judged: ${control.failed.join("; ")}`);
             return 1;
         }
-        const rows = ["| Seeded bug | Patched file | Before (tests before issue 24) | Now caught by (issue 24's tests) |", "|---|---|---|---|"];
+        const rows = [
+            "| Seeded bug | Patched file | Before (tests before issue 24) | Now caught by (issue 24's tests) |",
+            "|---|---|---|---|",
+        ];
         for (const bug of SEEDED_BUGS) {
             const file = path.join(dir, bug.file);
             const original = fs.readFileSync(file, "utf8");

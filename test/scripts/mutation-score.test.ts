@@ -45,7 +45,10 @@ describe("the mutation score pages", () => {
         const readme = "a\n<!-- mutation-score:start -->\nold\n<!-- mutation-score:end -->\nb\n";
         assert.equal(withReadmeBlock(readme, "new"), "a\n<!-- mutation-score:start -->\n\nnew\n\n<!-- mutation-score:end -->\nb\n");
         assert.equal(currentBlock(withReadmeBlock(readme, "new")), "new");
-        assert.throws(() => withReadmeBlock("a", "new"), /README\.md: the markers <!-- mutation-score:start --> and <!-- mutation-score:end --> are missing/);
+        assert.throws(
+            () => withReadmeBlock("a", "new"),
+            /README\.md: the markers <!-- mutation-score:start --> and <!-- mutation-score:end --> are missing/,
+        );
     });
 
     it(`${SCORE_FILE} and README's block are what the committed reports say (re-run \`npm run mutate\` or scripts/mutation-score.ts)`, async () => {
