@@ -7,8 +7,9 @@
 // equivalent. Exit code 1 when a scope has a survivor that the list does not judge, or when a listed
 // mutant no longer survives (the list is stale), so the list and the code cannot drift apart.
 // `--only <glob>` mutates only the scope's files that match it (e.g. `-- rules --only rules/timing.ts`);
-// the other files' results are put back into the incremental file afterwards (Stryker itself writes
-// only the files it mutated: @stryker-mutator/core 9.6.1 mutation-test-report-helper.js reportAll).
+// Stryker keeps the other files' results from the incremental file and reports them with this run's
+// (@stryker-mutator/core 9.6.1 src/mutants/incremental-differ.js: "old mutants that didn't run this
+// time around aren't forgotten" when their file is outside the narrowed `mutate`).
 // After each scope it rewrites docs/mutation-score.md and README's block (scripts/mutation-score.ts).
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -180,24 +181,6 @@ export function parseArgs(argv: string[]): { names: string[]; force: boolean; on
     return { names: names.length > 0 ? names : Object.keys(SCOPES), force, ...(only === undefined ? {} : { only }) };
 }
 
-type ReportFiles = Record<string, { mutants: Omit<MutantResult, "fileName">[] }>;
-
-/**
- * After a run narrowed by --only: writes back into the incremental file the files of the previous
- * report that this run did not mutate, and returns their mutants (for the score).
- */
-export function keepOtherFiles(incremental: string, before: string, results: Pick<MutantResult, "fileName">[]): MutantResult[] {
-    const mutated = new Set(results.map((m) => path.relative(root, path.resolve(root, m.fileName)).split(path.sep).join("/")));
-    const previous = (JSON.parse(before) as { files: ReportFiles }).files;
-    const now = JSON.parse(fs.readFileSync(incremental, "utf8")) as { files: ReportFiles };
-    const kept = Object.entries(previous).filter(([file]) => !mutated.has(file));
-    for (const [file, result] of kept) {
-        now.files[file] = result;
-    }
-    fs.writeFileSync(incremental, JSON.stringify(now, null, 2));
-    return kept.flatMap(([file, result]) => result.mutants.map((m) => ({ ...m, fileName: file })));
-}
-
 export async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
     if (typeof args === "string") {
@@ -224,12 +207,7 @@ export async function main(argv: string[]): Promise<number> {
             jsonReporter: { fileName: `reports/mutation/html/${name}.json` },
             force,
         };
-        const incremental = path.join(root, options.incrementalFile as string);
-        const before = fs.existsSync(incremental) ? fs.readFileSync(incremental, "utf8") : undefined;
-        let results = await new Stryker(options).runMutationTest();
-        if (only !== undefined && before !== undefined) {
-            results = [...results, ...keepOtherFiles(incremental, before, results)];
-        }
+        const results = await new Stryker(options).runMutationTest();
         const minutes = ((Date.now() - started) / 60000).toFixed(1);
         const s = scoreOf(results, listed);
         const files = new Set(results.map((m) => mutantKey(m).split(":")[0]));
