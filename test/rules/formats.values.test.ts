@@ -3,7 +3,7 @@
 // registry port, tag, sha256 digest), and which references count as pinned.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { DNS_LABEL, IMAGE_REFERENCE, imagePinned } from "../../rules/formats";
+import { DNS_LABEL, IMAGE_REFERENCE, PRINCIPAL_ARN, imagePinned } from "../../rules/formats";
 
 const DIGEST = `sha256:${"0123456789abcdef".repeat(4)}`;
 
@@ -72,5 +72,30 @@ describe("formats: exact verdicts", () => {
             ["nginx", false],
             ["registry:5000/app", false],
         ]);
+    });
+
+    it("principal ARNs: a role or user of a 12-digit account in any partition, path allowed, name 1-512 of IAM's characters, whole string", () => {
+        const name = (n: number) => "a".repeat(n);
+        verdicts(
+            (s) => PRINCIPAL_ARN.test(s),
+            [
+                ["arn:aws:iam::123456789012:role/ci", true],
+                ["arn:aws-us-gov:iam::123456789012:user/team/alice", true],
+                ["arn:aws-iso-b:iam::123456789012:role/x", true],
+                ["arn:aws:iam::123456789012:role/svc+=,.@_-name", true],
+                [`arn:aws:iam::123456789012:role/${name(512)}`, true],
+                [`arn:aws:iam::123456789012:role/${name(513)}`, false],
+                ["arn:aws:iam::123456789012:role/", false],
+                ["arn:aws:iam::12345678901:role/ci", false],
+                ["arn:aws:iam::1234567890123:role/ci", false],
+                ["arn:aws:iam::12345678901x:role/ci", false],
+                ["arn:aws:iam::123456789012:group/ci", false],
+                ["arn:aws:iam::123456789012:role/ci*", false],
+                ["arn:aws:iam::123456789012:role/c i", false],
+                ["xarn:aws:iam::123456789012:role/ci", false],
+                ["arn:aws-:iam::123456789012:role/ci", false],
+                ["arn:aws-US:iam::123456789012:role/ci", false],
+            ],
+        );
     });
 });
