@@ -1,7 +1,14 @@
 // The AWS API limits' exact violations: which API refuses, the range, the fix, each field named.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { CONTROLLER_DEFAULTS, checkAlbHealthCheck, checkNameLength, checkNodeGroupScaling, validAlarmPeriod } from "../../rules/aws-limits";
+import {
+    CONTROLLER_DEFAULTS,
+    checkAlarmWindow,
+    checkAlbHealthCheck,
+    checkNameLength,
+    checkNodeGroupScaling,
+    validAlarmPeriod,
+} from "../../rules/aws-limits";
 
 describe("AWS API limits: exact values", () => {
     it("a target group out of the ELB API's ranges, and a timeout not below the interval", () => {
@@ -83,5 +90,65 @@ describe("AWS API limits: exact values", () => {
             table.map(([s]) => [s, validAlarmPeriod(s)]),
             table,
         );
+    });
+});
+
+describe("CloudWatch alarm windows: exact violations", () => {
+    const ACCEPTED = "(PutMetricAlarm Period: 10, 20, 30 or a multiple of 60)";
+
+    it("a period CloudWatch refuses and a fractional evaluation count: both said, no window check on a refused period", () => {
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 45, evaluationPeriods: 0.5 }, 10), [
+            {
+                rule: "alarm-period-accepted",
+                fields: ["periodSeconds"],
+                message: `periodSeconds 45 is not one CloudWatch accepts ${ACCEPTED}`,
+                fix: "set periodSeconds to a multiple of 60 (the metric is reported every 10 s)",
+            },
+            {
+                rule: "alarm-evaluation-periods",
+                fields: ["evaluationPeriods"],
+                message: "evaluationPeriods 0.5 is not a whole number from 1",
+                fix: "set evaluationPeriods to 1 or more",
+            },
+        ]);
+        assert.deepEqual(
+            checkAlarmWindow({ periodSeconds: 45, evaluationPeriods: 100_000 }, 60).map((v) => v.rule),
+            ["alarm-period-accepted"],
+        );
+    });
+
+    it("a period finer than the metric: accepted by CloudWatch, but the alarm would never fire", () => {
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 10, evaluationPeriods: 2 }, 60), [
+            {
+                rule: "alarm-period-matches-metric",
+                fields: ["periodSeconds"],
+                message:
+                    "periodSeconds 10 is shorter than the 60 s the metric is reported at: most periods get no datapoint, and with missing data not breaching the alarm never fires",
+                fix: "set periodSeconds to a multiple of 60 (the metric is reported every 60 s)",
+            },
+        ]);
+    });
+
+    it("the window: one day for periods under an hour, seven days from an hour, each at its exact edge", () => {
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 60, evaluationPeriods: 1440 }, 60), []);
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 60, evaluationPeriods: 1441 }, 60), [
+            {
+                rule: "alarm-window-within-limit",
+                fields: ["evaluationPeriods", "periodSeconds"],
+                message:
+                    "1441 periods of 60 s span 86460 s, more than the 86400 s (one day (periods under an hour)) PutMetricAlarm accepts: AWS refuses the alarm at deploy time",
+                fix: "set evaluationPeriods to at most 1440, or shorten periodSeconds",
+            },
+        ]);
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 3600, evaluationPeriods: 168 }, 60), []);
+        assert.deepEqual(checkAlarmWindow({ periodSeconds: 3600, evaluationPeriods: 169 }, 60), [
+            {
+                rule: "alarm-window-within-limit",
+                fields: ["evaluationPeriods", "periodSeconds"],
+                message:
+                    "169 periods of 3600 s span 608400 s, more than the 604800 s (seven days) PutMetricAlarm accepts: AWS refuses the alarm at deploy time",
+                fix: "set evaluationPeriods to at most 168, or shorten periodSeconds",
+            },
+        ]);
     });
 });
