@@ -6,7 +6,8 @@
 // score and every surviving mutant, each marked with whether docs/mutation-equivalents.md lists it as
 // equivalent. Exit code 1 when a scope has a survivor that the list does not judge, or when a listed
 // mutant no longer survives (the list is stale), so the list and the code cannot drift apart.
-// `--only <glob>` mutates only the scope's files that match it (e.g. `-- rules --only rules/timing.ts`);
+// `--only <glob>[,<glob>...]` mutates only the scope's files that match (e.g. `-- rules --only rules/timing.ts,rules/spike.ts`;
+// a list, not `{a,b}`: the TypeScript checker's tsconfig `include` takes no braces);
 // Stryker keeps the other files' results from the incremental file and reports them with this run's
 // (@stryker-mutator/core 9.6.1 src/mutants/incremental-differ.js: "old mutants that didn't run this
 // time around aren't forgotten" when their file is outside the narrowed `mutate`).
@@ -202,7 +203,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const name of names) {
         const scope = SCOPES[name];
         const started = Date.now();
-        const mutate = only === undefined ? scope.mutate : [only];
+        const mutate = only === undefined ? scope.mutate : only.split(",");
         writeCheckerConfig(mutate);
         const options: PartialStrykerOptions = {
             mutate,

@@ -54,4 +54,14 @@ describe("ALB annotations: exact values", () => {
         assert.equal(loadBalancerNameFor("zero-downtime-eks-production-eu-west-1", "edge"), "zero-downtime-eks-12b390ea-edge");
         assert.equal(loadBalancerNameFor("abcdefghijklmnop--rest-of-name", "edge"), "abcdefghijklmnop-ced87f9e-edge");
     });
+
+    it("a cluster name ELB would read as internal: the `internal` head dropped (any case, any hyphens after it), the hash kept", () => {
+        // CreateLoadBalancer refuses a name starting with `internal-` (rules/aws-names.ts NAME_RULES.loadBalancer).
+        assert.deepEqual(
+            ["internal-app", "Internal-App", "internal__x", "internal", "internal-internal-x", "internalx"].map((c) =>
+                loadBalancerNameFor(c, "edge"),
+            ),
+            ["app-0dd4f5b0-edge", "App-7d2cec55-edge", "x-0187f66a-edge", "992a4d50-edge", "90a96886-edge", "internalx-edge"],
+        );
+    });
 });

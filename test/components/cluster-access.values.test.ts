@@ -2,7 +2,7 @@
 // principal. A `view` grant that reaches AmazonEKSEditPolicy is a security hole no synth would show.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { ACCESS_POLICIES, AccessLevel, accessPolicyArn, principalSlug } from "../../components/cluster-access";
+import { ACCESS_POLICIES, AccessLevel, accessPolicyArn, principalSlug, samePrincipal } from "../../components/cluster-access";
 
 describe("cluster access: exact values", () => {
     it("each level is associated with its own AWS-owned access policy", () => {
@@ -26,5 +26,27 @@ describe("cluster access: exact values", () => {
             principalSlug("arn:aws:iam::123456789012:role/platform/a-very-long-role-name-for-ci-deployments"),
             "a-very-long-role-name-fo-d4311176",
         );
+    });
+
+    it("the same principal: partition, account, kind and name equal, the path and the name's case ignored; anything not an IAM role or user ARN is no one", () => {
+        const ROLE = "arn:aws:iam::123456789012:role/deployer";
+        const CASES: [string, string, boolean][] = [
+            [ROLE, "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/Deployer", true],
+            [ROLE, "arn:aws:iam::123456789012:role/a/b/deployer", true],
+            [ROLE, "arn:aws-cn:iam::123456789012:role/deployer", false],
+            [ROLE, "arn:aws:iam::210987654321:role/deployer", false],
+            [ROLE, "arn:aws:iam::123456789012:user/deployer", false],
+            [ROLE, "arn:aws:iam::123456789012:role/deployers", false],
+            [ROLE, "arn:aws:iam::123456789012:role/deployer/", false],
+            [ROLE, `x${ROLE}`, false],
+            ["arn:aws:iam::1234:role/deployer", "arn:aws:iam::1234:role/deployer", false],
+            ["arn::iam::123456789012:role/deployer", "arn::iam::123456789012:role/deployer", false],
+            ["arn:aws:iam::123456789012:role/", "arn:aws:iam::123456789012:role/", false],
+            ["not an arn", "not an arn", false],
+        ];
+        for (const [a, b, same] of CASES) {
+            assert.equal(samePrincipal(a, b), same, `${a} vs ${b}`);
+            assert.equal(samePrincipal(b, a), same, `${b} vs ${a}`);
+        }
     });
 });
