@@ -28,7 +28,7 @@ describe("ZeroDowntimeService's refusals: exact values", () => {
             ...BASE,
             name: "Shop",
             namespace: "istio-system",
-            serviceAccount: { name: "Bad_SA" },
+            serviceAccount: { name: "Bad_SA", roleArn: "arn:aws:iam::123456789012:role/shop" },
             image: "shop:latest",
             blueGreen: { enabled: true, activeColor: "blue", images: { blue: "shop", green: "shop:2" } },
             resources: { cpuMillicores: 0, memoryMiB: 1.5, memoryLimitMiB: 1 },
@@ -66,7 +66,7 @@ describe("ZeroDowntimeService's refusals: exact values", () => {
     it("the edges that pass: a limit equal to the request, an HPA maximum equal to the replicas, idle blue/green images unchecked", () => {
         const edges: ZeroDowntimeServiceArgs = {
             ...BASE,
-            serviceAccount: { name: "shop-sa" },
+            serviceAccount: { name: "shop-sa", roleArn: "arn:aws:iam::123456789012:role/shop" },
             resources: { ...BASE.resources, memoryLimitMiB: BASE.resources.memoryMiB },
             autoscaling: { ...BASE.autoscaling, maxReplicas: BASE.replicas },
             blueGreen: { ...BASE.blueGreen, enabled: false, images: { blue: "shop", green: "shop:latest" } },
