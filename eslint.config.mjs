@@ -5,7 +5,8 @@ import pulumi from "@pulumi/eslint-plugin";
 import prettier from "eslint-config-prettier";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "out/", "bin/", "packages/*/dist/", "eslint.config.mjs"] },
+    // .stryker-tmp/: the sandboxes of a running `npm run mutate` (a copy of the project), outside the TypeScript program.
+    { ignores: ["node_modules/", "out/", "bin/", "packages/*/dist/", ".stryker-tmp/", "eslint.config.mjs"] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {
