@@ -3,6 +3,7 @@
 // component's refusal; these pin what a team reads (pure: no Pulumi program).
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import { APP_DEFAULTS } from "../../../components/app/defaults";
 import { serviceArgs } from "../../../components/app/service-args";
 import { RULE_FIELD_PATHS, validateZeroDowntimeServiceArgs } from "../../../components/app/validate";
 import type { ZeroDowntimeServiceArgs } from "../../../components/app/zero-downtime-service";
@@ -89,23 +90,12 @@ describe("ZeroDowntimeService's refusals: exact values", () => {
         assert.deepEqual(gateway({ kind: "istio-gateway" }), []);
     });
 
-    it("where each rule field lives in the args (and under the app's config key)", () => {
-        assert.deepEqual(RULE_FIELD_PATHS, {
-            preStopSeconds: "timing.preStopSeconds",
-            shutdownSeconds: "timing.shutdownSeconds",
-            terminationGracePeriodSeconds: "timing.terminationGracePeriodSeconds",
-            deregistrationDelaySeconds: "timing.deregistrationDelaySeconds",
-            healthCheckIntervalSeconds: "timing.healthCheckIntervalSeconds",
-            healthCheckTimeoutSeconds: "timing.healthCheckTimeoutSeconds",
-            healthyThreshold: "timing.healthyThreshold",
-            unhealthyThreshold: "timing.unhealthyThreshold",
-            sidecarInboundDrainSeconds: "sidecarInboundDrainSeconds",
-            readinessPeriodSeconds: "probes.readinessPeriodSeconds",
-            readinessFailureThreshold: "probes.readinessFailureThreshold",
-            minReadySeconds: "rollout.minReadySeconds",
-            maxSurge: "rollout.maxSurge",
-            maxUnavailable: "rollout.maxUnavailable",
-            replicas: "replicas",
-        });
+    it("where each rule field lives in the args (and under the app's config key): the path ends in the field's own name", () => {
+        for (const [field, where] of Object.entries(RULE_FIELD_PATHS)) {
+            assert.ok(where === field || where?.endsWith(`.${field}`), `${field}: ${where}`);
+            // Every field but the mesh's drain (set by the platform, no app default) has its default at that path.
+            const value = where?.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], APP_DEFAULTS);
+            assert.equal(value === undefined, field === "sidecarInboundDrainSeconds", `${field}: APP_DEFAULTS.${where} = ${String(value)}`);
+        }
     });
 });
