@@ -47,21 +47,24 @@ describe("rules/access.ts, value by value", () => {
         });
     }
 
-    it("a Deployment's create also lists and watches its ReplicaSets, Pods, PVCs and the events (provider/pkg/await)", () => {
-        const watched = requestsToManage(object("apps/v1", "Deployment"))
-            .slice(6)
-            .map((r) => `${r.apiGroup}/${r.resource} ${r.verb}`);
-        assert.deepEqual(watched, [
-            "apps/replicasets list",
-            "apps/replicasets watch",
-            "/pods list",
-            "/pods watch",
-            "/persistentvolumeclaims list",
-            "/persistentvolumeclaims watch",
-            "/events list",
-            "/events watch",
-        ]);
-    });
+    // What each kind's create awaits besides itself (provider/pkg/await, v4.32.0), then the events every create watches.
+    const awaited: [string, string, string[]][] = [
+        ["apps/v1", "Deployment", ["apps/replicasets", "/pods", "/persistentvolumeclaims"]],
+        ["v1", "Service", ["/endpoints"]],
+        ["networking.k8s.io/v1", "Ingress", ["/endpoints", "/services"]],
+        ["v1", "ConfigMap", []],
+    ];
+    for (const [apiVersion, kind, watches] of awaited) {
+        it(`a ${kind}'s create also lists and watches ${[...watches, "/events"].join(", ")}`, () => {
+            const watched = requestsToManage(object(apiVersion, kind))
+                .slice(6)
+                .map((r) => `${r.apiGroup}/${r.resource} ${r.verb}`);
+            assert.deepEqual(
+                watched,
+                [...watches, "/events"].flatMap((w) => [`${w} list`, `${w} watch`]),
+            );
+        });
+    }
 
     it("a refusal says what the API server would: the verb, group/resource, where, and every grant held", () => {
         const [first] = checkAccess([object("apps/v1", "Deployment")], []);
