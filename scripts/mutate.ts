@@ -7,7 +7,7 @@
 // equivalent. Exit code 1 when a scope has a survivor that the list does not judge, or when a listed
 // mutant no longer survives (the list is stale), so the list and the code cannot drift apart.
 // `--only <glob>[,<glob>...]` mutates only the scope's files that match (e.g. `-- rules --only rules/timing.ts,rules/spike.ts`;
-// a list, not `{a,b}`: the TypeScript checker's tsconfig `include` takes no braces);
+// a list, not `{a,b}`: the checker tsconfig's `include` takes no braces);
 // Stryker keeps the other files' results from the incremental file and reports them with this run's
 // (@stryker-mutator/core 9.6.1 src/mutants/incremental-differ.js: "old mutants that didn't run this
 // time around aren't forgotten" when their file is outside the narrowed `mutate`).
@@ -144,7 +144,7 @@ export function staleEntries(listed: Map<string, string>, survivorKeys: Set<stri
 }
 
 /**
- * The TypeScript checker's program: the mutated files and what they import, nothing else.
+ * The checker's program (scripts/stryker-file-checker.mjs): the mutated files and what they import, nothing else.
  *
  * Why not tsconfig.json: the checker (scripts/stryker-file-checker.mjs) checks each mutated file and
  * the files of its program that import it; over the whole project those would include every

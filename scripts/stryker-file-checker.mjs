@@ -27,7 +27,11 @@ import { PluginKind, commonTokens, declareClassPlugin, tokens } from "@stryker-m
 /** Compiler options the checks relax: what a mutant may break without being an invalid program. */
 export const RELAXED = Object.freeze({ allowUnreachableCode: true, noUnusedLocals: false, noUnusedParameters: false });
 
-/** Where a Stryker mutant's location (0-based line and column) falls in the file's text. */
+/**
+ * Where a Stryker mutant's location (0-based line and column) falls in the file's text.
+ * @param {string} text
+ * @param {{ line: number; column: number }} position
+ */
 export function offsetOf(text, position) {
     let offset = 0;
     for (let line = 0; line < position.line; line++) {
@@ -40,7 +44,11 @@ export function offsetOf(text, position) {
     return offset + position.column;
 }
 
-/** The file's text with the mutant's replacement in place of the code it mutates. */
+/**
+ * The file's text with the mutant's replacement in place of the code it mutates.
+ * @param {string} text
+ * @param {Pick<Mutant, "location" | "replacement">} mutant
+ */
 export function applyMutant(text, mutant) {
     return text.slice(0, offsetOf(text, mutant.location.start)) + mutant.replacement + text.slice(offsetOf(text, mutant.location.end));
 }
@@ -49,12 +57,16 @@ export function applyMutant(text, mutant) {
 export class Project {
     /** @param {string} tsconfigFile */
     constructor(tsconfigFile) {
-        const parsed = ts.getParsedCommandLineOfConfigFile(path.resolve(tsconfigFile), {}, {
-            ...ts.sys,
-            onUnRecoverableConfigFileDiagnostic: (d) => {
-                throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+        const parsed = ts.getParsedCommandLineOfConfigFile(
+            path.resolve(tsconfigFile),
+            {},
+            {
+                ...ts.sys,
+                onUnRecoverableConfigFileDiagnostic: (d) => {
+                    throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+                },
             },
-        });
+        );
         if (parsed === undefined) {
             throw new Error(`cannot read ${tsconfigFile}`);
         }
@@ -88,14 +100,22 @@ export class Project {
         this.importers = undefined;
     }
 
-    /** Replaces a file's text (undefined: back to what is on disk). */
+    /**
+     * Replaces a file's text (undefined: back to what is on disk).
+     * @param {string} fileName
+     * @param {string | undefined} text
+     */
     set(fileName, text) {
         const file = path.resolve(fileName);
         const version = (this.overrides.get(file)?.version ?? 0) + 1;
         this.overrides.set(file, { text: text ?? fs.readFileSync(file, "utf8"), version });
     }
 
-    /** The project files (not declarations, not node_modules) that import this one, directly. */
+    /**
+     * The project files (not declarations, not node_modules) that import this one, directly.
+     * @param {string} fileName
+     * @returns {string[]}
+     */
     importersOf(fileName) {
         if (this.importers === undefined) {
             this.importers = new Map();
@@ -103,10 +123,17 @@ export class Project {
                 if (source.isDeclarationFile || source.fileName.includes("/node_modules/")) {
                     continue;
                 }
-                for (const imported of source.imports) {
-                    const mode = ts.getModeForUsageLocation(source, imported, this.options);
-                    const target = ts.resolveModuleName(imported.text, source.fileName, this.options, ts.sys, undefined, undefined, mode).resolvedModule
-                        ?.resolvedFileName;
+                for (const imported of ts.preProcessFile(source.text, true, true).importedFiles) {
+                    // The project is CommonJS (no "type": "module"): resolve as a require would.
+                    const target = ts.resolveModuleName(
+                        imported.fileName,
+                        source.fileName,
+                        this.options,
+                        ts.sys,
+                        undefined,
+                        undefined,
+                        ts.ModuleKind.CommonJS,
+                    ).resolvedModule?.resolvedFileName;
                     if (target !== undefined && !target.includes("/node_modules/")) {
                         const list = this.importers.get(path.resolve(target)) ?? [];
                         list.push(path.resolve(source.fileName));
@@ -118,12 +145,18 @@ export class Project {
         return this.importers.get(path.resolve(fileName)) ?? [];
     }
 
-    /** Syntax and type errors of these files, one line each. */
+    /**
+     * Syntax and type errors of these files, one line each.
+     * @param {string[]} fileNames
+     * @returns {string[]}
+     */
     errors(fileNames) {
         return fileNames.flatMap((f) =>
             [...this.service.getSyntacticDiagnostics(f), ...this.service.getSemanticDiagnostics(f)].map((d) => {
                 const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
-                const at = where ? `${path.relative(process.cwd(), f)}(${where.line + 1},${where.character + 1})` : path.relative(process.cwd(), f);
+                const at = where
+                    ? `${path.relative(process.cwd(), f)}(${where.line + 1},${where.character + 1})`
+                    : path.relative(process.cwd(), f);
                 return `${at}: error TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
             }),
         );
@@ -167,7 +200,8 @@ export class FileChecker {
             const own = project.errors([file]);
             const errors = own.length > 0 ? own : project.errors(project.importersOf(file));
             project.set(file, undefined);
-            results[mutant.id] = errors.length === 0 ? { status: CheckStatus.Passed } : { status: CheckStatus.CompileError, reason: errors.join("\n") };
+            results[mutant.id] =
+                errors.length === 0 ? { status: CheckStatus.Passed } : { status: CheckStatus.CompileError, reason: errors.join("\n") };
         }
         return results;
     }
