@@ -44,6 +44,11 @@ module.exports = {
     reporters: ["clear-text", "progress-append-only", "html", "json"],
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
     concurrency: 2,
+    // A mutant is "Timeout" (counted as detected) when its tests run longer than the unmutated run's
+    // time × timeoutFactor + timeoutMS (default 5 s). On this shared 2-core machine, with other runs
+    // beside it, a 2 s test file took over 10 s and 44 of the first 226 stacks mutants timed out;
+    // 20 s keeps load from passing for detection, and a real endless loop still ends.
+    timeoutMS: 20000,
     tempDirName: ".stryker-tmp",
     cleanTempDir: true,
 };
