@@ -1,4 +1,4 @@
-// `npm run mutate [-- <scope>...] [--force] [--only <glob>]`: mutation testing of the pure modules, one scope (folder)
+// `npm run mutate [-- <scope>...] [--force] [--only <glob>] [--help]`: mutation testing of the pure modules, one scope (folder)
 // at a time, each judged by the unit tests of its own folder (stryker.config.cjs says why).
 //
 // Per scope: StrykerJS runs incrementally against reports/mutation/<scope>.json (committed, so a
@@ -164,13 +164,33 @@ export function writeCheckerConfig(mutate: string[]): void {
 
 export const CHECKER_TSCONFIG = "tsconfig.mutate.json";
 
-/** `[<scope>...] [--force] [--only <glob>]`, or what is wrong with it. */
-export function parseArgs(argv: string[]): { names: string[]; force: boolean; only?: string } | string {
+/** What `npm run mutate -- --help` prints: the options, then each scope with the files it mutates. */
+export function usage(): string {
+    return [
+        "usage: npm run mutate [-- <scope>...] [--force] [--only <glob>[,<glob>...]]",
+        "",
+        "Mutation testing (StrykerJS) of the pure modules, one scope at a time, incremental against",
+        `reports/mutation/<scope>.json; every survivor must be killed or listed in ${EQUIVALENTS_FILE}.`,
+        "",
+        "  <scope>...     the scopes to run (default: all of them)",
+        "  --force        retest every mutant, not only those whose code or tests changed",
+        "  --only <glob>  mutate only the scope's files that match (a comma list, e.g. --only rules/timing.ts,rules/spike.ts)",
+        "  --help, -h     print this and exit",
+        "",
+        "scopes and the files they mutate:",
+        ...Object.entries(SCOPES).map(([name, scope]) => `  ${name.padEnd(12)} ${scope.mutate.join(" ")}`),
+    ].join("\n");
+}
+
+/** `[<scope>...] [--force] [--only <glob>]`, `{ help: true }` for --help/-h, or what is wrong with it. */
+export function parseArgs(argv: string[]): { names: string[]; force: boolean; only?: string } | { help: true } | string {
     const names: string[] = [];
     let force = false;
     let only: string | undefined;
     for (let i = 0; i < argv.length; i++) {
-        if (argv[i] === "--force") {
+        if (argv[i] === "--help" || argv[i] === "-h") {
+            return { help: true };
+        } else if (argv[i] === "--force") {
             force = true;
         } else if (argv[i] === "--only") {
             only = argv[++i];
@@ -190,6 +210,10 @@ export function parseArgs(argv: string[]): { names: string[]; force: boolean; on
 
 export async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv);
+    if (typeof args === "object" && "help" in args) {
+        console.log(usage());
+        return 0;
+    }
     if (typeof args === "string") {
         console.error(`npm run mutate: ${args}`);
         return 2;

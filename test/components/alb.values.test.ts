@@ -64,4 +64,13 @@ describe("ALB annotations: exact values", () => {
             ["app-0dd4f5b0-edge", "App-7d2cec55-edge", "x-0187f66a-edge", "992a4d50-edge", "90a96886-edge", "internalx-edge"],
         );
     });
+
+    it("`internal` anywhere but at the start is kept: ELB refuses only a name that begins with `internal-`", () => {
+        // Each of these needs the cut-and-hash path (`_` and `.` are not ELB name characters), which is
+        // where a leading `internal` is dropped; the same word later in the name stays as it is.
+        assert.deepEqual(
+            ["team_internal-apps", "apps_internal", "shop.internal"].map((c) => loadBalancerNameFor(c, "edge")),
+            ["team-internal-apps-845c0a27-edge", "apps-internal-8580c7d3-edge", "shop-internal-6513d7f3-edge"],
+        );
+    });
 });

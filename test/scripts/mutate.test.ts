@@ -5,7 +5,11 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
-import { EQUIVALENTS_FILE, SCOPES, mutantKey, parseArgs, readEquivalents, scoreOf, staleEntries } from "../../scripts/mutate";
+import { EQUIVALENTS_FILE, SCOPES, mutantKey, parseArgs, readEquivalents, scoreOf, staleEntries, usage } from "../../scripts/mutate";
+import { startNpmScript } from "../harness";
+
+/** Started when this file loads, so npm's start-up overlaps the in-process tests (harness.ts startProcess). */
+const help = startNpmScript("mutate", ["--help"], { cwd: PROJECT_DIR, env: { ...process.env, npm_config_update_notifier: "false" } });
 
 const at = (line: number, column: number) => ({ start: { line, column }, end: { line, column: column + 1 } });
 
@@ -20,6 +24,22 @@ describe("npm run mutate", () => {
         });
         assert.equal(parseArgs(["rules", "--only"]), "--only needs a glob, e.g. --only rules/timing.ts");
         assert.equal(parseArgs(["rule"]), "unknown scope(s) rule; expected any of rules, stacks, verify, components");
+    });
+
+    it("--help and -h: the usage, wherever they stand; npm run mutate -- --help prints it (scopes with their files, --force, --only) and exits 0", async () => {
+        assert.deepEqual(parseArgs(["--help"]), { help: true });
+        assert.deepEqual(parseArgs(["rules", "-h", "--force"]), { help: true });
+        const text = usage();
+        assert.match(text, /^usage: npm run mutate \[-- <scope>\.\.\.\] \[--force\] \[--only <glob>\[,<glob>\.\.\.\]\]$/m);
+        assert.match(text, /^ {2}--force /m);
+        assert.match(text, /^ {2}--only <glob> /m);
+        for (const [name, scope] of Object.entries(SCOPES)) {
+            assert.ok(text.split("\n").includes(`  ${name.padEnd(12)} ${scope.mutate.join(" ")}`), `${name}: ${scope.mutate.join(" ")}`);
+        }
+        const run = await help;
+        assert.equal(run.stderr, "");
+        assert.equal(run.status, 0);
+        assert.ok(run.stdout.includes(`${text}\n`), run.stdout);
     });
 
     it("names a mutant by file, line and column (1-based, as Stryker reports them), mutator and its replacement on one line", () => {

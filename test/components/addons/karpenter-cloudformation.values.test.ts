@@ -2,8 +2,11 @@
 // node role's ARN where the controller passes a role to EC2, the queue's where it reads messages),
 // the node role's managed policies, the queue, its policy and the EventBridge rules
 // (components/addons/karpenter-cloudformation/1.14.1.yaml, upstream's file byte for byte).
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import {
     TemplateContext,
     TemplateError,
@@ -93,12 +96,22 @@ describe("Karpenter's CloudFormation template, resolved: exact values", () => {
 
     it("the six controller policies, in the template's order, every reference resolved", () => {
         const policies = controllerPolicies(VERSION, CTX);
-        // The six names themselves are pinned by karpenter.test.ts (controllerPolicyNames of the same version).
+        // The template's AWS::IAM::ManagedPolicy resources, in its order (release-v1.14.1,
+        // website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml):
+        // each becomes one aws.iam.Policy attached to the controller's role.
+        const names = [
+            "NodeLifecyclePolicy",
+            "IAMIntegrationPolicy",
+            "EKSIntegrationPolicy",
+            "InterruptionPolicy",
+            "ZonalShiftPolicy",
+            "ResourceDiscoveryPolicy",
+        ];
+        assert.deepEqual(controllerPolicyNames(VERSION), names);
         assert.deepEqual(
             policies.map((p) => p.logicalName),
-            controllerPolicyNames(VERSION),
+            names,
         );
-        assert.equal(policies.length, 6);
         for (const p of policies) {
             assert.doesNotMatch(p.document, /\$\{/, p.logicalName);
         }
@@ -171,5 +184,111 @@ describe("Karpenter's CloudFormation template, resolved: exact values", () => {
                 err instanceof TemplateError &&
                 err.message.startsWith(`no Karpenter CloudFormation template for 0.0.0: add ${templateFile("0.0.0")} from the release's`),
         );
+    });
+
+    it("the cluster's name inside condition keys: only instances and launch templates tagged as this cluster's are launched from or deleted", () => {
+        // Why the template writes its policies as !Sub JSON strings (its own comment): CloudFormation
+        // cannot interpolate a condition *key*, and `kubernetes.io/cluster/${ClusterName}` is one.
+        const owned = { [`aws:ResourceTag/kubernetes.io/cluster/${CTX.clusterName}`]: "owned" };
+        const deletion = granting("NodeLifecyclePolicy", "ec2:TerminateInstances");
+        assert.deepEqual(deletion.Resource, ["arn:aws-test:ec2:eu-test-1:*:instance/*", "arn:aws-test:ec2:eu-test-1:*:launch-template/*"]);
+        assert.deepEqual(deletion.Condition, { StringEquals: owned, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } });
+        const launchTemplate = statements("NodeLifecyclePolicy").find((s) => s.Sid === "AllowScopedEC2LaunchTemplateAccessActions");
+        assert.deepEqual(launchTemplate?.Condition?.StringEquals, owned);
+        // Zonal shift is read for this cluster only; discovery only in this region.
+        assert.deepEqual(granting("ZonalShiftPolicy", "arc-zonal-shift:GetManagedResource").Condition, {
+            StringEquals: { "arc-zonal-shift:ResourceIdentifier": "arn:aws-test:eks:eu-test-1:111122223333:cluster/zde-test" },
+        });
+        assert.deepEqual(granting("ResourceDiscoveryPolicy", "ec2:DescribeSubnets").Condition, {
+            StringEquals: { "aws:RequestedRegion": CTX.region },
+        });
+    });
+
+    // A template an upgrade adds (a new version's file) is read by the same code: what the reader
+    // relies on is checked when it reads, so a changed shape fails the synth with what is missing,
+    // never a policy built from `undefined` or a TypeError at `pulumi up`. Small templates of the
+    // same shape as upstream's, each broken one way, in a directory of their own.
+    describe("a template of another shape", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zde-karpenter-template-"));
+        after(() => fs.rmSync(dir, { recursive: true, force: true }));
+        /** Writes `yaml` as a template and returns the version that reads it (templateFile joins it to the template folder). */
+        const template = (name: string, yaml: string): string => {
+            fs.writeFileSync(path.join(dir, `${name}.yaml`), yaml);
+            return path.relative(path.dirname(templateFile(VERSION)), path.join(dir, name));
+        };
+        const refused = (message: string) => (err: Error) => err instanceof TemplateError && err.message === message;
+        const ROLE = [
+            "  KarpenterNodeRole:",
+            '    Type: "AWS::IAM::Role"',
+            "    Properties:",
+            "      ManagedPolicyArns:",
+            '        - !Sub "arn:${AWS::Partition}:iam::aws:policy/AmazonEKS_CNI_Policy"',
+            "        - arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        ].join("\n");
+        const QUEUE = [
+            "  KarpenterInterruptionQueue:",
+            "    Type: AWS::SQS::Queue",
+            "    Properties:",
+            "      MessageRetentionPeriod: 300",
+            "      SqsManagedSseEnabled: true",
+        ].join("\n");
+
+        it("no Resources: refused, naming the file", () => {
+            const version = template("no-resources", 'AWSTemplateFormatVersion: "2010-09-09"\n');
+            assert.throws(() => interruptionRules(version), refused(`${templateFile(version)}: no Resources`));
+        });
+
+        it("a managed policy whose PolicyDocument is missing, empty or a YAML mapping (not a !Sub JSON string): refused, naming the policy", () => {
+            const documents: Record<string, string> = {
+                missing: "",
+                empty: "      PolicyDocument:",
+                // The shape the template gives its queue policy: CloudFormation would take it, this reader cannot resolve `${…}` keys in it.
+                mapping: '      PolicyDocument:\n        Version: "2012-10-17"',
+            };
+            for (const [name, document] of Object.entries(documents)) {
+                const version = template(
+                    `policy-${name}`,
+                    [
+                        "Resources:",
+                        "  NodeLifecyclePolicy:",
+                        "    Type: AWS::IAM::ManagedPolicy",
+                        "    Properties:",
+                        "      Path: /",
+                        document,
+                    ].join("\n"),
+                );
+                assert.throws(
+                    () => controllerPolicies(version, CTX),
+                    refused("NodeLifecyclePolicy: PolicyDocument is not a !Sub JSON string"),
+                    name,
+                );
+            }
+        });
+
+        it("the node role found by its type wherever it stands, its policies named from !Sub and plain ARNs alike", () => {
+            const version = template("role-second", ["Resources:", QUEUE, ROLE].join("\n"));
+            assert.deepEqual(nodeRolePolicyNames(version), ["AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]);
+        });
+
+        it("no node role policies, a queue without its retention, no queue policy: each refused, naming what is missing", () => {
+            const noArns = template(
+                "role-without-arns",
+                ["Resources:", '  KarpenterNodeRole:\n    Type: "AWS::IAM::Role"\n    Properties:\n      Path: /'].join("\n"),
+            );
+            assert.throws(() => nodeRolePolicyNames(noArns), refused("the template's node role lists no ManagedPolicyArns"));
+            const noRetention = template(
+                "queue-without-retention",
+                ["Resources:", QUEUE.replace("      MessageRetentionPeriod: 300\n", "")].join("\n"),
+            );
+            assert.throws(
+                () => interruptionQueue(noRetention),
+                refused("the template's interruption queue has no MessageRetentionPeriod / SqsManagedSseEnabled"),
+            );
+            const noQueuePolicy = template("no-queue-policy", ["Resources:", ROLE, QUEUE].join("\n"));
+            assert.throws(
+                () => interruptionQueuePolicy(noQueuePolicy, CTX.interruptionQueueArn),
+                refused("the template has no SQS queue policy"),
+            );
+        });
     });
 });

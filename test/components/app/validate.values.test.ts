@@ -31,7 +31,7 @@ describe("ZeroDowntimeService's refusals: exact values", () => {
             namespace: "istio-system",
             serviceAccount: { name: "Bad_SA", roleArn: "arn:aws:iam::123456789012:role/shop" },
             image: "shop:latest",
-            blueGreen: { enabled: true, activeColor: "blue", images: { blue: "shop", green: "shop:2" } },
+            blueGreen: { enabled: true, activeColor: "blue", images: { blue: "shop", green: "shop:latest" } },
             resources: { cpuMillicores: 0, memoryMiB: 1.5, memoryLimitMiB: 1 },
             timing: { ...BASE.timing, healthCheckIntervalSeconds: 301, healthyThreshold: 11 },
             replicas: 4,
@@ -46,6 +46,7 @@ describe("ZeroDowntimeService's refusals: exact values", () => {
             },
             { propertyPath: "image", reason: `"shop:latest" ${NOT_PINNED}` },
             { propertyPath: "blueGreen.images.blue", reason: `"shop" ${NOT_PINNED}` },
+            { propertyPath: "blueGreen.images.green", reason: `"shop:latest" ${NOT_PINNED}` },
             { propertyPath: "resources.cpuMillicores", reason: "0 is not a whole number from 1 to 1000000" },
             { propertyPath: "resources.memoryMiB", reason: "1.5 is not a whole number from 1 to 1000000" },
             { propertyPath: "resources.memoryLimitMiB", reason: "1 is below memoryMiB 1.5" },
@@ -64,15 +65,38 @@ describe("ZeroDowntimeService's refusals: exact values", () => {
         ]);
     });
 
-    it("the edges that pass: a limit equal to the request, an HPA maximum equal to the replicas, idle blue/green images unchecked", () => {
+    it("the edges that pass: the highest port, a limit equal to the request, an HPA maximum equal to the replicas, idle blue/green images unchecked", () => {
         const edges: ZeroDowntimeServiceArgs = {
             ...BASE,
+            // The highest a Kubernetes containerPort may be (core/v1 ContainerPort: 0 < x < 65536).
+            port: 65535,
             serviceAccount: { name: "shop-sa", roleArn: "arn:aws:iam::123456789012:role/shop" },
             resources: { ...BASE.resources, memoryLimitMiB: BASE.resources.memoryMiB },
             autoscaling: { ...BASE.autoscaling, maxReplicas: BASE.replicas },
             blueGreen: { ...BASE.blueGreen, enabled: false, images: { blue: "shop", green: "shop:latest" } },
         };
         assert.deepEqual(validateZeroDowntimeServiceArgs(edges), []);
+    });
+
+    it("meshed with an ALB of its own: the ALB's health checks decide the preStop, not the mesh's push", () => {
+        // The ALB targets the pod's IP and keeps routing to it until it notices the deregistration
+        // (rules/timing.ts requiredPreStopSeconds: 15 s + 5 s × 2); the mesh's 15 s covers only Envoys.
+        assert.deepEqual(validateZeroDowntimeServiceArgs({ ...BASE, mesh: true, timing: { ...BASE.timing, preStopSeconds: 15 } }), [
+            {
+                propertyPath: "timing.preStopSeconds",
+                reason: "preStop sleep 15s is shorter than the 25s the ALB may keep routing to a terminating pod (15s deregistration propagation + 5s × 2 health checks); fix: set preStopSeconds to at least 25 [rule prestop-covers-deregistration]",
+            },
+        ]);
+    });
+
+    it("blue/green through the mesh gateway passes: only a bare ALB refuses it", () => {
+        const meshed: ZeroDowntimeServiceArgs = {
+            ...BASE,
+            mesh: true,
+            exposure: { kind: "istio-gateway", gateway: "istio-ingress/platform" },
+            blueGreen: { ...BASE.blueGreen, enabled: true },
+        };
+        assert.deepEqual(validateZeroDowntimeServiceArgs(meshed), []);
     });
 
     it("behind the shared gateway: an empty host list, a host that is no DNS name, a path prefix without its slashes", () => {
