@@ -12,7 +12,8 @@ import {
     rolloutSeconds,
     spikeToServing,
 } from "../../rules/spike";
-import { PROJECT, parseSettings } from "../../stacks";
+// stacks/settings, not stacks/index.ts, which loads @pulumi/pulumi (test/stacks/settings.test.ts says why).
+import { PROJECT, parseSettings } from "../../stacks/settings";
 import { firstScaleOutNeed, rolloutNeed } from "../../stacks/capacity";
 import { APP_DEFAULTS } from "../../components/app/defaults";
 

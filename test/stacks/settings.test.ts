@@ -1,7 +1,10 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigInput, PROJECT, SettingsError, parseSettings } from "../../stacks";
-import { readStackConfig } from "../../synth/engine";
+// The pure modules, not stacks/index.ts or synth/engine.ts: those load @pulumi/pulumi (about 2.5 s of
+// CPU per process), which `npm run mutate` would pay for each mutant these tests run against.
+import { ConfigInput, PROJECT, parseSettings } from "../../stacks/settings";
+import { SettingsError } from "../../stacks/validate";
+import { readStackConfig } from "../../stacks/stack-file";
 
 const P = `${PROJECT}:`;
 // The day the EKS calendar is read on: fixed, so a test means the same thing next year.

@@ -2,7 +2,9 @@
 // refused when it would collide with the platform or another team.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigInput, PROJECT, SettingsError, parseSettings } from "../../stacks";
+// The pure modules, not stacks/index.ts, which loads @pulumi/pulumi (settings.test.ts says why).
+import { ConfigInput, PROJECT, parseSettings } from "../../stacks/settings";
+import { SettingsError } from "../../stacks/validate";
 
 const P = `${PROJECT}:`;
 const TODAY = "2026-12-01";
