@@ -37,7 +37,13 @@ export const SCOPES: Record<string, Scope> = {
     // load-settings.test.ts starts child processes, whose coverage Stryker cannot see.
     stacks: {
         mutate: ["stacks/**/*.ts", "!stacks/index.ts", "!stacks/preflight.ts", "!stacks/models.ts"],
-        tests: ["test/stacks/!(load-settings|models|preflight).test.ts", "test/stacks/sections/*.test.ts"],
+        // With the configuration reference's test: docs/configuration.md is the reviewed contract of every
+        // key, bound, choice and default the section readers apply.
+        tests: [
+            "test/stacks/!(load-settings|models|preflight).test.ts",
+            "test/stacks/sections/*.test.ts",
+            "test/scripts/config-reference.test.ts",
+        ],
     },
     // verify's judgment: what it concludes from what it read; not the clients that read it.
     verify: {
