@@ -411,7 +411,7 @@ describe("replacement rules held to terraform-provider-aws's schemas (rules/repl
             );
             assert.deepEqual(plan.conflicts, []);
         });
-        it("another resource is another tag: replaced on resourceId", () => {
+        it("another resource is another tag: replaced on resourceId, and the new resource is no collision", () => {
             const plan = planUpdate(
                 [tag("Name", "a")],
                 [{ ...tag("Name", "a"), inputs: { resourceId: "tgw-attach-2", key: "Name", value: "a" } }],
@@ -420,6 +420,7 @@ describe("replacement rules held to terraform-provider-aws's schemas (rules/repl
                 plan.replaces.map((r) => r.fields),
                 [["resourceId"]],
             );
+            assert.deepEqual(plan.conflicts, []);
         });
         it("a new value updates the tag in place (CreateTags overwrites the key)", () => {
             const plan = planUpdate([tag("Name", "a")], [tag("Name", "b")]);

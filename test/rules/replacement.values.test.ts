@@ -105,6 +105,19 @@ describe("planUpdate: a replaced resource's new ID in other inputs (rules/replac
         assert.deepEqual(plan.updates, []);
     });
 
+    it("a node group whose role is replaced and whose subnets change: both fields, sorted, though the role's came second", () => {
+        const group = (subnetIds: string[]) =>
+            res(NODE_GROUP, "nodes", { clusterName: "c", nodeGroupName: "n", nodeRoleArn: "arn:aws:iam::1:role/role-7abc123", subnetIds });
+        const plan = planUpdate([role("/"), group(["subnet-a"])], [role("/ci/"), group(["subnet-b"])]);
+        assert.deepEqual(
+            plan.replaces.map((r) => [r.name, r.fields]),
+            [
+                ["role", ["path"]],
+                ["nodes", ["nodeRoleArn", "subnetIds"]],
+            ],
+        );
+    });
+
     it("a replacement on two ForceNew fields and one update field reports the two ForceNew ones", () => {
         const r = (path: string, description: string, maxSessionDuration: number) =>
             res(ROLE, "role", { path, description, maxSessionDuration, name: "fixed" });
