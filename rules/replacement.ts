@@ -61,7 +61,9 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
             "bootstrapSelfManagedAddons",
             "kubernetesNetworkConfig.ipFamily",
             "kubernetesNetworkConfig.serviceIpv4Cidr",
-            "outpostConfig",
+            // Only these two of outpost_config are ForceNew; outpost_arns is not.
+            "outpostConfig.controlPlaneInstanceType",
+            "outpostConfig.controlPlanePlacement.groupName",
             "remoteNetworkConfig",
         ],
         identity: ["name"],
@@ -197,7 +199,15 @@ export const REPLACEMENT_RULES: Readonly<Record<string, ReplacementRule>> = {
         source: `${TF}/sns/topic.go`,
     },
     "aws:acm/certificate:Certificate": {
-        forceNew: ["domainName", "subjectAlternativeNames", "validationMethod"],
+        // validation_option is pulumi-aws's `validationOptions` (a list input, named in the plural).
+        forceNew: [
+            "certificateAuthorityArn",
+            "domainName",
+            "keyAlgorithm",
+            "subjectAlternativeNames",
+            "validationMethod",
+            "validationOptions",
+        ],
         source: `${TF}/acm/certificate.go`,
     },
     "aws:acm/certificateValidation:CertificateValidation": {

@@ -27,6 +27,7 @@ describe("addresses: exact values", () => {
         ["2001:db8:0:0:0:0:0:1", "the IPv6 documentation prefix", "eight groups, no ::"],
         ["2001:db8:0:0:0:0:1", undefined, "seven groups without ::"],
         ["2001:db8:0:0:0:0:0:0:1", undefined, "nine groups"],
+        ["2001:db8:0:0:0:0:0:0::1", undefined, "nine groups and a ::"],
         ["2001:db8:0:0::0:0::0:1", undefined, "two ::"],
         ["2001:db8::12345", undefined, "a group of five hex digits"],
         ["2001:db8::g1", undefined, "a group that is not hex"],

@@ -3,7 +3,7 @@
 // VM overhead, rounded down to 7577, less 255 + 11 × 29 + 100) and 29 pods.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { CapacityInput, PodGroup, allocatable, checkCapacity } from "../../rules/capacity";
+import { CapacityInput, PodGroup, allocatable, checkCapacity, instanceTypeProblem } from "../../rules/capacity";
 
 const group = (name: string, replicas: number, cpuMillicores: number, memoryMiB: number): PodGroup => ({
     name,
@@ -112,5 +112,12 @@ describe("capacity: exact verdicts", () => {
             pending: [],
             summary: "1 pods requesting 1m CPU, 1Mi fit 1 × t3.micro (allocatable 1930m, 548Mi, 4 pods)",
         });
+    });
+
+    it("a real x86_64 type the model does not size: the refusal word for word", () => {
+        assert.equal(
+            instanceTypeProblem("m5.4xlarge"),
+            "m5.4xlarge is an EC2 instance type outside the capacity model, which sizes the x86_64 Nitro general purpose (m, t), compute (c) and memory (r) types of at most 110 pods (up to 2xlarge in most families: above 110, EKS's max-pods calculator and the ENI limit disagree); choose one of those, e.g. m7i.large, c7i.xlarge, r7i.large",
+        );
     });
 });

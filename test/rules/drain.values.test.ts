@@ -9,6 +9,7 @@ import {
     NODE_POOL_DURATION,
     TERMINATION_GRACE_PERIOD,
     checkDisruptionAllowed,
+    checkDisruptionRange,
     checkGraceWithinDrain,
     checkNodePoolLimit,
     checkUnhealthyEviction,
@@ -161,5 +162,16 @@ describe("drain rules: exact values", () => {
             },
         ]);
         assert.deepEqual(checkNodePoolLimit("workloads", 16000, 16000), []);
+    });
+
+    it("a PDB too loose at the top of the HPA's range: the violation whole, at the top's replica count", () => {
+        assert.deepEqual(checkDisruptionRange({ workload: "shop/web", replicas: 2, maxReplicas: 6, minAvailable: 1 }, 1), [
+            {
+                rule: "pdb-bounded-across-range",
+                fields: ["maxReplicas"],
+                message: "shop/web: its PDB allows 5 evictions at once at 6 replicas, more than the 1 ready pod a rollout may take away",
+                fix: "set the PDB to maxUnavailable: 1",
+            },
+        ]);
     });
 });

@@ -3,7 +3,20 @@
 // says. routes.test.ts plays the journeys; these pin each helper's edges.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { EnvoyRoute, VirtualHost, envoyRoutes, hostSubsetOf, routeOverlaps, routeRequest, selectVirtualHost } from "../../rules/routes";
+import {
+    EnvoyRoute,
+    Gateway,
+    VirtualHost,
+    VirtualService,
+    envoyRoutes,
+    gatewayRoutes,
+    hostSubsetOf,
+    isCatchAll,
+    routeOverlaps,
+    routeRequest,
+    selectVirtualHost,
+    serverHostsFor,
+} from "../../rules/routes";
 
 const route = (owner: string, kind: "prefix" | "exact", value: string): EnvoyRoute => ({
     owner,
@@ -98,5 +111,72 @@ describe("routes: exact values", () => {
             "on host shop.example.com, b/b (prefix /b/) overlaps a/a (prefix /): Envoy takes the first matching route, so b/b never receives those requests; give each service its own host or path prefix",
         );
         assert.deepEqual([overlap.domain, overlap.first.owner, overlap.shadowed.owner], ["shop.example.com", "a/a", "b/b"]);
+    });
+
+    it("exact paths that differ, or an exact path a longer prefix does not cover, are no overlap (either order)", () => {
+        const overlapping = (a: EnvoyRoute, b: EnvoyRoute) => routeOverlaps([{ domain: "*", routes: [a, b] }]).length === 1;
+        assert.deepEqual(
+            [
+                overlapping(route("a/a", "exact", "/ab"), route("b/b", "exact", "/a")),
+                overlapping(route("a/a", "exact", "/a"), route("b/b", "exact", "/ab")),
+                overlapping(route("a/a", "exact", "/a"), route("b/b", "prefix", "/ab")),
+                overlapping(route("a/a", "prefix", "/ab"), route("b/b", "exact", "/a")),
+            ],
+            [false, false, false, false],
+        );
+    });
+
+    it('only a prefix "/" is a catch-all (IsCatchAllRoute); an exact "/" is the root page alone', () => {
+        assert.deepEqual(
+            [isCatchAll(route("a/a", "prefix", "/")), isCatchAll(route("a/a", "exact", "/")), isCatchAll(route("a/a", "prefix", "/x"))],
+            [true, false, false],
+        );
+    });
+
+    it("a Host header with a port drops only the trailing port, also after an IPv6 literal", () => {
+        const vhosts: VirtualHost[] = ["[2001:db8::1]", "*"].map((domain) => ({ domain, routes: [] }));
+        assert.equal(selectVirtualHost(vhosts, "[2001:db8::1]:8080")?.domain, "[2001:db8::1]");
+    });
+
+    it("an exact domain is no suffix wildcard: another host of the same domain goes to *", () => {
+        const vhosts: VirtualHost[] = ["x.example.com", "*"].map((domain) => ({ domain, routes: [] }));
+        assert.equal(selectVirtualHost(vhosts, "y.example.com")?.domain, "*");
+    });
+
+    it('a server host with an empty namespace part ("/x") is visible to no namespace (NamesForNamespace compares the part as written)', () => {
+        assert.deepEqual(serverHostsFor({ port: 80, hosts: ["/x.example.com"] }, "istio-ingress", "web"), []);
+    });
+
+    describe("which VirtualServices land on the Gateway, on which port", () => {
+        const gateway: Gateway = {
+            namespace: "istio-ingress",
+            name: "platform",
+            servers: [
+                { port: 80, hosts: ["*/web.example.com"] },
+                { port: 443, hosts: ["*/api.example.com"] },
+            ],
+        };
+        const service = (namespace: string, hosts: string[], gateways: string[]): VirtualService => ({
+            namespace,
+            name: namespace,
+            hosts,
+            gateways,
+            http: [{ destination: `${namespace}.svc` }],
+            created: 0,
+        });
+        const domains = (services: VirtualService[], port: number) => gatewayRoutes(gateway, services, port).map((v) => v.domain);
+
+        it("bound to the mesh and to the Gateway: it is on the Gateway", () => {
+            assert.deepEqual(domains([service("web", ["web.example.com"], ["mesh", "istio-ingress/platform"])], 80), ["web.example.com"]);
+        });
+
+        it("in the Gateway's own namespace, the Gateway named by its short name: it is on the Gateway", () => {
+            assert.deepEqual(domains([service("istio-ingress", ["web.example.com"], ["platform"])], 80), ["web.example.com"]);
+        });
+
+        it("a port's virtual hosts come from that port's servers only", () => {
+            const both = [service("web", ["web.example.com", "api.example.com"], ["istio-ingress/platform"])];
+            assert.deepEqual([domains(both, 80), domains(both, 443), domains(both, 8080)], [["web.example.com"], ["api.example.com"], []]);
+        });
     });
 });
