@@ -114,6 +114,26 @@ function lastRun(run: RunRecord | undefined): string {
     return run === undefined ? "not recorded" : `${run.date}, \`${run.command}\`, ${run.minutes} min`;
 }
 
+/**
+ * The files a scope names one by one that its report has no result for (a scope measured with
+ * `--only` on part of its files): its score is then of the files that ran, which both pages say.
+ */
+export function notRun(inputs: ScoreInputs): string[] {
+    return Object.entries(inputs.results).flatMap(([scope, results]) => {
+        if (results === undefined) {
+            return [];
+        }
+        const ran = new Set(results.map((m) => m.fileName));
+        const missing = SCOPES[scope].mutate.filter((g) => !g.startsWith("!") && !/[*?{}()[\]]/.test(g) && !ran.has(g));
+        return missing.length === 0 ? [] : [`${scope}: ${missing.map((f) => `\`${f}\``).join(", ")}`];
+    });
+}
+
+function notRunLine(inputs: ScoreInputs): string[] {
+    const missing = notRun(inputs);
+    return missing.length === 0 ? [] : ["", `Not run yet, so not in the score above: ${missing.join("; ")}.`];
+}
+
 /** README's block: the score per scope, when and how each was measured, a link to the details. */
 export function readmeBlock(inputs: ScoreInputs): string {
     const lines = [
@@ -131,7 +151,7 @@ export function readmeBlock(inputs: ScoreInputs): string {
         lines.push(row(scope, countsOf(results, inputs.listed)));
         runs.push(`${scope}: ${lastRun(inputs.runs[scope])}`);
     }
-    return [...lines, "", `Last run per scope (date, command, wall time): ${runs.join("; ")}.`].join("\n");
+    return [...lines, ...notRunLine(inputs), "", `Last run per scope (date, command, wall time): ${runs.join("; ")}.`].join("\n");
 }
 
 /** docs/mutation-score.md: the scopes, then every mutated file. */
@@ -163,6 +183,7 @@ export function scorePage(inputs: ScoreInputs): string {
         ...scopes.map(([scope, results]) =>
             results === undefined ? `| ${scope} | not run | | | | | | |` : row(scope, countsOf(results, inputs.listed)),
         ),
+        ...notRunLine(inputs),
         "",
         "## Per file",
         "",

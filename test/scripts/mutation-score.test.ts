@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PROJECT_DIR } from "../../stacks/stack-file";
 import { SCOPES } from "../../scripts/mutate";
-import { SCORE_FILE, countsOf, currentBlock, readInputs, renderPages, withReadmeBlock } from "../../scripts/mutation-score";
+import { SCORE_FILE, countsOf, currentBlock, notRun, readInputs, renderPages, withReadmeBlock } from "../../scripts/mutation-score";
 
 const at = (line: number) => ({ start: { line, column: 1 }, end: { line, column: 2 } });
 const mutant = (status: string, line: number) => ({
@@ -39,6 +39,18 @@ describe("the mutation score pages", () => {
             score: 40,
             scoreWithoutEquivalents: 50,
         });
+    });
+
+    it("a scope measured on part of its files names the files it named one by one that have no result; globs and unrun scopes say nothing", () => {
+        const verify = SCOPES.verify.mutate;
+        const ran = (files: string[]) => files.map((fileName, i) => ({ ...mutant("Killed", i + 1), fileName }));
+        const inputs = (results: Record<string, ReturnType<typeof ran> | undefined>) => ({
+            results,
+            runs: {},
+            listed: new Map<string, string>(),
+        });
+        assert.deepEqual(notRun(inputs({ verify: ran(verify.slice(1)), rules: ran([]), stacks: undefined })), [`verify: \`${verify[0]}\``]);
+        assert.deepEqual(notRun(inputs({ verify: ran(verify) })), []);
     });
 
     it("README's block is replaced between its markers, and missing markers are an error", () => {
