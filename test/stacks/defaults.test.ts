@@ -52,7 +52,15 @@ describe("defaults", () => {
             assert.deepEqual(d.network, { cidrBlock: "10.0.0.0/16", availabilityZoneCount: want.azs, natGateways: want.nat });
             assert.deepEqual(
                 { ...d.cluster, version: undefined },
-                { version: undefined, instanceType: "m5.large", minSize: 3, desiredSize: 3, maxSize: want.max, logRetentionDays: want.logs, protect: want.protect },
+                {
+                    version: undefined,
+                    instanceType: "m5.large",
+                    minSize: 3,
+                    desiredSize: 3,
+                    maxSize: want.max,
+                    logRetentionDays: want.logs,
+                    protect: want.protect,
+                },
             );
         });
     }

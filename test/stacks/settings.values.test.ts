@@ -2,7 +2,7 @@
 // stack name, a misspelt section), the tags every AWS resource gets, and the app's default surge.
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import { ConfigInput, PROJECT, STACK_NAME_KEY, Settings, parseSettings } from "../../stacks/settings";
+import { ConfigInput, PROJECT, STACK_NAME_KEY, Settings, parseSettings, todayUtc } from "../../stacks/settings";
 import { Problem, SettingsError } from "../../stacks/validate";
 import { sizedSurge } from "../../stacks/capacity";
 
@@ -11,7 +11,11 @@ const TODAY = "2026-12-01";
 
 /** A valid dev stack (open API endpoint, as the committed dev stack file), with keys added. */
 function input(config: Record<string, unknown> = {}, stack = "dev"): ConfigInput {
-    const merged: Record<string, unknown> = { "aws:region": "ap-northeast-2", [`${P}cluster`]: { publicAccessCidrs: ["0.0.0.0/0"] }, ...config };
+    const merged: Record<string, unknown> = {
+        "aws:region": "ap-northeast-2",
+        [`${P}cluster`]: { publicAccessCidrs: ["0.0.0.0/0"] },
+        ...config,
+    };
     const flat: Record<string, string> = {};
     for (const [k, v] of Object.entries(merged)) {
         if (v !== undefined) {
@@ -60,7 +64,9 @@ describe("parseSettings: exact values", () => {
         assert.deepEqual(problemsOf(input({}, "qa")), [
             { key: `${P}environment`, given: 'nothing, and the stack name "qa" is not an environment', expected: ENV_EXPECTED },
         ]);
-        assert.deepEqual(problemsOf(input({ [`${P}environment`]: "test" }, "qa")), [{ key: `${P}environment`, given: '"test"', expected: ENV_EXPECTED }]);
+        assert.deepEqual(problemsOf(input({ [`${P}environment`]: "test" }, "qa")), [
+            { key: `${P}environment`, given: '"test"', expected: ENV_EXPECTED },
+        ]);
         assert.equal(parseSettings(input({ [`${P}environment`]: "staging" }, "qa")).environment, "staging");
     });
 
@@ -84,6 +90,10 @@ describe("parseSettings: exact values", () => {
         ]);
     });
 
+    it("today is the UTC date alone, the form the EKS calendar uses", () => {
+        assert.match(todayUtc(), /^\d{4}-\d{2}-\d{2}$/);
+    });
+
     it("every AWS resource is tagged with project, stack, environment and managed-by", () => {
         assert.deepEqual(parseSettings(input({ [`${P}environment`]: "staging" }, "team-a")).tags, {
             project: PROJECT,
@@ -98,6 +108,20 @@ describe("parseSettings: exact values", () => {
         assert.equal(s.addons.locust.targetHost, "http://shop.store.svc.cluster.local");
     });
 
+    it("capacity is judged only once every other value is valid (a bad value has been replaced by its default)", () => {
+        // maxNodes 3 is too small for the app at its HPA maximum (settings.test.ts: at least 8), which a
+        // valid stack is told; next to a bad key, only the bad key is reported.
+        const tooFewNodes = { [`${P}addons`]: { karpenter: { maxNodes: 3 } } };
+        assert.deepEqual(
+            problemsOf(input(tooFewNodes)).map((p) => p.key),
+            [`${P}addons.karpenter.maxNodes`],
+        );
+        assert.deepEqual(
+            problemsOf(input({ ...tooFewNodes, [`${P}network`]: { availabilityZoneCount: 1 } })).map((p) => p.key),
+            [`${P}network.availabilityZoneCount`],
+        );
+    });
+
     describe("the app's surge on a fixed node group (no Karpenter)", () => {
         const fixed = { [`${P}addons`]: { karpenter: { enabled: false } } };
         const read = (config: Record<string, unknown>): Settings => parseSettings(input({ ...fixed, ...config }));
@@ -109,7 +133,7 @@ describe("parseSettings: exact values", () => {
             assert.notEqual(sized, unsized, "the case must tell sizing from the default");
         });
         it("set by the stack: kept as given", () => {
-            assert.equal(read({ [`${P}app`]: { rollout: { maxSurge: 1 } } }).app.rollout.maxSurge, 1);
+            assert.equal(read({ [`${P}app`]: { rollout: { maxSurge: "25%" } } }).app.rollout.maxSurge, "25%");
         });
     });
 });

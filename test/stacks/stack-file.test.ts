@@ -76,13 +76,19 @@ describe("readStackConfig", () => {
             "notes.txt": "",
         });
         const message = errorOf(() => readStackConfig("stagin", dir, dir));
-        const known = message.replace(/^.*known stacks: /, "").split(", ").sort();
+        const known = message
+            .replace(/^.*known stacks: /, "")
+            .split(", ")
+            .sort();
         assert.match(message, /^No stack file Pulumi\.stagin\.yaml; known stacks: /);
         assert.deepEqual(known, ["dev", "prod-eu"]);
     });
 
     it("a file that is not YAML names the file and the parser's reason", () => {
         const dir = projectWith({ "Pulumi.dev.yaml": "config:\n  a: [1, 2\n" });
-        assert.match(errorOf(() => readStackConfig("dev", dir, dir)), /^Pulumi\.dev\.yaml is not valid YAML: \S/);
+        assert.match(
+            errorOf(() => readStackConfig("dev", dir, dir)),
+            /^Pulumi\.dev\.yaml is not valid YAML: \S/,
+        );
     });
 });

@@ -114,7 +114,12 @@ describe("config readers: exact values", () => {
         ]);
         // A list read with a per-entry message says "a valid entry" when the value is no list at all.
         const perEntry = section({ perEntry: "x" });
-        perEntry.s.stringList("perEntry", undefined, () => true, (entry) => `fine ${entry}`);
+        perEntry.s.stringList(
+            "perEntry",
+            undefined,
+            () => true,
+            (entry) => `fine ${entry}`,
+        );
         assert.deepEqual(perEntry.problems, [{ key: `${KEY}.perEntry`, given: '"x"', expected: "a non-empty list, each a valid entry" }]);
     });
 

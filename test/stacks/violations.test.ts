@@ -6,9 +6,18 @@ import { reportViolations } from "../../stacks/violations";
 import { Violation } from "../../rules/timing";
 
 const KEY = "zero-downtime-eks:app";
-const VIOLATION: Violation = { rule: "r", fields: ["preStop", "grace", "platform"], message: "preStop 5 s is too short", fix: "raise it" } as Violation;
+const VIOLATION: Violation = {
+    rule: "r",
+    fields: ["preStop", "grace", "platform"],
+    message: "preStop 5 s is too short",
+    fix: "raise it",
+} as Violation;
 // preStop and grace are config keys; `platform` is a constant with no key (null: left out).
-const KEY_OF: Record<string, string | null> = { preStop: "timing.preStopSeconds", grace: "timing.terminationGracePeriodSeconds", platform: null };
+const KEY_OF: Record<string, string | null> = {
+    preStop: "timing.preStopSeconds",
+    grace: "timing.terminationGracePeriodSeconds",
+    platform: null,
+};
 
 function reported(value: unknown, violation: Violation, keyOf = KEY_OF): Problem[] {
     const problems: Problem[] = [];
