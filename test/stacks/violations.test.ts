@@ -11,7 +11,7 @@ const VIOLATION: Violation = {
     fields: ["preStop", "grace", "platform"],
     message: "preStop 5 s is too short",
     fix: "raise it",
-} as Violation;
+};
 // preStop and grace are config keys; `platform` is a constant with no key (null: left out).
 const KEY_OF: Record<string, string | null> = {
     preStop: "timing.preStopSeconds",
