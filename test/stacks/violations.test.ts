@@ -48,6 +48,17 @@ describe("reportViolations", () => {
             },
         },
         {
+            case: "two other keys: both named, comma-separated",
+            value: {},
+            violation: { ...VIOLATION, fields: ["preStop", "grace", "replicas"] },
+            want: {
+                key: `${KEY}.timing.preStopSeconds`,
+                given: "preStop 5 s is too short",
+                expected: `raise it (see also ${KEY}.timing.terminationGracePeriodSeconds, ${KEY}.replicas)`,
+                rule: "r",
+            },
+        },
+        {
             case: "a single key: no see also",
             value: {},
             violation: { ...VIOLATION, fields: ["preStop", "platform"] },
