@@ -3,7 +3,6 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ADDON_DEFAULTS, ALARM_DEFAULTS, DEFAULTS, ENVIRONMENTS } from "../../stacks/defaults";
-import { CREATE_ONLY_KEYS } from "../../stacks/create-only";
 
 describe("defaults", () => {
     it("every addon is on by default", () => {
@@ -64,19 +63,4 @@ describe("defaults", () => {
             );
         });
     }
-});
-
-describe("create-only keys", () => {
-    it("are the VPC's range and AZ count, the cluster's name and the node type, each saying what a change replaces", () => {
-        const replaced: Record<string, RegExp> = {
-            "network.cidrBlock": /replaces the VPC and every subnet/,
-            "network.availabilityZoneCount": /every subnet is replaced/,
-            "cluster.name": /replaces the EKS cluster/,
-            "cluster.instanceType": /replaces the managed node group/,
-        };
-        assert.deepEqual(Object.keys(CREATE_ONLY_KEYS).sort(), Object.keys(replaced).sort());
-        for (const [key, why] of Object.entries(replaced)) {
-            assert.match(CREATE_ONLY_KEYS[key], why, key);
-        }
-    });
 });
