@@ -94,6 +94,35 @@ describe("config readers: exact values", () => {
         ]);
     });
 
+    it("CIDR settings: a number is named as not a string; a CIDR list keeps its fallback unless every entry is good", () => {
+        const CIDR_LIST = "an IPv4 CIDR block with zero host bits (a.b.c.d/n), e.g. your VPN's or CI runners' egress range";
+        const { s, problems } = section({ n: 5, good: ["10.0.0.0/8"], mixed: ["10.0.0.0/8", "10.0.0.1/8"], notList: "10.0.0.0/8" });
+        assert.equal(s.cidr("n", "fallback", 16, 24), "fallback");
+        assert.deepEqual(s.cidrList("good", ["192.0.2.0/24"]), ["10.0.0.0/8"]);
+        assert.deepEqual(s.cidrList("mixed", ["192.0.2.0/24"]), ["192.0.2.0/24"]);
+        assert.equal(s.cidrList("notList", undefined), undefined);
+        // The fallback is the program's own, not the user's: an unset key is never judged.
+        assert.deepEqual(s.cidrList("unset", ["not a cidr"]), ["not a cidr"]);
+        assert.deepEqual(problems, [
+            { key: `${KEY}.n`, given: "5", expected: 'an IPv4 CIDR block with a prefix from /16 to /24, e.g. "10.0.0.0/16"; not a string' },
+            {
+                key: `${KEY}.mixed[1]`,
+                given: '"10.0.0.1/8"',
+                expected: `${CIDR_LIST}; host bits are set: 10.0.0.1 is not the first address of a /8 block (that block is 10.0.0.0/8)`,
+            },
+            { key: `${KEY}.notList`, given: '"10.0.0.0/8"', expected: `a non-empty list, each ${CIDR_LIST}` },
+        ]);
+        // A list read with a per-entry message says "a valid entry" when the value is no list at all.
+        const perEntry = section({ perEntry: "x" });
+        perEntry.s.stringList(
+            "perEntry",
+            undefined,
+            () => true,
+            (entry) => `fine ${entry}`,
+        );
+        assert.deepEqual(perEntry.problems, [{ key: `${KEY}.perEntry`, given: '"x"', expected: "a non-empty list, each a valid entry" }]);
+    });
+
     it("an object list must not be empty", () => {
         const { s, problems } = section({ items: [] });
         assert.deepEqual(
