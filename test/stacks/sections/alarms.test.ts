@@ -51,3 +51,20 @@ describe("settings: zero-downtime-eks:alarms", () => {
         assert.match(problem.expected, /at most 288/);
     });
 });
+
+describe("settings: zero-downtime-eks:alarms values", () => {
+    it("non-default values are returned as given", () => {
+        const problems: Problem[] = [];
+        // stacks/defaults.ts: the alarms are on by default.
+        const alarms = readAlarms(new Section(KEY, { enabled: false, periodSeconds: 300, evaluationPeriods: 5 }, problems));
+        assert.deepEqual(problems, []);
+        assert.deepEqual(alarms, { enabled: false, periodSeconds: 300, evaluationPeriods: 5 });
+    });
+
+    it("evaluationPeriods past seven days of 60 s periods is refused as a bound, not as a window", () => {
+        // CloudWatch PutMetricAlarm: the longest window is 7 days = 604800 s, in periods of at least 60 s: 10080.
+        assert.deepEqual(problemsOf({ evaluationPeriods: 10_081 }), [
+            { key: `${KEY}.evaluationPeriods`, given: "10081", expected: "a whole number from 1 to 10080" },
+        ]);
+    });
+});
