@@ -221,6 +221,16 @@ describe("Karpenter's NodePool", () => {
         assert.deepEqual(pool?.nodeSize, { cpuMillicores: 0, memoryMiB: 0 });
         const mixed = stackCapacity(ONE_NODE, karpenterOn({ instanceTypes: ["m5.large", "x9.nothing"] }), bareApp(2, 100)).nodePool;
         assert.deepEqual(mixed?.nodeSize, { cpuMillicores: 2000, memoryMiB: 8192 });
+        // The other order: the sort compares the unknown type from either side.
+        const reversed = stackCapacity(ONE_NODE, karpenterOn({ instanceTypes: ["x9.nothing", "m5.large"] }), bareApp(2, 100)).nodePool;
+        assert.deepEqual(reversed?.nodeSize, { cpuMillicores: 2000, memoryMiB: 8192 });
+    });
+
+    it("a NodePool of exactly 450 nodes, the EKS limit, is found", () => {
+        // 449 pods of 1780m fill a NodePool node each; the rollout's surge of 1 adds the 450th at the peak.
+        const pool = stackCapacity(ONE_NODE, karpenterOn({}), bareApp(449, 1780, 1)).nodePool;
+        assert.equal(pool?.nodesAtMinimum, 449);
+        assert.equal(pool?.nodesAtPeak, 450);
     });
 
     // 1780m free per NodePool node: the app at 2 × 300m takes one node; a step of 3 more (1500m)
