@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 // CPU per process), which `npm run mutate` would pay for each mutant these tests run against.
 import { ConfigInput, PROJECT, parseSettings } from "../../stacks/settings";
 import { SettingsError } from "../../stacks/validate";
+import { problemsOf } from "./problems";
 import { readStackConfig } from "../../stacks/stack-file";
 
 const P = `${PROJECT}:`;
@@ -23,16 +24,6 @@ function input(stack: string, config: Record<string, unknown> = {}): ConfigInput
         }
     }
     return { project: PROJECT, stack, config: flat, today: TODAY };
-}
-
-function problemsOf(i: ConfigInput): SettingsError["problems"] {
-    try {
-        parseSettings(i);
-    } catch (err) {
-        assert.ok(err instanceof SettingsError, `expected SettingsError, got ${String(err)}`);
-        return err.problems;
-    }
-    assert.fail("expected the configuration to be rejected");
 }
 
 const cluster = (extra: Record<string, unknown>) => ({ [`${P}cluster`]: { ...OPEN_API, ...extra } });

@@ -3,7 +3,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { ConfigInput, PROJECT, STACK_NAME_KEY, Settings, parseSettings, todayUtc } from "../../stacks/settings";
-import { Problem, SettingsError } from "../../stacks/validate";
+import { problemsOf } from "./problems";
 import { sizedSurge } from "../../stacks/capacity";
 
 const P = `${PROJECT}:`;
@@ -23,16 +23,6 @@ function input(config: Record<string, unknown> = {}, stack = "dev"): ConfigInput
         }
     }
     return { project: PROJECT, stack, config: flat, today: TODAY };
-}
-
-function problemsOf(i: ConfigInput): Problem[] {
-    try {
-        parseSettings(i);
-    } catch (err) {
-        assert.ok(err instanceof SettingsError, `expected SettingsError, got ${String(err)}`);
-        return err.problems;
-    }
-    assert.fail("expected the configuration to be rejected");
 }
 
 const REGION_EXPECTED = 'an AWS region name, e.g. "ap-northeast-2"';

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 // The pure modules, not stacks/index.ts, which loads @pulumi/pulumi (settings.test.ts says why).
 import { ConfigInput, PROJECT, parseSettings } from "../../stacks/settings";
-import { SettingsError } from "../../stacks/validate";
+import { problemsOf as problemsOfInput } from "./problems";
 
 const P = `${PROJECT}:`;
 const TODAY = "2026-12-01";
@@ -25,15 +25,7 @@ function input(config: Record<string, unknown>): ConfigInput {
 const teams = (value: Record<string, unknown>) => ({ [`${P}teams`]: value });
 const NO_MESH = { [`${P}addons`]: { istio: { enabled: false }, observability: { enabled: false } } };
 
-function problemsOf(config: Record<string, unknown>): SettingsError["problems"] {
-    try {
-        parseSettings(input(config));
-    } catch (err) {
-        assert.ok(err instanceof SettingsError, String(err));
-        return err.problems;
-    }
-    return assert.fail("expected the configuration to be refused");
-}
+const problemsOf = (config: Record<string, unknown>) => problemsOfInput(input(config));
 
 const BAD: { case: string; config: Record<string, unknown>; key: string; expected: RegExp }[] = [
     {
