@@ -64,12 +64,15 @@ function unreplicatedRefusal(pods: PodState[]): string {
     );
 }
 
+/** What the checks before a drain read of the cluster, and nothing else. */
+export type NodeReader = Pick<ClusterClient, "getNode" | "listPods">;
+
 /**
  * The nodes node-drain may pick among those running app pods: schedulable ones only (a node cordoned
  * before verify stays as its owner left it: verify would uncordon it afterwards), and with
  * --node-replace only Karpenter's (label karpenter.sh/nodepool).
  */
-export async function eligibleNodes(client: ClusterClient, appPods: PodState[], nodeReplace: boolean): Promise<Set<string>> {
+export async function eligibleNodes(client: NodeReader, appPods: PodState[], nodeReplace: boolean): Promise<Set<string>> {
     const candidates = [...new Set(appPods.flatMap((p) => (p.nodeName === undefined ? [] : [p.nodeName])))];
     const nodes = await Promise.all(candidates.map((n) => client.getNode(n)));
     return new Set(
@@ -83,7 +86,11 @@ export async function eligibleNodes(client: ClusterClient, appPods: PodState[], 
  * Before anything changes, when node-drain is planned without --force: refuses (InputError, exit 2)
  * when a node it may pick runs pods that declare no controller, naming every one of them.
  */
-export async function checkDrainable(client: ClusterClient, target: Target, nodeReplace: boolean): Promise<void> {
+export async function checkDrainable(
+    client: NodeReader,
+    target: Pick<Target, "namespace" | "selector">,
+    nodeReplace: boolean,
+): Promise<void> {
     const appPods = await client.listPods({ namespace: target.namespace, selector: target.selector });
     const nodes = [...(await eligibleNodes(client, appPods, nodeReplace))].sort();
     const bare = (await Promise.all(nodes.map((node) => client.listPods({ nodeName: node })))).flatMap(unreplicated);
@@ -160,7 +167,7 @@ async function drain(run: PhaseRun, phase: PhaseName, node: string, onNode: numb
     await client.setUnschedulable(node, true);
     run.event(phase, "node-cordoned", `cordoned node ${node} (${onNode} app pods on it)`);
     let pending = evictable(await client.listPods({ nodeName: node }), run.plan.force);
-    const evicted: string[] = [];
+    let evicted = 0;
     const refused = new Set<string>();
     const asked = new Map<string, number>();
     const now = () => run.deps.clock.now();
@@ -181,7 +188,7 @@ async function drain(run: PhaseRun, phase: PhaseName, node: string, onNode: numb
                     log(`  [${phase}] eviction of ${p.namespace}/${p.name} refused by its PodDisruptionBudget for now; retrying`);
                 }
             } else if (answer === "evicted") {
-                evicted.push(`${p.namespace}/${p.name}`);
+                evicted++;
             }
         }
         pending = left;
@@ -192,7 +199,7 @@ async function drain(run: PhaseRun, phase: PhaseName, node: string, onNode: numb
     run.restorer.cordoned.delete(node);
     run.event(phase, "node-uncordoned", `uncordoned node ${node}`);
     const waited = refused.size > 0 ? `, ${refused.size} of them after waiting for their PodDisruptionBudget` : "";
-    return `drained node ${node}: evicted ${evicted.length} pods (${onNode} of the app's)${waited}, then uncordoned it`;
+    return `drained node ${node}: evicted ${evicted} pods (${onNode} of the app's)${waited}, then uncordoned it`;
 }
 
 async function replace(run: PhaseRun, phase: PhaseName, node: string, onNode: number): Promise<string> {

@@ -156,6 +156,11 @@ export interface FakeOptions {
     noMetrics?: boolean;
     /** Requests a second one Locust user sends, for the app's CPU; {@link USER_RPS} by default (the simulated run passes its own). */
     userRps?: number;
+    /**
+     * What Karpenter launches once it removed a node whose NodeClaim was deleted: these nodes, each Ready
+     * `readyAfterMs` after the launch; node-d at once by default, none when the pods fit elsewhere.
+     */
+    launch?: { nodes: string[]; readyAfterMs: number };
 }
 
 /** A Locust Job as the fake cluster keeps it: when it was created and what its command line asked for. */
@@ -204,7 +209,7 @@ export class FakeCluster implements ClusterClient {
     readonly jobs = new Map<string, FakeJob>();
     readonly pods: FakePod[] = [];
     readonly nodes = new Map<string, NodeState>();
-    readonly nodeClaims = new Map<string, NodeClaimState & { deletedAt?: number }>();
+    readonly nodeClaims = new Map<string, NodeClaimState & { deletedAt?: number; readyAt?: number }>();
     readonly bindings: TargetGroupBindingState[] = [];
     /** Every answer of the Eviction API, in order: pod and answer. */
     readonly evictions: { pod: string; answer: EvictionAnswer; at: number }[] = [];
@@ -357,10 +362,17 @@ export class FakeCluster implements ClusterClient {
                 this.nodes.delete(node);
                 this.nodeClaims.delete(claim.name);
                 this.pods.splice(0, this.pods.length, ...this.pods.filter((x) => x.node !== node));
-                this.nodes.set("node-d", { name: "node-d", unschedulable: false, labels: { [NODE_POOL_LABEL]: "workloads" } });
-                this.nodeClaims.set("workloads-node-d", { name: "workloads-node-d", nodeName: "node-d", ready: true, deleting: false });
-                this.appNodes.splice(this.appNodes.indexOf(node), 1, "node-d");
+                const launch = this.options.launch ?? { nodes: ["node-d"], readyAfterMs: 0 };
+                for (const n of launch.nodes) {
+                    this.nodes.set(n, { name: n, unschedulable: false, labels: { [NODE_POOL_LABEL]: "workloads" } });
+                    const readyAt = now + launch.readyAfterMs;
+                    this.nodeClaims.set(`workloads-${n}`, { name: `workloads-${n}`, nodeName: n, ready: false, deleting: false, readyAt });
+                }
+                this.appNodes.splice(this.appNodes.indexOf(node), 1, ...launch.nodes);
             }
+        }
+        for (const claim of this.nodeClaims.values()) {
+            claim.ready ||= claim.readyAt !== undefined && now >= claim.readyAt;
         }
         for (const [owner, d] of this.deployments) {
             const live = this.pods.filter((p) => p.owner === owner && p.deletedAt === undefined);
@@ -470,8 +482,8 @@ export class FakeCluster implements ClusterClient {
     }
 
     /** A pod no controller owns (someone's `kubectl run`), running on `node`. */
-    addBarePod(namespace: string, name: string, node: string): void {
-        this.pods.push({ namespace, name, labels: { run: name }, node, ip: this.ip(), createdAt: this.clock.now(), gated: false });
+    addBarePod(namespace: string, name: string, node: string, labels: Record<string, string> = { run: name }): void {
+        this.pods.push({ namespace, name, labels, node, ip: this.ip(), createdAt: this.clock.now(), gated: false });
     }
 
     /** The methods that changed something, in order. */
@@ -822,7 +834,7 @@ export class FakeCluster implements ClusterClient {
 
     listNodeClaims(): Promise<NodeClaimState[]> {
         this.record("listNodeClaims");
-        return Promise.resolve([...this.nodeClaims.values()].map(({ deletedAt: _deletedAt, ...c }) => ({ ...c })));
+        return Promise.resolve([...this.nodeClaims.values()].map(({ deletedAt: _deletedAt, readyAt: _readyAt, ...c }) => ({ ...c })));
     }
 
     deleteNodeClaim(name: string): Promise<void> {

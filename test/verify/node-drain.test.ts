@@ -1,9 +1,21 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
-import type { PodState } from "../../verify/cluster-client";
-import { EVICT_RETRY_MS, evictable, loadNodesOf, pickNode, unreplicated } from "../../verify/node-drain";
+import { NODE_POOL_LABEL } from "../../components/addons/names";
+import type { NodeState, PodState } from "../../verify/cluster-client";
+import {
+    EVICT_RETRY_MS,
+    NodeReader,
+    checkDrainable,
+    eligibleNodes,
+    evictable,
+    loadNodesOf,
+    pickNode,
+    unreplicated,
+} from "../../verify/node-drain";
+import { SETTLE_TIMEOUT_S } from "../../verify/plan";
 import { InputError, exitCode } from "../../verify/run";
-import { HPA, allJobsDeleted, appState, harness, plan } from "./run-harness";
+import type { FakeOptions } from "./fake-cluster";
+import { HPA, Harness, allJobsDeleted, appState, harness, plan } from "./run-harness";
 
 const DRAIN = plan({ phases: ["node-drain"] });
 
@@ -124,6 +136,11 @@ describe("[#14] node-drain against the fake cluster", () => {
         assert.deepEqual(
             second.map((e) => e.answer),
             ["blocked", "blocked", "blocked", "evicted"],
+        );
+        assert.deepEqual(
+            h.lines.filter((l) => l.includes("refused by its PodDisruptionBudget")),
+            [`  [node-drain] eviction of web/${second[0].pod} refused by its PodDisruptionBudget for now; retrying`],
+            "said once per pod, not at every retry",
         );
         for (let i = 1; i < second.length; i++) {
             assert.ok(second[i].at - second[i - 1].at >= EVICT_RETRY_MS, "retries no faster than kubectl drain's 5 s");
@@ -311,4 +328,236 @@ describe("[#14] node-drain against the fake cluster", () => {
             ["nodeclaim-deleted"],
         );
     });
+});
+
+/** A node as the API server reports it; Karpenter's carry its NodePool's label. */
+const node = (name: string, extra: Partial<NodeState> = {}): NodeState => ({
+    name,
+    unschedulable: false,
+    labels: name.startsWith("system") ? {} : { [NODE_POOL_LABEL]: "workloads" },
+    ...extra,
+});
+
+/** The reads the checks before a drain make, answered from a list of nodes and pods; `asked` records each getNode. */
+function reader(nodes: NodeState[], pods: PodState[]): NodeReader & { asked: string[] } {
+    const asked: string[] = [];
+    return {
+        asked,
+        getNode: (name) => {
+            asked.push(name);
+            return Promise.resolve(nodes.find((n) => n.name === name));
+        },
+        listPods: (query) =>
+            Promise.resolve(
+                "nodeName" in query
+                    ? pods.filter((p) => p.nodeName === query.nodeName)
+                    : pods.filter((p) => p.namespace === query.namespace && p.ownerKind === "ReplicaSet"),
+            ),
+    };
+}
+
+describe("[#14] node-drain: the checks before anything changes", () => {
+    const NODES = [node("node-a"), node("node-b", { unschedulable: true }), node("system-a")];
+    // Two app pods on node-a, one each on a cordoned node, the system node, a node already gone, and none yet.
+    const APP = [
+        pod("a1"),
+        pod("a2"),
+        pod("b1", { nodeName: "node-b" }),
+        pod("s1", { nodeName: "system-a" }),
+        pod("g1", { nodeName: "node-gone" }),
+        pod("p1", { nodeName: undefined, phase: "Pending" }),
+    ];
+    const eligible: { name: string; nodeReplace: boolean; nodes: string[] }[] = [
+        { name: "schedulable nodes that run app pods", nodeReplace: false, nodes: ["node-a", "system-a"] },
+        { name: "with --node-replace, only Karpenter's (label karpenter.sh/nodepool)", nodeReplace: true, nodes: ["node-a"] },
+    ];
+    for (const c of eligible) {
+        it(`eligible: ${c.name}; each node read once, an unscheduled pod's none`, async () => {
+            const r = reader(NODES, APP);
+            assert.deepEqual([...(await eligibleNodes(r, APP, c.nodeReplace))].sort(), c.nodes);
+            assert.deepEqual(r.asked, ["node-a", "node-b", "system-a", "node-gone"]);
+        });
+    }
+
+    const REFUSAL =
+        "kubectl drain refuses them too unless --force (kubectl v1.36 pkg/drain/filters.go): pass --force to evict them anyway, or leave node-drain out of --phases; nothing was changed";
+    // The app's pods list system-a before node-a: the refusal still names the nodes in order.
+    const app = [pod("s1", { nodeName: "system-a" }), pod("a1")];
+    const bare = [
+        pod("debug", { namespace: "default", nodeName: "system-a", ownerKind: undefined }),
+        pod("shell", { namespace: "default", nodeName: "node-a", ownerKind: undefined }),
+        pod("cordoned", { namespace: "default", nodeName: "node-b", ownerKind: undefined }),
+    ];
+    const drainable: { name: string; nodeReplace: boolean; message: string }[] = [
+        {
+            name: "every pod that declares no controller on a node it may pick, by node",
+            nodeReplace: false,
+            message: `node-drain would evict 2 pod(s) that declare no controller, which nothing recreates: default/shell (node node-a), default/debug (node system-a); ${REFUSAL}`,
+        },
+        {
+            name: "with --node-replace, only those on Karpenter's nodes",
+            nodeReplace: true,
+            message: `node-drain would evict 1 pod(s) that declare no controller, which nothing recreates: default/shell (node node-a); ${REFUSAL}`,
+        },
+    ];
+    for (const c of drainable) {
+        it(`refuses naming ${c.name}`, async () => {
+            await assert.rejects(
+                checkDrainable(reader(NODES, [...app, ...bare]), { namespace: "web", selector: {} }, c.nodeReplace),
+                (err: Error) => err instanceof InputError && err.message === c.message,
+            );
+        });
+    }
+});
+
+describe("[#14] node-drain: what a run reports", () => {
+    /** Adds a pod with the app's labels that no controller owns on `node`, once both evictions are done (the drain is past them). */
+    const strayAppPod = (h: Harness, node: string) => {
+        h.cluster.after = (method, args) => {
+            const evicted = h.cluster.evictions.filter((e) => e.answer === "evicted").length;
+            if (
+                method === "listPods" &&
+                "selector" in (args[0] as object) &&
+                evicted === 2 &&
+                !h.cluster.pods.some((p) => p.name === "stray")
+            ) {
+                h.cluster.addBarePod("web", "stray", node, { "app.kubernetes.io/name": "web" });
+            }
+        };
+    };
+    const within = `did not happen within ${SETTLE_TIMEOUT_S} s`;
+    const stuck: { name: string; options: FakeOptions; nodeReplace?: boolean; setup?: (h: Harness) => void; error: string }[] = [
+        {
+            name: "a PodDisruptionBudget that never allows an eviction",
+            options: { hpa: HPA, pdbMaxUnavailable: 0 },
+            error: `node-drain: the pods on node-a to be evicted ${within} (2 eviction(s) waiting for a PodDisruptionBudget)`,
+        },
+        {
+            name: "an app pod that stays on the node",
+            options: { hpa: HPA },
+            setup: (h) => strayAppPod(h, "node-a"),
+            error: `node-drain: the app's pods to leave node-a ${within} (1 app pod(s) still on node-a)`,
+        },
+        {
+            name: "an app that never comes back to rest",
+            options: { hpa: HPA },
+            setup: (h) => strayAppPod(h, "node-b"),
+            error: `node-drain: the app's pods to run elsewhere ${within} (4/4 updated, 4 available, 5 pods)`,
+        },
+        {
+            name: "Karpenter never removing the node (--node-replace)",
+            options: { hpa: HPA, pdbMaxUnavailable: 0 },
+            nodeReplace: true,
+            error: `node-drain: Karpenter to drain and remove node node-a ${within} (node node-a draining)`,
+        },
+        {
+            name: "Karpenter's new node never Ready (--node-replace)",
+            options: { hpa: HPA, launch: { nodes: ["node-d"], readyAfterMs: 2 * SETTLE_TIMEOUT_S * 1000 } },
+            nodeReplace: true,
+            error: `node-drain: Karpenter's new node to be Ready ${within} (NodeClaim workloads-node-d not Ready yet)`,
+        },
+        {
+            name: "--node-replace on a cluster without Karpenter nodes",
+            options: { hpa: HPA },
+            nodeReplace: true,
+            setup: (h) => [...h.cluster.nodes.values()].forEach((n) => (n.labels = {})),
+            error: "node-drain: no schedulable Karpenter node (label karpenter.sh/nodepool) runs app pods without also running verify's Locust Job; nothing to drain",
+        },
+        {
+            name: "--node-replace on a Karpenter node whose NodeClaim is gone",
+            options: { hpa: HPA },
+            nodeReplace: true,
+            setup: (h) => h.cluster.nodeClaims.delete("workloads-node-a"),
+            error: "node-drain: node node-a has no Karpenter NodeClaim (karpenter.sh/v1, status.nodeName); --node-replace needs a node Karpenter launched",
+        },
+    ];
+    for (const c of stuck) {
+        it(`fails naming what it waited for: ${c.name}`, async () => {
+            const h = harness(c.options);
+            c.setup?.(h);
+            const outcome = await h.run(plan({ phases: ["node-drain"], nodeReplace: c.nodeReplace ?? false }));
+            assert.equal(exitCode(outcome), 1);
+            assert.equal(outcome.error, c.error);
+            assert.deepEqual(appState(h.cluster).cordoned, [], "no node left cordoned");
+        });
+    }
+
+    /** Takes the first pod the drain evicts away just before the Eviction API answers: it answers "gone". */
+    const podGoneBeforeEviction = (h: Harness) => {
+        let taken = false;
+        h.cluster.after = (method, args) => {
+            if (method === "evictPod" && !taken) {
+                taken = true;
+                h.cluster.pods.splice(
+                    h.cluster.pods.findIndex((p) => p.name === args[1]),
+                    1,
+                );
+            }
+        };
+    };
+    const reports: {
+        name: string;
+        options: FakeOptions;
+        nodeReplace?: boolean;
+        setup?: (h: Harness) => void;
+        summary: string;
+        events: string[];
+    }[] = [
+        {
+            name: "a budget that lets both evictions through says nothing of waiting",
+            options: { hpa: HPA, pdbMaxUnavailable: 2 },
+            summary: "drained node node-a: evicted 2 pods (2 of the app's), then uncordoned it",
+            events: ["cordoned node node-a (2 app pods on it)", "uncordoned node node-a"],
+        },
+        {
+            name: "the app pods counted are those on the node, not the app's others",
+            options: { hpa: { minReplicas: 5, maxReplicas: 12 }, replicas: 5 },
+            summary:
+                "drained node node-a: evicted 2 pods (2 of the app's), 1 of them after waiting for their PodDisruptionBudget, then uncordoned it",
+            events: ["cordoned node node-a (2 app pods on it)", "uncordoned node node-a"],
+        },
+        {
+            name: 'a pod already gone ("gone" from the Eviction API) is not counted as evicted',
+            options: { hpa: HPA },
+            setup: podGoneBeforeEviction,
+            summary:
+                "drained node node-a: evicted 1 pods (2 of the app's), 1 of them after waiting for their PodDisruptionBudget, then uncordoned it",
+            events: ["cordoned node node-a (2 app pods on it)", "uncordoned node node-a"],
+        },
+        {
+            name: "--node-replace deletes the picked node's own NodeClaim, not the first one",
+            options: { hpa: HPA, loadNode: "node-a" },
+            nodeReplace: true,
+            summary: "replaced node node-b: deleted NodeClaim workloads-node-b, Karpenter drained it; Karpenter launched node-d",
+            events: ["deleted NodeClaim workloads-node-b of node node-b (1 app pods on it)"],
+        },
+        {
+            name: "--node-replace where the pods fit the remaining nodes",
+            options: { hpa: HPA, launch: { nodes: [], readyAfterMs: 0 } },
+            nodeReplace: true,
+            summary:
+                "replaced node node-a: deleted NodeClaim workloads-node-a, Karpenter drained it; the pods fit the remaining nodes, so Karpenter launched none",
+            events: ["deleted NodeClaim workloads-node-a of node node-a (2 app pods on it)"],
+        },
+        {
+            name: "--node-replace waits for every node Karpenter launched to be Ready, and names them",
+            options: { hpa: HPA, launch: { nodes: ["node-d", "node-e"], readyAfterMs: 30_000 } },
+            nodeReplace: true,
+            summary: "replaced node node-a: deleted NodeClaim workloads-node-a, Karpenter drained it; Karpenter launched node-d, node-e",
+            events: ["deleted NodeClaim workloads-node-a of node node-a (2 app pods on it)"],
+        },
+    ];
+    for (const c of reports) {
+        it(`reports: ${c.name}`, async () => {
+            const h = harness(c.options);
+            c.setup?.(h);
+            const outcome = await h.run(plan({ phases: ["node-drain"], nodeReplace: c.nodeReplace ?? false }));
+            assert.equal(exitCode(outcome), 0, outcome.error);
+            assert.equal(outcome.results[0].disruption?.summary, c.summary);
+            assert.deepEqual(
+                outcome.events.filter((e) => e.kind !== "pod-deleted").map((e) => e.text),
+                c.events,
+            );
+        });
+    }
 });
