@@ -14,8 +14,23 @@ interface Owned {
     found: ManagedFieldsEntry[];
 }
 
+/** What a restore reads and changes, and nothing else. */
+export type RestoreClient = Pick<
+    ClusterClient,
+    | "getNode"
+    | "setUnschedulable"
+    | "getHpa"
+    | "patchHpa"
+    | "getDeployment"
+    | "patchDeployment"
+    | "getService"
+    | "patchServiceSelector"
+    | "readOwnership"
+    | "writeManagedFields"
+>;
+
 /** Attempts at giving ownership back while others keep writing the object (an HPA's status every 15 s). */
-const OWNERSHIP_ATTEMPTS = 5;
+export const OWNERSHIP_ATTEMPTS = 5;
 
 /** Puts back what verify changed; idempotent, and never stops at the first problem. */
 export class Restorer {
@@ -24,7 +39,7 @@ export class Restorer {
     private readonly owned: Owned[] = [];
 
     constructor(
-        private readonly client: ClusterClient,
+        private readonly client: RestoreClient,
         private readonly service: string,
         private readonly target: Target,
         private readonly log: (line: string) => void,
