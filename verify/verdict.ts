@@ -147,7 +147,7 @@ export function formatTable(results: PhaseResult[]): string {
     return grid
         .map((row) =>
             row
-                .map((cell, i) => (i === 0 || i === last ? cell.padEnd(i === last ? 0 : widths[i]) : cell.padStart(widths[i])))
+                .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : i === last ? cell : cell.padStart(widths[i])))
                 .join("  ")
                 .trimEnd(),
         )

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import * as assert from "node:assert/strict";
 import { PhaseResult, formatRatio, formatTable, totals, verdict } from "../../verify/verdict";
-import { parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
+import { FailureRow, parseFailuresCsv, parseStatsCsv } from "../../verify/stats";
 import { fixture } from "./fake-cluster";
 
 const clean = (phase: PhaseResult["phase"]): PhaseResult => ({
@@ -37,7 +37,8 @@ describe("verdict", () => {
         results[1] = { ...results[1], finalTotals: { requests: 5880, failures: 1 } };
         const v = verdict(planned, results);
         assert.equal(v.passed, false);
-        assert.match(v.problems[0], /^rollout-restart: 1 of 5,880 requests failed/);
+        // No failures table to name the most frequent one: the count alone.
+        assert.deepEqual(v.problems, ["rollout-restart: 1 of 5,880 requests failed"]);
     });
 
     it("a phase that did not run, sent nothing, or ended before the app was at rest proves nothing", () => {
@@ -68,6 +69,24 @@ describe("[#14] the scale-out phase's verdict", () => {
         assert.match(v.problems[0], /^scale-out: 3 of 35,181 requests failed; most frequent: 2 × GET app: HTTPError\('503/);
     });
 
+    it("names the most frequent failure of the phase's and the step's together", () => {
+        const row = (error: string, occurrences: number): FailureRow => ({ method: "GET", name: "app", error, occurrences });
+        const phase: PhaseResult = {
+            ...clean("scale-out"),
+            finalTotals: { requests: 5871, failures: 3 },
+            failures: [row("ConnectionError", 1), row("HTTPError('502')", 2)],
+            step: {
+                users: 150,
+                stats: parseStatsCsv(fixture("no-requests_stats.csv")),
+                failures: [row("Timeout", 1), row("HTTPError('503')", 5)],
+                history: [],
+            },
+        };
+        assert.deepEqual(verdict(["scale-out"], [phase]).problems, [
+            "scale-out: 3 of 5,871 requests failed; most frequent: 5 × GET app: HTTPError('503')",
+        ]);
+    });
+
     it("a scale-out that never happened proves nothing, even with zero failures", () => {
         const v = verdict(
             ["scale-out"],
@@ -96,7 +115,24 @@ describe("the phase table", () => {
         }
     });
 
+    it("pads each column to its widest cell: names left, numbers right, the disruption as it is; '-' for what was not measured", () => {
+        const nothing: PhaseResult = { ...clean("baseline"), stats: parseStatsCsv(fixture("no-requests_stats.csv")) };
+        const failed: PhaseResult = {
+            ...clean("node-drain"),
+            disruption: { summary: "failed: x", failed: "x", settledAtSeconds: 0, outlasted: false },
+        };
+        assert.equal(
+            formatTable([nothing, failed]),
+            [
+                "phase       requests  failures  failure ratio   p50    p95    p99  disruption",
+                "baseline           0         0              -     -      -      -  -",
+                "node-drain     5,871         0         0.000%  4 ms  11 ms  24 ms  failed: x",
+            ].join("\n"),
+        );
+    });
+
     it("never rounds a failure away", () => {
+        assert.equal(formatRatio(1, 100_000), "0.001%", "exactly the smallest it prints is printed");
         assert.equal(formatRatio(1, 1_000_000), "<0.001%");
         assert.equal(formatRatio(0, 1_000_000), "0.000%");
         assert.equal(formatRatio(0, 0), "-");
