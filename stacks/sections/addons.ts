@@ -67,6 +67,7 @@ export function readAddons(addons: Section, defaultTarget: string, env: Environm
             ),
             budgets: k.objectList("budgets", dk.budgets, (b) => {
                 const budget: { nodes: string; schedule?: string; duration?: string } = {
+                    // Unset, the CRD's own default (karpenter-crd 1.14.1 karpenter.sh_nodepools.yaml budgets[].nodes: 10%).
                     nodes: b.string("nodes", "10%", BUDGET_NODES, 'a node count ("1") or a percentage ("10%")'),
                 };
                 // Karpenter's CRD: "'schedule' must be set with 'duration'" (x-kubernetes-validations).

@@ -30,11 +30,12 @@ function readImage(section: Section, name: string, fallback: string): string {
 
 function intOrPercent(section: Section, name: string, fallback: number | string): number | string {
     const raw = section.take(name) ?? fallback;
-    if (
-        (typeof raw === "number" && Number.isInteger(raw) && raw >= 0) ||
-        (typeof raw === "string" && /^\d{1,3}%$/.test(raw) && Number(raw.slice(0, -1)) <= 100)
-    ) {
+    if (typeof raw === "number" && Number.isInteger(raw) && raw >= 0) {
         return raw;
+    }
+    const percent = typeof raw === "string" ? /^(\d{1,3})%$/.exec(raw) : null;
+    if (percent !== null && Number(percent[1]) <= 100) {
+        return percent[0];
     }
     section.problem(name, raw, 'a whole number of pods (e.g. 1) or a percentage string (e.g. "25%")');
     return fallback;
@@ -102,7 +103,9 @@ function readProbes(probes: Section): AppSettings["probes"] {
         livenessPeriodSeconds: probes.int("livenessPeriodSeconds", d.livenessPeriodSeconds, 1, 300),
         livenessFailureThreshold: probes.int("livenessFailureThreshold", d.livenessFailureThreshold, 1, 10),
     };
-    if (read.livenessPath !== "" && read.livenessPath === read.path) {
+    // read.path matches PATH (a leading "/"; an invalid one falls back to the default), so a TCP
+    // liveness check ("") never equals it.
+    if (read.livenessPath === read.path) {
         probes.problem(
             "livenessPath",
             read.livenessPath,

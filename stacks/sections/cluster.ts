@@ -33,7 +33,8 @@ export function readCluster(section: Section, input: ConfigInput, env: Environme
     const maxSize = section.int("maxSize", d.maxSize, MIN_NODES, NODE_GROUP_SCALING.maxNodes);
     reportViolations(section, checkNodeGroupScaling({ minSize, desiredSize, maxSize }), {});
     const cidrs = section.cidrList("publicAccessCidrs", undefined);
-    if (cidrs === undefined && !section.has("publicAccessCidrs")) {
+    // Unset: asked for. Set but refused: cidrList named each bad entry already.
+    if (!section.has("publicAccessCidrs")) {
         section.problem("publicAccessCidrs", undefined, 'the CIDRs allowed to reach the Kubernetes API, e.g. ["203.0.113.0/24"]');
     }
     if (env === "prod" && cidrs?.includes("0.0.0.0/0")) {

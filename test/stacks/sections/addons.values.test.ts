@@ -211,6 +211,12 @@ describe("settings: zero-downtime-eks:addons values", () => {
         });
     }
 
+    it("a budget without nodes gets the CRD's default, 10% (karpenter-crd 1.14.1 karpenter.sh_nodepools.yaml)", () => {
+        const { addons, problems } = read({ karpenter: { budgets: [{ schedule: "0 9 * * mon-fri", duration: "8h" }] } });
+        assert.deepEqual(problems, []);
+        assert.deepEqual(addons.karpenter.budgets, [{ nodes: "10%", schedule: "0 9 * * mon-fri", duration: "8h" }]);
+    });
+
     it("a budget window is returned with its schedule and duration", () => {
         const budgets = [{ nodes: "0", schedule: "0 9 * * mon-fri", duration: "8h" }, { nodes: "20%" }];
         const { addons, problems } = read({ karpenter: { budgets } });

@@ -78,6 +78,9 @@ describe("settings: zero-downtime-eks:app values", () => {
         { value: "101%", ok: false },
         { value: "x25%", ok: false },
         { value: "25%x", ok: false },
+        // Number() would read " 25" as 25; Kubernetes' IntOrString percentage would not.
+        { value: " 25%", ok: false },
+        { value: "+25%", ok: false },
         { value: "25", ok: false },
     ];
     for (const r of ROLLOUT) {
