@@ -126,7 +126,13 @@ export function controllerPolicies(version: string, ctx: TemplateContext): Contr
             }
             const document = substitute(doc.value, ctx);
             // Parsed once here so a template change that breaks the JSON fails the synth, not `pulumi up`.
-            JSON.parse(document);
+            try {
+                JSON.parse(document);
+            } catch (err) {
+                throw new TemplateError(
+                    `${logicalName}: PolicyDocument is not JSON once its \${…} references are resolved (${(err as Error).message})`,
+                );
+            }
             return { logicalName, document };
         });
 }

@@ -265,6 +265,25 @@ describe("Karpenter's CloudFormation template, resolved: exact values", () => {
             }
         });
 
+        it("a managed policy whose resolved document is not JSON: refused, naming the policy", () => {
+            const version = template(
+                "policy-not-json",
+                [
+                    "Resources:",
+                    "  NodeLifecyclePolicy:",
+                    "    Type: AWS::IAM::ManagedPolicy",
+                    "    Properties:",
+                    '      PolicyDocument: !Sub \'{"Statement": [{"Resource": "arn:${AWS::Partition}:ec2:*"}\'',
+                ].join("\n"),
+            );
+            assert.throws(
+                () => controllerPolicies(version, CTX),
+                (err: Error) =>
+                    err instanceof TemplateError &&
+                    err.message.startsWith("NodeLifecyclePolicy: PolicyDocument is not JSON once its ${…} references are resolved ("),
+            );
+        });
+
         it("the node role found by its type wherever it stands, its policies named from !Sub and plain ARNs alike", () => {
             const version = template("role-second", ["Resources:", QUEUE, ROLE].join("\n"));
             assert.deepEqual(nodeRolePolicyNames(version), ["AmazonEKS_CNI_Policy", "AmazonSSMManagedInstanceCore"]);
