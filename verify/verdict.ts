@@ -145,11 +145,6 @@ export function formatTable(results: PhaseResult[]): string {
     const widths = COLUMNS.map((_, i) => Math.max(...grid.map((row) => row[i].length)));
     const last = COLUMNS.length - 1;
     return grid
-        .map((row) =>
-            row
-                .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : i === last ? cell : cell.padStart(widths[i])))
-                .join("  ")
-                .trimEnd(),
-        )
+        .map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : i === last ? cell : cell.padStart(widths[i]))).join("  "))
         .join("\n");
 }
