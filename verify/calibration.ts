@@ -89,7 +89,7 @@ export class Sampler {
     private warned = new Set<string>();
 
     constructor(
-        private readonly client: ClusterClient,
+        private readonly client: Pick<ClusterClient, "listPods" | "listEndpoints">,
         private readonly elb: TargetHealthSource | undefined,
         private readonly watched: Watched[],
         private readonly phase: PhaseName,
@@ -352,8 +352,7 @@ export function formatCalibration(timings: Timings, models: StackModels): string
     const lines = grid.map((row) =>
         row
             .map((cell, i) => (i >= 2 && i <= 5 ? cell.padStart(widths[i]) : i === row.length - 1 ? cell : cell.padEnd(widths[i])))
-            .join("  ")
-            .trimEnd(),
+            .join("  "),
     );
     const implied = impliedPreStop(timings, models);
     const t = models.termination;
