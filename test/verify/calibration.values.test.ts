@@ -165,6 +165,17 @@ describe("[#14] the sampler: a pod going away", () => {
         assert.equal(await tickAt(2_000), true, "its target has not drained");
     });
 
+    it("a target draining before the endpoint leaves: still waits for the endpoint", async () => {
+        const { tickAt } = sampler([APP]);
+        await tickAt(0, (w) => {
+            w.pods = [pod("a", { ip: IP })];
+            w.endpoints = [ready(IP)];
+            w.targets = [{ id: IP, state: "healthy" }];
+        });
+        await tickAt(1_000, (w) => (w.pods = [pod("a", { ip: IP, deletionTimestamp: 1_000 })]));
+        assert.equal(await tickAt(2_000, (w) => (w.targets = [{ id: IP, state: "draining" }])), true);
+    });
+
     it("a pod without an IP has nothing to time, and is not waited for", async () => {
         const { s, tickAt } = sampler([APP]);
         await tickAt(0, (w) => (w.pods = [pod("a", { nodeName: undefined, phase: "Pending" })]));
@@ -208,6 +219,19 @@ describe("[#14] the sampler: a new pod", () => {
                 healthyAt: 3_000,
             },
         ]);
+    });
+
+    it("Ready and its endpoint ready, its ALB target not healthy yet (no readiness gate): still waits for the target", async () => {
+        const { tickAt } = sampler([APP]);
+        await tickAt(0);
+        assert.equal(
+            await tickAt(1_000, (w) => {
+                w.pods = [pod("b", { ip: IP, conditions: { Ready: { status: true, since: 900 } } })];
+                w.endpoints = [ready(IP)];
+                w.targets = [{ id: IP, state: "initial" }];
+            }),
+            true,
+        );
     });
 
     it("an endpoint ready before Ready is reported still waits for Ready", async () => {

@@ -172,13 +172,20 @@ describe("[#14] the report's parts: exact values", () => {
         ]);
     });
 
-    it("the scale-out measure, a time not measured as '-'", () => {
-        const scaleOut: ScaleOutMeasure = { stepAt: 0, servingBy: "endpoint-ready", modeledSeconds: 47, judgement: "no new pod served" };
-        assert.match(
-            htmlReport(input({ scaleOut })),
-            /<section id="scale-out-measure"><h2>Spike to serving<\/h2><p>measured - s, modeled 47 s: no new pod served<\/p><\/section>/,
-        );
-    });
+    const measures: { measuredSeconds?: number; modeledSeconds?: number; text: string }[] = [
+        { modeledSeconds: 47, text: "measured - s, modeled 47 s" },
+        { measuredSeconds: 52, text: "measured 52 s, modeled - s" },
+    ];
+    for (const m of measures) {
+        it(`the scale-out measure, a time not known as '-': ${m.text}`, () => {
+            const scaleOut: ScaleOutMeasure = { stepAt: 0, servingBy: "endpoint-ready", judgement: "judged", ...m };
+            assert.ok(
+                htmlReport(input({ scaleOut })).includes(
+                    `<section id="scale-out-measure"><h2>Spike to serving</h2><p>${m.text}: judged</p></section>`,
+                ),
+            );
+        });
+    }
 
     const timings = {
         terminating: [

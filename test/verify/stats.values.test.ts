@@ -54,11 +54,16 @@ describe("[#14] Locust CSV: what is read", () => {
         assert.deepEqual(parseCsv("a\nb\n\nc"), [["a"], ["b"], ["c"]]);
     });
 
-    it("a request named Aggregated is a request: only the row without a type is the total", () => {
-        const stats = parseStatsCsv(csv(STATS_HEADER, ["GET", "Aggregated", ...APP_ROW.slice(2)], AGGREGATED_ROW));
+    it("a request named Aggregated, or one without a type, is a request: only the Aggregated row without a type is the total", () => {
+        const stats = parseStatsCsv(
+            csv(STATS_HEADER, ["GET", "Aggregated", ...APP_ROW.slice(2)], ["", "app", ...APP_ROW.slice(2)], AGGREGATED_ROW),
+        );
         assert.deepEqual(
             stats.rows.map((r) => [r.type, r.name]),
-            [["GET", "Aggregated"]],
+            [
+                ["GET", "Aggregated"],
+                ["", "app"],
+            ],
         );
         assert.equal(stats.aggregated.type, "");
     });
@@ -69,6 +74,7 @@ describe("[#14] Locust CSV: what is read", () => {
                 HISTORY_HEADER,
                 ["1700000002", "50", "", "Aggregated", "90.5", "0.5", "N/A", "200", "1"],
                 ["1700000001", "50", "GET", "app", "80", "0", "12", "100", "0"],
+                ["1700000001", "50", "", "app", "80", "0", "12", "100", "0"],
                 ["1700000001", "50", "GET", "Aggregated", "80", "0", "12", "100", "0"],
                 ["1700000001", "50", "", "Aggregated", "80", "0", "12", "100", "0"],
             ),
@@ -196,7 +202,7 @@ describe("[#14] several Locust pods' figures, as one: exact values", () => {
 
     it("failures: the same error adds up, different errors stay apart, most frequent first", () => {
         const f = (error: string, occurrences: number): FailureRow => ({ method: "GET", name: "app", error, occurrences });
-        assert.deepEqual(mergeFailures([[f("timeout", 1), f("502", 2)], [f("timeout", 3)]]), [f("timeout", 4), f("502", 2)]);
+        assert.deepEqual(mergeFailures([[f("502", 2), f("timeout", 1)], [f("timeout", 3)]]), [f("timeout", 4), f("502", 2)]);
     });
 
     it("history: each second's rates, totals and failures add up, the p95 is the worst, in time order", () => {
