@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import { Sampler, TargetHealth, Timings, Watched, formatCalibration } from "../../verify/calibration";
 import type { EndpointState, PodState } from "../../verify/cluster-client";
 import { MODELS } from "./run-harness";
+import { podState } from "./pod-state";
 
 const ARN = "arn:aws:elasticloadbalancing:ap-northeast-2:111122223333:targetgroup/k8s-web-web/0123456789abcdef";
 const APP: Watched = {
@@ -22,19 +23,7 @@ const GATEWAY: Watched = {
     selector: { app: "istio-ingressgateway" },
 };
 
-const pod = (name: string, extra: Partial<PodState> = {}): PodState => ({
-    namespace: "web",
-    name,
-    nodeName: "node-a",
-    phase: "Running",
-    labels: { app: "web" },
-    createdAt: 0,
-    readinessGates: [],
-    conditions: {},
-    ownerKind: "ReplicaSet",
-    mirror: false,
-    ...extra,
-});
+const pod = (name: string, extra: Partial<PodState> = {}): PodState => podState(name, { labels: { app: "web" }, ...extra });
 
 /** What the scripted cluster shows at the next tick; `now` is the sampler's clock (ms). */
 interface World {

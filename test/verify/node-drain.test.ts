@@ -16,22 +16,11 @@ import { SETTLE_TIMEOUT_S } from "../../verify/plan";
 import { InputError, exitCode } from "../../verify/run";
 import type { FakeOptions } from "./fake-cluster";
 import { HPA, Harness, allJobsDeleted, appState, harness, plan } from "./run-harness";
+import { podState } from "./pod-state";
 
 const DRAIN = plan({ phases: ["node-drain"] });
 
-const pod = (name: string, extra: Partial<PodState> = {}): PodState => ({
-    namespace: "web",
-    name,
-    nodeName: "node-a",
-    phase: "Running",
-    labels: {},
-    createdAt: 0,
-    readinessGates: [],
-    conditions: {},
-    ownerKind: "ReplicaSet",
-    mirror: false,
-    ...extra,
-});
+const pod = podState;
 
 describe("[#14] node-drain: which pods and which node", () => {
     it("issue 21.4: evicts what kubectl drain --ignore-daemonsets evicts: not DaemonSet pods, mirror pods, finished or terminating ones, and a pod that declares no controller only with --force", () => {
