@@ -96,6 +96,18 @@ describe("AWS Load Balancer Controller", () => {
         }
     });
 
+    it("the CRD files are parsed once per process, and what every synth shares cannot be changed by one of them", () => {
+        const crds = controllerCrds();
+        assert.equal(controllerCrds(), crds);
+        const [first] = crds;
+        assert.ok(Object.isFrozen(crds) && Object.isFrozen(first.metadata) && Object.isFrozen(first.spec));
+        const versions = (first.spec as { versions: { schema: unknown }[] }).versions;
+        assert.ok(Object.isFrozen(versions[0].schema), "nested objects are frozen too");
+        assert.throws(() => {
+            (first.metadata as { name: string }).name = "changed";
+        }, TypeError);
+    });
+
     it("a controller version without its CRD files fails, naming where to put them", () => {
         assert.throws(
             () => controllerCrds("v0.0.0"),
