@@ -8,7 +8,7 @@ import * as path from "node:path";
 import ts from "typescript";
 import { PROJECT_DIR } from "../../synth/engine";
 import { startProcess } from "../harness";
-import { COMPILE_CONFIGS, type Journey } from "./journey";
+import { BUILD_TSCONFIG, COMPILE_CONFIGS, type Journey } from "./journey";
 
 const PACKAGE_DIR = path.join(PROJECT_DIR, "packages", "zero-downtime-eks-service");
 const LIBRARY = "zero-downtime-eks-service";
@@ -21,6 +21,7 @@ const manifest = readJson(path.join(PACKAGE_DIR, "package.json")) as {
     dependencies?: Record<string, string>;
     peerDependencies: Record<string, string>;
     peerDependenciesMeta: Record<string, { optional: boolean }>;
+    scripts: Record<string, string>;
 };
 
 // The journey, started now; every test below that needs it awaits the same run.
@@ -98,6 +99,11 @@ describe("the zero-downtime-eks-service package", () => {
             dependencies: Record<string, string>;
         };
         assert.equal(example.dependencies[LIBRARY], `file:../../packages/${LIBRARY}/${LIBRARY}-${manifest.version}.tgz`);
+    });
+
+    it("npm pack builds dist/ as the journey does: prepack runs the build, which compiles the journey's tsconfig with tsc", () => {
+        assert.equal(manifest.scripts.prepack, "npm run build");
+        assert.equal(manifest.scripts.build, `tsc -p ${BUILD_TSCONFIG}`);
     });
 
     it("issue 23.1: npm pack makes compiled JavaScript with declarations: no TypeScript source, nothing of the platform program", async () => {
