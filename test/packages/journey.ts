@@ -102,7 +102,7 @@ function link(projectDir: string, name: string): void {
     fs.symlinkSync(installedDir(name), target, "dir");
 }
 
-/** Shared parsed files, keyed as TypeScript's own document registry keys them (language version, module format). */
+/** Parsed files shared by the build and the compiles, keyed by name, what their parse depends on of the target, and module format. */
 const parsed = new Map<string, ts.SourceFile>();
 
 /**
@@ -225,7 +225,6 @@ async function journey(): Promise<Journey> {
     let step = "build";
     try {
         // 1. Build and pack, as a maintainer cuts a release (`npm pack`: its prepack builds dist/).
-        step = "build";
         await timed(seconds, "build", () => Promise.resolve(build()));
         step = "pack";
         const packed = await timed(seconds, "pack", () =>
