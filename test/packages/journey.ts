@@ -37,6 +37,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const PACKAGE_DIR = path.join(ROOT, "packages", "zero-downtime-eks-service");
 const EXAMPLE = path.join(ROOT, "examples", "team-service");
 const LIBRARY = "zero-downtime-eks-service";
+/** Where @pulumi/aws's files sit in a program (TypeScript's file names use `/` on every platform). */
+const AWS_FOLDER = "/node_modules/@pulumi/aws/";
 
 /** The tsconfig variants a team may compile with, as overrides of the example's tsconfig.json (the current template). */
 export const COMPILE_CONFIGS: Record<string, ts.CompilerOptions | undefined> = {
@@ -72,6 +74,11 @@ export interface Journey {
     diagnostics: Record<string, string[]>;
     /** Files of the installed package each configuration type-checked (its declarations). */
     checkedDeclarations: Record<string, string[]>;
+    /**
+     * What of @pulumi/aws the package's build parsed: the entries of the package's folder (a module
+     * folder such as `iam`, or a root file such as `index.d.ts`) its program holds files from.
+     */
+    buildAwsEntries: string[];
     /** What run-compiled.cjs printed, parsed; or its error output. */
     ran: Record<string, unknown> | { error: string };
     /** A step that failed, with its output. */
@@ -167,14 +174,22 @@ function formatted(diagnostics: readonly ts.Diagnostic[], dir: string): string[]
 /** The project file of the package's build (its package.json: `"build": "tsc -p tsconfig.json"`, run by prepack). */
 export const BUILD_TSCONFIG = "tsconfig.json";
 
-/** The package's `npm run build`: dist/ emitted, or every diagnostic tsc would print. */
-function build(): void {
+/**
+ * The package's `npm run build`: dist/ emitted, or every diagnostic tsc would print. Returns the
+ * entries of @pulumi/aws its program parsed.
+ */
+function build(): string[] {
     const program = programOf(path.join(PACKAGE_DIR, BUILD_TSCONFIG));
     const emitted = program.emit();
     const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
     if (diagnostics.length > 0 || emitted.emitSkipped) {
         throw new Error(`tsc -p ${BUILD_TSCONFIG} in ${PACKAGE_DIR}:\n${formatted(diagnostics, PACKAGE_DIR).join("\n")}`);
     }
+    const entries = program
+        .getSourceFiles()
+        .map((f) => f.fileName.split(AWS_FOLDER)[1]?.split("/")[0])
+        .filter((entry): entry is string => entry !== undefined);
+    return [...new Set(entries)].sort();
 }
 
 function compile(
@@ -220,12 +235,13 @@ async function journey(): Promise<Journey> {
         withoutAws: { root: "", irsa: "" },
         diagnostics: {},
         checkedDeclarations: {},
+        buildAwsEntries: [],
         ran: { error: "not run" },
     };
     let step = "build";
     try {
         // 1. Build and pack, as a maintainer cuts a release (`npm pack`: its prepack builds dist/).
-        await timed(seconds, "build", () => Promise.resolve(build()));
+        result.buildAwsEntries = await timed(seconds, "build", () => Promise.resolve(build()));
         step = "pack";
         const packed = await timed(seconds, "pack", () =>
             run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], {

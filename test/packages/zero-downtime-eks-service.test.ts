@@ -138,7 +138,11 @@ describe("the zero-downtime-eks-service package", () => {
     it("issue 23.6: the package root is the service component, not the platform program: plain Node loads it with no Pulumi engine and no @pulumi/aws; only ./irsa needs that optional peer", async () => {
         const { withoutAws } = await completed();
         assert.match(withoutAws.root, /^loaded: .*\bZeroDowntimeService\b.*\bserviceArgs\b/);
-        assert.match(withoutAws.irsa, /Cannot find module '@pulumi\/aws'/);
+        assert.match(withoutAws.irsa, /Cannot find module '@pulumi\/aws\/iam'/);
+    });
+
+    it("the package's build parses @pulumi/aws's IAM module and its shared types only, not the package root with every AWS service", async () => {
+        assert.deepEqual((await completed()).buildAwsEntries, ["iam", "types"]);
     });
 
     for (const config of Object.keys(COMPILE_CONFIGS)) {
