@@ -13,7 +13,10 @@
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-node --import tsx scripts/check.ts >"$out/check" 2>&1 &
+# --max-semi-space-size=64 (MB): building the 6,320-file program fills V8's young generation again and
+# again; fewer collections took scripts/check.ts from 23.1 s to 22.2 s of CPU (farm-bench medians of 4,
+# 15.2 s to 14.5 s wall), as the same flag does for `npm run synth`.
+node --max-semi-space-size=64 --import tsx scripts/check.ts >"$out/check" 2>&1 &
 check=$!
 npx prettier --check . >"$out/format" 2>&1 &
 format=$!
