@@ -4,7 +4,7 @@
 // 1. Build and pack, as `npm pack` in packages/zero-downtime-eks-service does: its prepack is
 //    `npm run build`, `tsc -p tsconfig.json`. That compile is made here with the TypeScript API on the
 //    same tsconfig.json (the test checks the two scripts say so), so the compiles of step 3 reuse the
-//    declarations it parsed (@pulumi/aws's alone are 2,700 files); then `npm pack --ignore-scripts`.
+//    declarations it parsed (@pulumi/kubernetes's alone are 666 files); then `npm pack --ignore-scripts`.
 // 2. Install into a fresh project in the system's temporary directory: the example's own project
 //    files (examples/team-service: package.json, tsconfig.json, Pulumi.yaml, index.ts), the library
 //    from the tarball with `npm install --offline` (it has no dependencies of its own, so nothing else
